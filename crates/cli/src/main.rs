@@ -1,0 +1,317 @@
+//! `corridor`: the command-line face of Corridor. Parses arguments, calls the library,
+//! prints. No business logic lives here.
+
+mod table;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use corridor_model::network::{Mode, NodeKind};
+use corridor_model::{DatasetInput, LoadErrors, Network, embedded, export, load};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code for invalid input data or arguments.
+const EXIT_INVALID: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "corridor",
+    version,
+    about = "A digital twin of the China–Europe Middle Corridor and the routes it competes with",
+    long_about = "Corridor models the Trans-Caspian International Transport Route (China → Kazakhstan → \
+Caspian → Azerbaijan → Georgia → Türkiye/Black Sea → Europe) and its rivals: northern rail via \
+Russia, southern rail via Iran, sea via Suez or the Cape.\n\nIt ships with a sourced default \
+dataset; pass --data DIR to use your own (the same five files: dataset.toml, sources.csv, \
+nodes.csv, links.csv, services.csv).",
+    after_help = "Examples:\n  corridor network validate\n  corridor network show --country AZ\n  corridor network export --format geojson --out corridor.geojson\n  corridor --data my-network network validate"
+)]
+struct Cli {
+    /// Dataset directory to use instead of the embedded default dataset.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Inspect, check and export the network.
+    #[command(subcommand)]
+    Network(NetworkCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum NetworkCmd {
+    /// Check a dataset and report every problem with file, line and field.
+    #[command(
+        after_help = "Exit status: 0 if valid, 2 if the dataset has problems.\n\nExamples:\n  corridor network validate\n  corridor network validate my-network/"
+    )]
+    Validate {
+        /// Dataset directory (default: --data, else the embedded dataset).
+        dir: Option<PathBuf>,
+    },
+    /// Print the nodes (or links) as a table, optionally filtered.
+    #[command(
+        after_help = "Examples:\n  corridor network show --country AZ\n  corridor network show --kind seaport\n  corridor network show --links --mode caspian_ferry"
+    )]
+    Show(ShowArgs),
+    /// Write the network as GeoJSON (for QGIS), JSON, or the dataset's CSV files.
+    #[command(
+        after_help = "GeoJSON and JSON go to standard output unless --out is given; CSV needs --out DIR and writes\nthe five dataset files there (an existing dataset is only overwritten with --force).\n\nExamples:\n  corridor network export --format geojson --out corridor.geojson\n  corridor network export --format json | jq '.links | length'\n  corridor network export --format csv --out my-network"
+    )]
+    Export {
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: Format,
+        /// Output file (json, geojson) or directory (csv).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Overwrite an existing dataset in the --out directory.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the sources behind the dataset's figures, with how many figures cite each.
+    #[command(
+        after_help = "Examples:\n  corridor network sources\n  corridor network sources --all --long"
+    )]
+    Sources {
+        /// Also list sources that no figure cites.
+        #[arg(long)]
+        all: bool,
+        /// Show the URL and the reasoning of estimates.
+        #[arg(long)]
+        long: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+struct ShowArgs {
+    /// Only nodes in (or links crossing) this country (ISO 3166-1 alpha-2, e.g. AZ).
+    #[arg(long, value_name = "CODE")]
+    country: Option<String>,
+    /// Only nodes of this kind.
+    #[arg(long, value_parser = node_kinds())]
+    kind: Option<String>,
+    /// Show links instead of nodes.
+    #[arg(long)]
+    links: bool,
+    /// Only links of this mode (with --links).
+    #[arg(long, value_parser = modes(), requires = "links")]
+    mode: Option<String>,
+}
+
+fn node_kinds() -> clap::builder::PossibleValuesParser {
+    NodeKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .into()
+}
+
+fn modes() -> clap::builder::PossibleValuesParser {
+    Mode::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .into()
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    /// GeoJSON FeatureCollection: points for nodes, lines for links.
+    Geojson,
+    /// The whole network as one JSON document.
+    Json,
+    /// The dataset files (dataset.toml and four CSV tables), loadable with --data.
+    Csv,
+}
+
+/// An error the CLI reports: what went wrong and the exit code.
+enum Failure {
+    /// The dataset is invalid (exit 2).
+    Invalid(LoadErrors),
+    /// A usage problem (exit 2).
+    Usage(String),
+    /// Anything else, e.g. a file that cannot be written (exit 1).
+    Other(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid(e)) => {
+            eprintln!("{e}");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(Failure::Usage(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(Failure::Other(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dataset(dir: Option<&Path>) -> Result<DatasetInput, Failure> {
+    match dir {
+        Some(d) if !d.is_dir() => Err(Failure::Usage(format!(
+            "`{}` is not a directory",
+            d.display()
+        ))),
+        Some(d) => Ok(DatasetInput::dir(d)),
+        None => Ok(embedded::input()),
+    }
+}
+
+fn load_network(dir: Option<&Path>) -> Result<Network, Failure> {
+    load(&dataset(dir)?).map_err(Failure::Invalid)
+}
+
+/// Print to stdout; a closed pipe (e.g. `| head`) ends the program quietly.
+fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Failure::Other(format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Network(cmd) => match cmd {
+            NetworkCmd::Validate { dir } => {
+                let dir = dir.or(cli.data);
+                let input = dataset(dir.as_deref())?;
+                let net = load(&input).map_err(Failure::Invalid)?;
+                emit(&format!(
+                    "{}: valid — {} nodes, {} links, {} services, {} sources; all {} origins reach all {} destinations\n",
+                    input.label,
+                    net.nodes.len(),
+                    net.links.len(),
+                    net.services.len(),
+                    net.sources.len(),
+                    net.meta.origins.len(),
+                    net.meta.destinations.len()
+                ))
+            }
+            NetworkCmd::Show(args) => {
+                let net = load_network(cli.data.as_deref())?;
+                emit(&table::show(&net, &args.into_filter()?))
+            }
+            NetworkCmd::Export { format, out, force } => {
+                let net = load_network(cli.data.as_deref())?;
+                export_network(&net, format, out.as_deref(), force)
+            }
+            NetworkCmd::Sources { all, long } => {
+                let net = load_network(cli.data.as_deref())?;
+                emit(&table::sources(&net, all, long))
+            }
+        },
+    }
+}
+
+impl ShowArgs {
+    fn into_filter(self) -> Result<table::Filter, Failure> {
+        let country = match self.country {
+            Some(c) => Some(
+                corridor_model::network::Country::parse(&c.to_uppercase()).ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "`{c}` is not an ISO 3166-1 alpha-2 country code (e.g. KZ, AZ, GE)"
+                    ))
+                })?,
+            ),
+            None => None,
+        };
+        Ok(table::Filter {
+            country,
+            kind: self.kind.as_deref().and_then(NodeKind::parse),
+            links: self.links,
+            mode: self.mode.as_deref().and_then(Mode::parse),
+        })
+    }
+}
+
+fn export_network(
+    net: &Network,
+    format: Format,
+    out: Option<&Path>,
+    force: bool,
+) -> Result<(), Failure> {
+    match format {
+        Format::Geojson | Format::Json => {
+            let value = match format {
+                Format::Geojson => export::to_geojson(net),
+                _ => export::to_json(net),
+            };
+            let mut text =
+                serde_json::to_string_pretty(&value).map_err(|e| Failure::Other(e.to_string()))?;
+            text.push('\n');
+            match out {
+                Some(p) => write_atomic(p, text.as_bytes()),
+                None => emit(&text),
+            }
+        }
+        Format::Csv => {
+            let dir = out.ok_or_else(|| {
+                Failure::Usage(
+                    "--format csv writes five files: give a directory with --out DIR".into(),
+                )
+            })?;
+            if dir.exists() && !dir.is_dir() {
+                return Err(Failure::Usage(format!(
+                    "`{}` exists and is not a directory",
+                    dir.display()
+                )));
+            }
+            let texts = export::to_dataset_texts(net);
+            if !force {
+                if let Some((name, _)) = texts.iter().find(|(n, _)| dir.join(n).exists()) {
+                    return Err(Failure::Usage(format!(
+                        "`{}` already holds {name}; pass --force to overwrite the dataset there",
+                        dir.display()
+                    )));
+                }
+            }
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Failure::Other(format!("cannot create `{}`: {e}", dir.display())))?;
+            for (name, text) in &texts {
+                write_atomic(&dir.join(name), text.as_bytes())?;
+            }
+            eprintln!("wrote {} files to {}", texts.len(), dir.display());
+            Ok(())
+        }
+    }
+}
+
+/// Write a file atomically: a temporary file in the same directory, then a rename, so a
+/// crash never leaves a half-written file in place of the user's.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| Failure::Usage(format!("`{}` is not a file path", path.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Failure::Other(format!("cannot write `{}`: {e}", path.display()))
+    })
+}

@@ -1,0 +1,364 @@
+//! The network as data for other tools: JSON (a documented, stable schema), GeoJSON (opens
+//! in QGIS: points for nodes, lines for links) and the same CSV/TOML text the loader reads,
+//! so that an export loads back into the same network.
+
+use crate::load::FILES;
+use crate::network::*;
+use serde_json::{Map, Value, json};
+
+/// Version of the JSON schema written by [`to_json`].
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+fn cite_keys(net: &Network, c: Cite) -> Vec<&str> {
+    net.cited(c)
+        .iter()
+        .map(|s| net.source(*s).key.as_str())
+        .collect()
+}
+
+fn cite_text(net: &Network, c: Cite) -> String {
+    cite_keys(net, c).join(";")
+}
+
+fn corridor_keys(net: &Network, set: CorridorSet) -> Vec<&str> {
+    set.iter()
+        .map(|c| net.corridors[c.0 as usize].key.as_str())
+        .collect()
+}
+
+/// The whole network as one JSON document (ids are the text keys; units are in field names).
+pub fn to_json(net: &Network) -> Value {
+    let nodes: Vec<Value> = net
+        .nodes
+        .iter()
+        .map(|n| {
+            json!({
+                "id": n.key, "name": n.name, "aliases": n.aliases, "country": n.country.as_str(), "kind": n.kind.as_str(),
+                "lat": n.lat(), "lon": n.lon(), "coord_sources": cite_keys(net, n.coord.cite),
+                "gauges_mm": n.gauges.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+                "dwell": n.dwell.as_ref().map(|d| json!({"spec": d.value.to_string(), "p50_h": d.value.p50().0, "p90_h": d.value.quantile(0.9).0, "mean_h": d.value.mean().0, "sources": cite_keys(net, d.cite)})),
+                "handling_usd_per_feu": n.handling.map(|h| json!({"value": h.value.0, "sources": cite_keys(net, h.cite)})),
+                "capacity": n.capacity.map(|c| json!({"value": c.value.amount(), "unit": c.value.unit_str(), "sources": cite_keys(net, c.cite)})),
+                "note": n.note,
+            })
+        })
+        .collect();
+    let links: Vec<Value> = net
+        .link_ids()
+        .map(|id| {
+            let l = net.link(id);
+            json!({
+                "id": l.key, "from": net.node(l.from).key, "to": net.node(l.to).key, "mode": l.mode.as_str(),
+                "gauge_mm": l.gauge.map(|g| g.as_str()),
+                "traction": l.traction.map(|t| json!({"value": t.value.as_str(), "sources": cite_keys(net, t.cite)})),
+                "countries": net.countries(id).iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                "corridors": corridor_keys(net, l.corridors),
+                "distance_km": l.distance.value.0, "distance_sources": cite_keys(net, l.distance.cite),
+                "time": {"spec": l.time_spec.to_string(), "p50_h": l.time.p50().0, "p90_h": l.time.quantile(0.9).0, "mean_h": l.time.mean().0, "sources": cite_keys(net, l.time_cite)},
+                "capacity": l.capacity.map(|c| json!({"value": c.value.amount(), "unit": c.value.unit_str(), "sources": cite_keys(net, c.cite)})),
+                "tariff_usd_per_feu": l.price_per_feu().map(|p| json!({"value": p.0, "spec": l.tariff.map(|t| t.value.to_string()), "sources": l.tariff.map(|t| cite_keys(net, t.cite))})),
+                "note": l.note,
+            })
+        })
+        .collect();
+    let services: Vec<Value> = net
+        .services
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.key, "link": net.link(s.link).key, "direction": s.direction.as_str(), "kind": s.kind.as_str(),
+                "operator": s.operator, "schedule": s.schedule_text, "departures_per_week": s.schedule.value.per_week(),
+                "schedule_sources": cite_keys(net, s.schedule.cite),
+                "payload": s.payload.value.to_string(), "payload_sources": cite_keys(net, s.payload.cite),
+                "rule": s.rule.as_str(), "max_hold_h": s.max_hold.map(|h| h.value.0),
+                "max_hold_sources": s.max_hold.map(|h| cite_keys(net, h.cite)), "note": s.note,
+            })
+        })
+        .collect();
+    let sources: Vec<Value> = net
+        .sources
+        .iter()
+        .map(|s| json!({"id": s.key, "kind": s.kind.as_str(), "title": s.title, "year": s.year, "url": s.url, "note": s.note}))
+        .collect();
+    json!({
+        "schema": "corridor.network", "schema_version": JSON_SCHEMA_VERSION,
+        "name": net.meta.name, "version": net.meta.version, "description": net.meta.description,
+        "corridors": net.corridors.iter().map(|c| json!({"key": c.key, "name": c.name})).collect::<Vec<_>>(),
+        "origins": net.meta.origins.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
+        "destinations": net.meta.destinations.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
+        "nodes": nodes, "links": links, "services": services, "sources": sources,
+    })
+}
+
+/// The network as a GeoJSON FeatureCollection: a Point per node and a LineString per link
+/// (coordinates are `[lon, lat]`, WGS 84).
+pub fn to_geojson(net: &Network) -> Value {
+    let mut features = Vec::with_capacity(net.nodes.len() + net.links.len());
+    for n in &net.nodes {
+        let mut p = Map::new();
+        p.insert("feature".into(), json!("node"));
+        p.insert("id".into(), json!(n.key));
+        p.insert("name".into(), json!(n.name));
+        p.insert("country".into(), json!(n.country.as_str()));
+        p.insert("kind".into(), json!(n.kind.as_str()));
+        p.insert(
+            "gauges".into(),
+            json!(
+                n.gauges
+                    .iter()
+                    .map(|g| g.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            ),
+        );
+        p.insert(
+            "dwell_p50_h".into(),
+            json!(n.dwell.as_ref().map(|d| d.value.p50().0)),
+        );
+        p.insert(
+            "dwell_p90_h".into(),
+            json!(n.dwell.as_ref().map(|d| d.value.quantile(0.9).0)),
+        );
+        p.insert(
+            "capacity".into(),
+            json!(n.capacity.map(|c| c.value.to_string())),
+        );
+        features.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [n.lon(), n.lat()]}, "properties": p}));
+    }
+    for id in net.link_ids() {
+        let l = net.link(id);
+        let (a, b) = (net.node(l.from), net.node(l.to));
+        let mut p = Map::new();
+        p.insert("feature".into(), json!("link"));
+        p.insert("id".into(), json!(l.key));
+        p.insert("from".into(), json!(a.key));
+        p.insert("to".into(), json!(b.key));
+        p.insert("mode".into(), json!(l.mode.as_str()));
+        p.insert("gauge".into(), json!(l.gauge.map(|g| g.as_str())));
+        p.insert(
+            "traction".into(),
+            json!(l.traction.map(|t| t.value.as_str())),
+        );
+        // Joined text as well as arrays: QGIS filters on text fields more easily.
+        p.insert(
+            "corridors".into(),
+            json!(corridor_keys(net, l.corridors).join(";")),
+        );
+        p.insert(
+            "countries".into(),
+            json!(
+                net.countries(id)
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            ),
+        );
+        p.insert("distance_km".into(), json!(l.distance.value.0));
+        p.insert("time_p50_h".into(), json!(l.time.p50().0));
+        p.insert("time_p90_h".into(), json!(l.time.quantile(0.9).0));
+        p.insert(
+            "capacity".into(),
+            json!(l.capacity.map(|c| c.value.to_string())),
+        );
+        p.insert(
+            "tariff_usd_per_feu".into(),
+            json!(l.price_per_feu().map(|u| u.0)),
+        );
+        p.insert("services".into(), json!(net.services_on(id).len()));
+        features.push(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[a.lon(), a.lat()], [b.lon(), b.lat()]]}, "properties": p}));
+    }
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    w.write_record(header)
+        .expect("writing to memory cannot fail");
+    for r in rows {
+        w.write_record(&r).expect("writing to memory cannot fail");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory cannot fail"))
+        .expect("CSV of UTF-8 fields is UTF-8")
+}
+
+fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> String) -> String {
+    v.map(f).unwrap_or_default()
+}
+
+/// The network as the five dataset files (`(file name, text)`, in the order of
+/// [`FILES`]), which [`crate::load`] reads back into an equal network.
+pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut toml = format!(
+        "name = {}\nversion = {}\ndescription = {}\n",
+        q(&net.meta.name),
+        q(&net.meta.version),
+        q(&net.meta.description)
+    );
+    for c in &net.corridors {
+        toml.push_str(&format!(
+            "\n[[corridor]]\nkey = {}\nname = {}\n",
+            q(&c.key),
+            q(&c.name)
+        ));
+    }
+    let list = |ids: &[NodeId]| {
+        ids.iter()
+            .map(|n| q(&net.node(*n).key))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    toml.push_str(&format!(
+        "\n[connectivity]\norigins = [{}]\ndestinations = [{}]\n",
+        list(&net.meta.origins),
+        list(&net.meta.destinations)
+    ));
+
+    let sources = csv_text(
+        &["id", "kind", "title", "year", "url", "note"],
+        net.sources.iter().map(|s| {
+            vec![
+                s.key.clone(),
+                s.kind.as_str().into(),
+                s.title.clone(),
+                opt(s.year, |y| y.to_string()),
+                s.url.clone(),
+                s.note.clone(),
+            ]
+        }),
+    );
+    let nodes = csv_text(
+        &[
+            "id",
+            "name",
+            "aliases",
+            "country",
+            "kind",
+            "lat",
+            "lon",
+            "coord_src",
+            "gauges",
+            "dwell",
+            "dwell_src",
+            "handling",
+            "handling_src",
+            "capacity",
+            "capacity_src",
+            "note",
+        ],
+        net.nodes.iter().map(|n| {
+            vec![
+                n.key.clone(),
+                n.name.clone(),
+                n.aliases.join(";"),
+                n.country.as_str().into(),
+                n.kind.as_str().into(),
+                n.lat().to_string(),
+                n.lon().to_string(),
+                cite_text(net, n.coord.cite),
+                n.gauges
+                    .iter()
+                    .map(|g| g.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                opt(n.dwell.as_ref(), |d| d.value.to_string()),
+                opt(n.dwell.as_ref(), |d| cite_text(net, d.cite)),
+                opt(n.handling, |h| format!("{} USD/FEU", h.value.0)),
+                opt(n.handling, |h| cite_text(net, h.cite)),
+                opt(n.capacity, |c| c.value.to_string()),
+                opt(n.capacity, |c| cite_text(net, c.cite)),
+                n.note.clone(),
+            ]
+        }),
+    );
+    let links = csv_text(
+        &[
+            "id",
+            "from",
+            "to",
+            "mode",
+            "gauge",
+            "traction",
+            "traction_src",
+            "countries",
+            "corridors",
+            "distance",
+            "distance_src",
+            "time",
+            "time_src",
+            "capacity",
+            "capacity_src",
+            "tariff",
+            "tariff_src",
+            "note",
+        ],
+        net.link_ids().map(|id| {
+            let l = net.link(id);
+            vec![
+                l.key.clone(),
+                net.node(l.from).key.clone(),
+                net.node(l.to).key.clone(),
+                l.mode.as_str().into(),
+                opt(l.gauge, |g| g.as_str().into()),
+                opt(l.traction, |t| t.value.as_str().into()),
+                opt(l.traction, |t| cite_text(net, t.cite)),
+                net.countries(id)
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                corridor_keys(net, l.corridors).join(";"),
+                format!("{} km", l.distance.value.0),
+                cite_text(net, l.distance.cite),
+                l.time_spec.to_string(),
+                cite_text(net, l.time_cite),
+                opt(l.capacity, |c| c.value.to_string()),
+                opt(l.capacity, |c| cite_text(net, c.cite)),
+                opt(l.tariff, |t| t.value.to_string()),
+                opt(l.tariff, |t| cite_text(net, t.cite)),
+                l.note.clone(),
+            ]
+        }),
+    );
+    let services = csv_text(
+        &[
+            "id",
+            "link",
+            "direction",
+            "kind",
+            "operator",
+            "schedule",
+            "schedule_src",
+            "payload",
+            "payload_src",
+            "rule",
+            "max_hold",
+            "max_hold_src",
+            "note",
+        ],
+        net.services.iter().map(|s| {
+            vec![
+                s.key.clone(),
+                net.link(s.link).key.clone(),
+                s.direction.as_str().into(),
+                s.kind.as_str().into(),
+                s.operator.clone(),
+                s.schedule_text.clone(),
+                cite_text(net, s.schedule.cite),
+                s.payload.value.to_string(),
+                cite_text(net, s.payload.cite),
+                s.rule.as_str().into(),
+                opt(s.max_hold, |h| format!("{}h", h.value.0)),
+                opt(s.max_hold, |h| cite_text(net, h.cite)),
+                s.note.clone(),
+            ]
+        }),
+    );
+    FILES
+        .into_iter()
+        .zip([toml, sources, nodes, links, services])
+        .collect()
+}

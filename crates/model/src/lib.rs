@@ -1,0 +1,41 @@
+//! # corridor-model
+//!
+//! The network model of Corridor, a digital twin of the China–Europe Middle Corridor
+//! (Trans-Caspian International Transport Route) and the routes it competes with.
+//!
+//! - [`units`]: physical quantities as types (`Km`, `Hours`, `Usd`, `Teu`, …).
+//! - [`dist`]: duration distributions (fixed, triangular, log-normal by P50/P90, empirical).
+//! - [`network`]: nodes, links, services, sources; dense ids and CSR adjacency.
+//! - [`load`]: reading and validating a dataset directory, with precise diagnostics.
+//! - [`embedded`]: the default dataset compiled into the binary.
+//! - [`export`]: the network as JSON, GeoJSON or the same CSV text it was read from.
+//!
+//! ## Glossary
+//! - **TEU / FEU**: twenty- and forty-foot equivalent container units (1 FEU = 2 TEU).
+//! - **Gauge**: track width; 1520 mm in the former Soviet Union, 1435 mm in China, Türkiye,
+//!   Iran and the EU. Containers are craned between trains at a **gauge-change** station.
+//! - **Dwell**: time a container spends at a node (border formalities, transshipment,
+//!   port handling), as a distribution.
+//! - **Headway**: time between departures of a service.
+//! - **Block train**: a whole train running from terminal to terminal without re-forming.
+//! - **BCP**: border crossing point. **Ro-Ro / Ro-Pax**: roll-on/roll-off (passenger) ships;
+//!   Caspian rail ferries carry wagons.
+//!
+//! ```
+//! let net = corridor_model::embedded::network().expect("the embedded dataset is valid");
+//! let aktau = net.node_by_key("KZ-AKTAU").unwrap();
+//! assert_eq!(net.node(aktau).country.as_str(), "KZ");
+//! ```
+
+pub mod diag;
+pub mod dist;
+pub mod embedded;
+pub mod export;
+mod iso;
+pub mod load;
+pub mod network;
+pub mod units;
+
+pub use diag::{Diagnostic, LoadErrors};
+pub use load::{DatasetInput, Input, load};
+pub use network::Network;

@@ -1,0 +1,778 @@
+//! The network: nodes, links, scheduled services and sources, with dense ids and a
+//! compact (CSR) adjacency built once after loading.
+//!
+//! Architecture Invariant: a [`Network`] is immutable and valid once built. Every id
+//! resolves, every number is finite and in range, rail gauges match at both ends of every
+//! rail link. Algorithms never re-check.
+
+use crate::dist::{Distribution, TimeSpec};
+use crate::units::{Capacity, Hours, Km, Payload, Tariff, Usd};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+
+macro_rules! dense_id {
+    ($(#[$doc:meta])* $name:ident, $label:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// The index into the network's table.
+            #[inline]
+            pub fn idx(self) -> usize {
+                self.0 as usize
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($label, " #{}"), self.0)
+            }
+        }
+    };
+}
+
+dense_id!(
+    /// Dense index of a node.
+    NodeId, "node");
+dense_id!(
+    /// Dense index of a link.
+    LinkId, "link");
+dense_id!(
+    /// Dense index of a scheduled service.
+    ServiceId, "service");
+dense_id!(
+    /// Dense index of a source in the sources table.
+    SourceId, "source");
+
+/// An ISO 3166-1 alpha-2 country code (validated against the standard's list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Country(pub [u8; 2]);
+
+impl Country {
+    /// The code as text, e.g. `"KZ"`.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+    /// Parse an upper-case alpha-2 code that ISO 3166-1 assigns.
+    pub fn parse(s: &str) -> Option<Country> {
+        let b = s.as_bytes();
+        if b.len() == 2 && b.iter().all(u8::is_ascii_uppercase) && crate::iso::is_assigned(s) {
+            Some(Country([b[0], b[1]]))
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Country {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Country {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Country::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{s}` is not an ISO 3166-1 alpha-2 code"))
+        })
+    }
+}
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
+        }
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The spelling used in data files.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            /// Parse the data-file spelling.
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+            /// The accepted spellings, comma-separated, for error messages.
+            pub fn expected() -> String {
+                [$($text),+].join(", ")
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What a node is.
+    NodeKind {
+        /// An inland container terminal where trains are formed or broken up.
+        InlandTerminal = "inland_terminal",
+        /// A dry port: an inland terminal with customs and port functions.
+        DryPort = "dry_port",
+        /// A border crossing point (BCP) without a change of gauge.
+        BorderCrossing = "border_crossing",
+        /// A station where containers are moved between 1520 mm and 1435 mm trains.
+        GaugeChange = "gauge_change",
+        /// A sea or lake port.
+        Seaport = "seaport",
+        /// A rail hub where trains are re-formed or change locomotives.
+        Hub = "hub",
+        /// A junction passed by trains, kept to shape routes.
+        Junction = "junction",
+    }
+);
+
+text_enum!(
+    /// How a link is travelled.
+    Mode {
+        /// Railway (with a gauge).
+        Rail = "rail",
+        /// Road haulage.
+        Road = "road",
+        /// Caspian Sea rail ferry, Ro-Ro or container feeder.
+        CaspianFerry = "caspian_ferry",
+        /// Black Sea ferry or container feeder.
+        BlackSeaFerry = "black_sea_ferry",
+        /// Lake train ferry (Lake Van).
+        LakeFerry = "lake_ferry",
+        /// Deep-sea container shipping.
+        DeepSea = "deep_sea",
+    }
+);
+
+impl Mode {
+    /// True for the modes that cross water.
+    pub fn is_water(self) -> bool {
+        !matches!(self, Mode::Rail | Mode::Road)
+    }
+}
+
+text_enum!(
+    /// Track gauge of a railway.
+    Gauge {
+        /// Standard gauge (China, Türkiye, Iran, EU).
+        Standard = "1435",
+        /// Russian gauge (Kazakhstan, Russia, Belarus, Azerbaijan, Georgia, Turkmenistan).
+        Broad = "1520",
+    }
+);
+
+text_enum!(
+    /// What pulls the train (matters for emissions).
+    Traction {
+        /// Electric locomotives.
+        Electric = "electric",
+        /// Diesel locomotives.
+        Diesel = "diesel",
+    }
+);
+
+text_enum!(
+    /// What kind of scheduled service a departure belongs to.
+    ServiceKind {
+        /// A block train.
+        BlockTrain = "block_train",
+        /// A rail ferry or Ro-Pax carrying wagons.
+        Ferry = "ferry",
+        /// A short-sea container feeder ship.
+        Feeder = "feeder",
+        /// A deep-sea liner service.
+        Liner = "liner",
+        /// A time window on a shared line (e.g. Marmaray's night freight window).
+        Window = "window",
+    }
+);
+
+text_enum!(
+    /// When a departure leaves.
+    DepartureRule {
+        /// At its scheduled time, full or not.
+        Fixed = "fixed",
+        /// As soon as it is full, or at the latest after `max_hold` from its scheduled time.
+        WhenFull = "when_full",
+    }
+);
+
+text_enum!(
+    /// Which way a service runs over its link.
+    Direction {
+        /// From the link's `from` to its `to`.
+        Forward = "forward",
+        /// From the link's `to` to its `from`.
+        Backward = "backward",
+        /// Both ways, with the same timetable.
+        Both = "both",
+    }
+);
+
+text_enum!(
+    /// What kind of evidence a source is.
+    SourceKind {
+        /// A published document or article.
+        Published = "published",
+        /// An aggregator, blog or transcription of a primary source.
+        Secondary = "secondary",
+        /// A traveller or forum report: behaviour, not statistics.
+        Anecdotal = "anecdotal",
+        /// Arithmetic on sourced figures; the note gives the method.
+        Derived = "derived",
+        /// Our own estimate; the note gives the reasoning.
+        Estimate = "estimate",
+    }
+);
+
+/// Index of an interned list of sources (see [`Network::cited`]). Many figures share the
+/// same citation, so a figure stores this 4-byte index instead of its own list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cite(pub u32);
+
+/// A figure and where it comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sourced<T> {
+    /// The figure.
+    pub value: T,
+    /// The sources it rests on (at least one).
+    pub cite: Cite,
+}
+
+/// Index of an interned list of countries (see [`Network::countries`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CountryList(pub u32);
+
+/// A set of corridors, as a bitmask over [`CorridorId`] (at most 64 corridors).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CorridorSet(pub u64);
+
+impl CorridorSet {
+    /// Maximum number of corridors a dataset may define.
+    pub const MAX: usize = 64;
+    /// True if the set holds `c`.
+    pub fn contains(self, c: CorridorId) -> bool {
+        self.0 & (1u64 << c.0) != 0
+    }
+    /// Add `c` to the set.
+    pub fn insert(&mut self, c: CorridorId) {
+        self.0 |= 1u64 << c.0;
+    }
+    /// The corridors in the set, in id order.
+    pub fn iter(self) -> impl Iterator<Item = CorridorId> {
+        (0..64u16)
+            .filter(move |i| self.0 & (1u64 << i) != 0)
+            .map(CorridorId)
+    }
+}
+
+/// An entry of the sources table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// Short id used in data files, e.g. `S70` or `E-SPEED-KZ`.
+    pub key: String,
+    /// What kind of evidence.
+    pub kind: SourceKind,
+    /// Title and outlet as published (or the estimate's name).
+    pub title: String,
+    /// Publication year, where known.
+    pub year: Option<u16>,
+    /// Where to find it.
+    pub url: String,
+    /// For estimates and derived figures: the reasoning or method.
+    pub note: String,
+}
+
+/// A place in the network.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// Stable text id, e.g. `KZ-AKTAU`.
+    pub key: String,
+    /// Human name.
+    pub name: String,
+    /// Other names people use (for look-ups).
+    pub aliases: Vec<String>,
+    /// Country the node lies in.
+    pub country: Country,
+    /// What the node is.
+    pub kind: NodeKind,
+    /// Latitude and longitude in degrees (WGS 84).
+    pub coord: Sourced<(f64, f64)>,
+    /// Rail gauges present (empty for a node without rail).
+    pub gauges: Vec<Gauge>,
+    /// Dwell or handling time of a container passing through.
+    pub dwell: Option<Sourced<Distribution>>,
+    /// Handling charge per FEU passing through.
+    pub handling: Option<Sourced<Usd>>,
+    /// Throughput capacity.
+    pub capacity: Option<Sourced<Capacity>>,
+    /// Free-text note.
+    pub note: String,
+}
+
+impl Node {
+    /// Latitude in degrees.
+    pub fn lat(&self) -> f64 {
+        self.coord.value.0
+    }
+    /// Longitude in degrees.
+    pub fn lon(&self) -> f64 {
+        self.coord.value.1
+    }
+}
+
+/// A connection between two nodes. Links are travelled both ways.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// Stable text id.
+    pub key: String,
+    /// One end.
+    pub from: NodeId,
+    /// The other end.
+    pub to: NodeId,
+    /// How the link is travelled.
+    pub mode: Mode,
+    /// Track gauge (rail only).
+    pub gauge: Option<Gauge>,
+    /// Traction (rail only).
+    pub traction: Option<Sourced<Traction>>,
+    /// Countries crossed, in order from `from` to `to` (see [`Network::countries`]).
+    pub countries: CountryList,
+    /// Corridors the link belongs to.
+    pub corridors: CorridorSet,
+    /// Length.
+    pub distance: Sourced<Km>,
+    /// Travel time as written in the data (distribution or section speeds).
+    pub time_spec: TimeSpec,
+    /// Sources of the travel time.
+    pub time_cite: Cite,
+    /// Travel time resolved from `time_spec` and the distance.
+    pub time: Distribution,
+    /// Throughput capacity.
+    pub capacity: Option<Sourced<Capacity>>,
+    /// Price per FEU.
+    pub tariff: Option<Sourced<Tariff>>,
+    /// Free-text note.
+    pub note: String,
+}
+
+impl Link {
+    /// Median travel time.
+    pub fn p50_time(&self) -> Hours {
+        self.time.p50()
+    }
+    /// Price of moving one FEU over the whole link.
+    pub fn price_per_feu(&self) -> Option<Usd> {
+        self.tariff
+            .as_ref()
+            .map(|t| t.value.per_feu(self.distance.value))
+    }
+}
+
+/// Departure times of a service, in hours since Monday 00:00 UTC.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum Schedule {
+    /// Every `headway`, starting at `offset` after Monday 00:00.
+    Every {
+        /// Time between departures.
+        headway: Hours,
+        /// First departure after Monday 00:00.
+        offset: Hours,
+    },
+    /// Fixed departures each week (hours since Monday 00:00, sorted, < 168).
+    Weekly {
+        /// Departure times within the week.
+        times: Vec<Hours>,
+    },
+}
+
+/// Hours in a week.
+pub const WEEK_H: f64 = 168.0;
+
+impl Schedule {
+    /// The first departure at or after `t` (hours since a Monday 00:00).
+    pub fn next_departure(&self, t: Hours) -> Hours {
+        match self {
+            Schedule::Every { headway, offset } => {
+                let k = ((t.0 - offset.0) / headway.0).ceil();
+                Hours(offset.0 + k * headway.0)
+            }
+            Schedule::Weekly { times } => {
+                let week = (t.0 / WEEK_H).floor();
+                let within = t.0 - week * WEEK_H;
+                for x in times {
+                    if x.0 >= within {
+                        return Hours(week * WEEK_H + x.0);
+                    }
+                }
+                Hours((week + 1.0) * WEEK_H + times[0].0)
+            }
+        }
+    }
+    /// Departures per week.
+    pub fn per_week(&self) -> f64 {
+        match self {
+            Schedule::Every { headway, .. } => WEEK_H / headway.0,
+            Schedule::Weekly { times } => times.len() as f64,
+        }
+    }
+}
+
+/// A scheduled service (ferry, block train, liner) on one link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    /// Stable text id.
+    pub key: String,
+    /// The link it runs on.
+    pub link: LinkId,
+    /// Which way it runs.
+    pub direction: Direction,
+    /// What it is.
+    pub kind: ServiceKind,
+    /// Operator, where known.
+    pub operator: String,
+    /// When it departs.
+    pub schedule: Sourced<Schedule>,
+    /// The schedule as written in the data file.
+    pub schedule_text: String,
+    /// What one departure carries.
+    pub payload: Sourced<Payload>,
+    /// When a departure leaves.
+    pub rule: DepartureRule,
+    /// Longest wait after the scheduled time for a `when_full` departure.
+    pub max_hold: Option<Sourced<Hours>>,
+    /// Free-text note.
+    pub note: String,
+}
+
+/// Dense index of a corridor in the dataset's corridor table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CorridorId(pub u16);
+
+/// A named corridor (e.g. the Middle Corridor via the Caspian and BTK).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Corridor {
+    /// Key used in data files, e.g. `middle_btk`.
+    pub key: String,
+    /// Human name.
+    pub name: String,
+}
+
+/// Dataset-level facts from `dataset.toml`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// Dataset name.
+    pub name: String,
+    /// Dataset version.
+    pub version: String,
+    /// One-paragraph description.
+    pub description: String,
+    /// Origins that must reach every destination.
+    pub origins: Vec<NodeId>,
+    /// Destinations every origin must reach.
+    pub destinations: Vec<NodeId>,
+}
+
+/// One directed traversal of a link, as stored in the adjacency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arc {
+    /// The node reached.
+    pub head: NodeId,
+    /// The link travelled.
+    pub link: LinkId,
+    /// True when the link is travelled from its `to` to its `from`.
+    pub reversed: bool,
+}
+
+/// The whole network. Immutable and valid once built (see the module docs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network {
+    /// Dataset facts.
+    pub meta: Meta,
+    /// Nodes, indexed by [`NodeId`].
+    pub nodes: Vec<Node>,
+    /// Links, indexed by [`LinkId`].
+    pub links: Vec<Link>,
+    /// Services, indexed by [`ServiceId`].
+    pub services: Vec<Service>,
+    /// Sources, indexed by [`SourceId`].
+    pub sources: Vec<Source>,
+    /// Corridors, indexed by [`CorridorId`].
+    pub corridors: Vec<Corridor>,
+    /// Interned citation lists, indexed by [`Cite`].
+    pub citations: Vec<Vec<SourceId>>,
+    /// Interned country lists, indexed by [`CountryList`].
+    pub country_lists: Vec<Vec<Country>>,
+    /// CSR offsets: the arcs leaving node `n` are `arcs[offsets[n]..offsets[n + 1]]`.
+    offsets: Vec<u32>,
+    arcs: Vec<Arc>,
+    /// Services per link, CSR as well.
+    svc_offsets: Vec<u32>,
+    svc_ids: Vec<ServiceId>,
+    node_by_key: HashMap<String, NodeId>,
+}
+
+/// The parts a loader hands to [`Network::assemble`].
+pub(crate) struct Parts {
+    pub meta: Meta,
+    pub nodes: Vec<Node>,
+    pub links: Vec<Link>,
+    pub services: Vec<Service>,
+    pub sources: Vec<Source>,
+    pub corridors: Vec<Corridor>,
+    pub citations: Vec<Vec<SourceId>>,
+    pub country_lists: Vec<Vec<Country>>,
+}
+
+impl Network {
+    /// Assemble a network from validated parts and build its adjacency. The loader is
+    /// the only caller: it has checked every invariant.
+    pub(crate) fn assemble(parts: Parts) -> Network {
+        let Parts {
+            meta,
+            nodes,
+            links,
+            services,
+            sources,
+            corridors,
+            citations,
+            country_lists,
+        } = parts;
+        let n = nodes.len();
+        let mut deg = vec![0u32; n + 1];
+        for l in &links {
+            deg[l.from.idx()] += 1;
+            deg[l.to.idx()] += 1;
+        }
+        let mut offsets = vec![0u32; n + 1];
+        for i in 0..n {
+            offsets[i + 1] = offsets[i] + deg[i];
+        }
+        let mut fill = offsets.clone();
+        let dummy = Arc {
+            head: NodeId(0),
+            link: LinkId(0),
+            reversed: false,
+        };
+        let mut arcs = vec![dummy; offsets[n] as usize];
+        for (i, l) in links.iter().enumerate() {
+            let id = LinkId(i as u32);
+            let a = &mut fill[l.from.idx()];
+            arcs[*a as usize] = Arc {
+                head: l.to,
+                link: id,
+                reversed: false,
+            };
+            *a += 1;
+            let b = &mut fill[l.to.idx()];
+            arcs[*b as usize] = Arc {
+                head: l.from,
+                link: id,
+                reversed: true,
+            };
+            *b += 1;
+        }
+        let mut svc_offsets = vec![0u32; links.len() + 1];
+        for s in &services {
+            svc_offsets[s.link.idx() + 1] += 1;
+        }
+        for i in 0..links.len() {
+            svc_offsets[i + 1] += svc_offsets[i];
+        }
+        let mut sfill = svc_offsets.clone();
+        let mut svc_ids = vec![ServiceId(0); services.len()];
+        for (i, s) in services.iter().enumerate() {
+            let p = &mut sfill[s.link.idx()];
+            svc_ids[*p as usize] = ServiceId(i as u32);
+            *p += 1;
+        }
+        let node_by_key = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.key.clone(), NodeId(i as u32)))
+            .collect();
+        Network {
+            meta,
+            nodes,
+            links,
+            services,
+            sources,
+            corridors,
+            citations,
+            country_lists,
+            offsets,
+            arcs,
+            svc_offsets,
+            svc_ids,
+            node_by_key,
+        }
+    }
+
+    /// The node with this id (ids come from this network, so this cannot fail).
+    #[inline]
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.idx()]
+    }
+    /// The link with this id.
+    #[inline]
+    pub fn link(&self, id: LinkId) -> &Link {
+        &self.links[id.idx()]
+    }
+    /// The service with this id.
+    #[inline]
+    pub fn service(&self, id: ServiceId) -> &Service {
+        &self.services[id.idx()]
+    }
+    /// The source with this id.
+    #[inline]
+    pub fn source(&self, id: SourceId) -> &Source {
+        &self.sources[id.idx()]
+    }
+    /// Arcs leaving a node (each link appears at both of its ends).
+    #[inline]
+    pub fn arcs(&self, n: NodeId) -> &[Arc] {
+        &self.arcs[self.offsets[n.idx()] as usize..self.offsets[n.idx() + 1] as usize]
+    }
+    /// Services running on a link.
+    #[inline]
+    pub fn services_on(&self, l: LinkId) -> &[ServiceId] {
+        &self.svc_ids[self.svc_offsets[l.idx()] as usize..self.svc_offsets[l.idx() + 1] as usize]
+    }
+    /// Node by its text id.
+    pub fn node_by_key(&self, key: &str) -> Option<NodeId> {
+        self.node_by_key.get(key).copied()
+    }
+    /// Link by its text id (a linear scan: links are looked up by key only at the edges).
+    pub fn link_by_key(&self, key: &str) -> Option<LinkId> {
+        self.links
+            .iter()
+            .position(|l| l.key == key)
+            .map(|i| LinkId(i as u32))
+    }
+    /// The sources behind a citation.
+    #[inline]
+    pub fn cited(&self, c: Cite) -> &[SourceId] {
+        &self.citations[c.0 as usize]
+    }
+    /// The countries a link crosses, in order from its `from` to its `to`.
+    #[inline]
+    pub fn countries(&self, l: LinkId) -> &[Country] {
+        &self.country_lists[self.links[l.idx()].countries.0 as usize]
+    }
+    /// Corridor by key.
+    pub fn corridor_by_key(&self, key: &str) -> Option<CorridorId> {
+        self.corridors
+            .iter()
+            .position(|c| c.key == key)
+            .map(|i| CorridorId(i as u16))
+    }
+    /// Node ids in order.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.nodes.len() as u32).map(NodeId)
+    }
+    /// Link ids in order.
+    pub fn link_ids(&self) -> impl Iterator<Item = LinkId> + '_ {
+        (0..self.links.len() as u32).map(LinkId)
+    }
+    /// Number of directed arcs (twice the number of links).
+    pub fn arc_count(&self) -> usize {
+        self.arcs.len()
+    }
+
+    /// For each source, how many figures in the network cite it.
+    pub fn source_use_counts(&self) -> Vec<u32> {
+        let mut per_cite = vec![0u32; self.citations.len()];
+        for n in &self.nodes {
+            per_cite[n.coord.cite.0 as usize] += 1;
+            for c in [
+                n.dwell.as_ref().map(|x| x.cite),
+                n.handling.map(|x| x.cite),
+                n.capacity.map(|x| x.cite),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                per_cite[c.0 as usize] += 1;
+            }
+        }
+        for l in &self.links {
+            per_cite[l.distance.cite.0 as usize] += 1;
+            per_cite[l.time_cite.0 as usize] += 1;
+            for c in [
+                l.traction.map(|x| x.cite),
+                l.capacity.map(|x| x.cite),
+                l.tariff.map(|x| x.cite),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                per_cite[c.0 as usize] += 1;
+            }
+        }
+        for s in &self.services {
+            per_cite[s.schedule.cite.0 as usize] += 1;
+            per_cite[s.payload.cite.0 as usize] += 1;
+            if let Some(h) = s.max_hold {
+                per_cite[h.cite.0 as usize] += 1;
+            }
+        }
+        let mut counts = vec![0u32; self.sources.len()];
+        for (cite, n) in self.citations.iter().zip(per_cite) {
+            for s in cite {
+                counts[s.idx()] += n;
+            }
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekly_schedule_wraps_to_next_week() {
+        let s = Schedule::Weekly {
+            times: vec![Hours(8.0), Hours(80.0)],
+        };
+        assert_eq!(s.next_departure(Hours(0.0)), Hours(8.0));
+        assert_eq!(s.next_departure(Hours(8.0)), Hours(8.0));
+        assert_eq!(s.next_departure(Hours(8.0 + 1.0 / 60.0)), Hours(80.0));
+        assert_eq!(s.next_departure(Hours(100.0)), Hours(168.0 + 8.0));
+    }
+
+    #[test]
+    fn headway_schedule() {
+        let s = Schedule::Every {
+            headway: Hours(12.0),
+            offset: Hours(6.0),
+        };
+        assert_eq!(s.next_departure(Hours(0.0)), Hours(6.0));
+        assert_eq!(s.next_departure(Hours(6.5)), Hours(18.0));
+        assert_eq!(s.per_week(), 14.0);
+    }
+
+    #[test]
+    fn countries_are_checked_against_iso() {
+        assert!(Country::parse("KZ").is_some());
+        assert!(Country::parse("kz").is_none());
+        assert!(Country::parse("XX").is_none());
+        assert!(Country::parse("KAZ").is_none());
+    }
+}
