@@ -7,7 +7,7 @@
 
 use crate::diag::{Diagnostic, LoadErrors, Sink, suggest};
 use crate::dist::{
-    Distribution, SpecError, TimeSpec, parse_duration, parse_number, split_number_unit,
+    Distribution, SpecError, TimeSpec, number_with_unit, parse_duration, split_number_unit,
 };
 use crate::network::*;
 use crate::units::{Capacity, Hours, KM_PER_NM, Km, Payload, Tariff, Usd, great_circle};
@@ -90,6 +90,7 @@ pub fn load(input: &DatasetInput) -> Result<Network, LoadErrors> {
     let toml_meta = meta_text
         .as_deref()
         .and_then(|t| l.parse_meta(&input.file_label(0), t));
+    l.table_read[0] = toml_meta.is_some();
     l.read_sources(input);
     l.read_nodes(input);
     l.read_links(input);
@@ -119,6 +120,12 @@ struct Loader {
     service_by_key: HashMap<String, u64>,
     origins: Vec<NodeId>,
     destinations: Vec<NodeId>,
+    /// Whether each CSV table could be read (header valid); references into a table
+    /// that could not be read are not reported as unknown, which would only be noise.
+    table_read: [bool; 5],
+    /// Ids of rows dropped whole (wrong field count, bad UTF-8), per table: references to
+    /// them are not reported again as unknown.
+    dropped: [std::collections::HashSet<String>; 5],
 }
 
 #[derive(Deserialize, Debug)]
@@ -472,12 +479,12 @@ impl Loader {
             .comment(Some(b'#'))
             .buffer_capacity(1 << 16)
             .from_reader(reader);
-        let mut rec = csv::StringRecord::new();
+        let mut raw = csv::ByteRecord::new();
         // Header.
         let header = loop {
-            match rdr.read_record(&mut rec) {
-                Ok(true) if rec.iter().all(|f| f.trim().is_empty()) => continue,
-                Ok(true) => break rec.clone(),
+            match rdr.read_byte_record(&mut raw) {
+                Ok(true) if raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) => continue,
+                Ok(true) => break csv::StringRecord::from_byte_record_lossy(raw.clone()),
                 Ok(false) => {
                     self.file_err(
                         &file,
@@ -496,7 +503,7 @@ impl Loader {
                 }
             }
         };
-        let header_line = header.position().map(|p| p.line()).unwrap_or(1);
+        let header_line = raw.position().map(|p| p.line()).unwrap_or(1);
         let mut map = vec![None; table.columns.len()];
         let mut ok = true;
         for (idx, name) in header.iter().enumerate() {
@@ -555,30 +562,54 @@ impl Loader {
         if !ok {
             return;
         }
+        self.table_read[i] = true;
         let width = header.len();
+        let id_col = map[0];
         loop {
-            match rdr.read_record(&mut rec) {
+            match rdr.read_byte_record(&mut raw) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
                     self.csv_error(&file, e);
-                    // A UTF-8 error leaves the reader usable; others end the file.
-                    continue;
+                    break;
                 }
             }
-            if rec.iter().all(|f| f.trim().is_empty()) {
+            if raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue;
             }
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            if rec.len() != width {
-                self.sink.push(Diagnostic {
-                    file: file.clone(),
-                    line: Some(line),
-                    column: None,
-                    field: None,
-                    message: format!("row has {} fields, the header has {width}", rec.len()),
-                    hint: Some("a field containing a comma must be quoted: \"a, b\"".into()),
-                });
+            let line = raw.position().map(|p| p.line()).unwrap_or(0);
+            let bad_utf8: Vec<usize> = raw
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| std::str::from_utf8(f).is_err())
+                .map(|(c, _)| c)
+                .collect();
+            let rec = csv::StringRecord::from_byte_record_lossy(raw.clone());
+            if rec.len() != width || !bad_utf8.is_empty() {
+                if let Some(id) = id_col.and_then(|c| rec.get(c)) {
+                    self.dropped[i].insert(id.trim().to_string());
+                }
+                if rec.len() != width {
+                    self.sink.push(Diagnostic {
+                        file: file.clone(),
+                        line: Some(line),
+                        column: None,
+                        field: None,
+                        message: format!("row has {} fields, the header has {width}", rec.len()),
+                        hint: Some("a field containing a comma must be quoted: \"a, b\"".into()),
+                    });
+                }
+                for c in bad_utf8 {
+                    let field = header.get(c).map(|h| h.trim().to_string());
+                    self.sink.push(Diagnostic {
+                        file: file.clone(),
+                        line: Some(line),
+                        column: Some(c + 1),
+                        field,
+                        message: "the field is not valid UTF-8 text".into(),
+                        hint: Some("save the file as UTF-8".into()),
+                    });
+                }
                 continue;
             }
             let mut r = Row {
@@ -625,6 +656,7 @@ impl Loader {
         {
             match self.source_by_key.get(key) {
                 Some(&id) => ids.push(id),
+                None if !self.table_read[1] || self.dropped[1].contains(key) => ok = false,
                 None => {
                     let hint = suggest(key, self.sources.iter().map(|s| s.key.as_str()))
                         .map(|s| format!("did you mean `{s}`?"))
@@ -719,9 +751,7 @@ impl Loader {
                 r.err("id", format!("duplicate source id `{key}`"), Some("each source id appears once".into()));
                 return;
             }
-            if !r.errors.is_empty() {
-                return;
-            }
+            // Registered even if the row has errors, so that citing it is not reported too.
             let id = SourceId(l.sources.len() as u32);
             l.source_by_key.insert(key.to_string(), id);
             l.sources.push(Source { key: key.into(), kind, title: title.into(), year, url: r.get("url").into(), note: note.into() });
@@ -793,6 +823,7 @@ impl Loader {
         let v = r.req(field)?;
         match self.node_by_key.get(v) {
             Some(&(id, _)) => Some(id),
+            None if !self.table_read[2] || self.dropped[2].contains(v) => None,
             None => {
                 let hint = suggest(v, self.node_by_key.keys().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"))
@@ -860,6 +891,7 @@ impl Loader {
             for c in r.get("corridors").split([';', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
                 match l.corridors.iter().position(|x| x.key == c) {
                     Some(i) => corridors.insert(CorridorId(i as u16)),
+                    None if !l.table_read[0] => {}
                     None => {
                         let hint = suggest(c, l.corridors.iter().map(|x| x.key.as_str())).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| "corridors are declared in dataset.toml".into());
                         r.err("corridors", format!("unknown corridor `{c}`"), Some(hint));
@@ -999,6 +1031,7 @@ impl Loader {
             let key = r.req("id");
             let link = r.req("link").and_then(|v| match l.link_by_key.get(v) {
                 Some(&(id, _)) => Some(id),
+                None if !l.table_read[3] || l.dropped[3].contains(v) => None,
                 None => {
                     let hint = suggest(v, l.link_by_key.keys().map(String::as_str)).map(|s| format!("did you mean `{s}`?")).or_else(|| Some("a service runs on a link defined in links.csv".into()));
                     r.err("link", format!("unknown link `{v}`: the service runs on a link that does not exist"), hint);
@@ -1081,6 +1114,16 @@ impl Loader {
         let destinations = resolve(self, &meta.connectivity.destinations, "destinations");
         self.origins = origins.iter().map(|o| o.0).collect();
         self.destinations = destinations.iter().map(|o| o.0).collect();
+        // Only meaningful when every node and link loaded: a link row with an error would
+        // otherwise show up a second time as a missing connection.
+        if !(self.table_read[2] && self.table_read[3])
+            || !self.dropped[2].is_empty()
+            || !self.dropped[3].is_empty()
+            || self.nodes.iter().any(Option::is_none)
+            || self.links.iter().any(Option::is_none)
+        {
+            return;
+        }
         // Components over the links that loaded (links are travelled both ways).
         let n = self.nodes.len();
         let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -1191,8 +1234,8 @@ fn coordinate(r: &mut Row<'_>, field: &str, limit: f64) -> Option<f64> {
 }
 
 fn parse_distance(text: &str) -> Result<Km, SpecError> {
-    let (num, unit) = split_number_unit(text);
-    let v = parse_number(num, "a distance")?;
+    let (v, unit) = number_with_unit(text, "a distance")?;
+    let num = split_number_unit(text).0;
     match unit {
         "km" => Ok(Km(v)),
         "nm" => Ok(Km(v * KM_PER_NM)),
@@ -1208,8 +1251,7 @@ fn parse_distance(text: &str) -> Result<Km, SpecError> {
 }
 
 fn parse_capacity(text: &str) -> Result<Capacity, SpecError> {
-    let (num, unit) = split_number_unit(text);
-    let v = parse_number(num, "a capacity")?;
+    let (v, unit) = number_with_unit(text, "a capacity")?;
     Ok(match unit {
         "Mt/yr" => Capacity::MtPerYear(v),
         "TEU/yr" => Capacity::TeuPerYear(v),
@@ -1231,8 +1273,7 @@ fn parse_capacity(text: &str) -> Result<Capacity, SpecError> {
 }
 
 fn parse_payload(text: &str) -> Result<Payload, SpecError> {
-    let (num, unit) = split_number_unit(text);
-    let v = parse_number(num, "a payload")?;
+    let (v, unit) = number_with_unit(text, "a payload")?;
     Ok(match unit {
         "TEU" => Payload::Teu(v),
         "FEU" => Payload::Teu(v * 2.0),
@@ -1248,8 +1289,7 @@ fn parse_payload(text: &str) -> Result<Payload, SpecError> {
 }
 
 fn parse_tariff(text: &str) -> Result<Tariff, SpecError> {
-    let (num, unit) = split_number_unit(text);
-    let v = parse_number(num, "a tariff")?;
+    let (v, unit) = number_with_unit(text, "a tariff")?;
     Ok(match unit {
         "USD/FEU" => Tariff::PerFeu(v),
         "USD/TEU" => Tariff::PerFeu(v * 2.0),
