@@ -411,8 +411,14 @@ fn named<'a>(name: &str, args: &'a [String], key: &str) -> Result<&'a str, SpecE
 
 /// Parse a plain number (finite, non-negative).
 pub fn parse_number(text: &str, what: &str) -> Result<f64, SpecError> {
-    let t = text.trim().replace('_', "");
-    let v: f64 = t.parse().map_err(|_| {
+    let t = text.trim();
+    // Digit separators (`89_000`) are accepted; only such numbers pay for a copy.
+    let parsed = if t.contains('_') {
+        t.replace('_', "").parse::<f64>()
+    } else {
+        t.parse::<f64>()
+    };
+    let v: f64 = parsed.map_err(|_| {
         SpecError::new(format!("`{}` is not a number", text.trim()))
             .hint(format!("{what} is a number such as 12.5"))
     })?;
@@ -550,7 +556,7 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
         3.754408661907416e+00,
     ];
     let pl = 0.02425;
-    let x = if p < pl {
+    if p < pl {
         let q = (-2.0 * p.ln()).sqrt();
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
@@ -563,8 +569,7 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
         let q = (-2.0 * (1.0 - p).ln()).sqrt();
         -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    };
-    x
+    }
 }
 
 #[cfg(test)]

@@ -31,9 +31,12 @@ pub mod diag;
 pub mod dist;
 pub mod embedded;
 pub mod export;
+mod fxhash;
 mod iso;
+pub mod keyindex;
 pub mod load;
 pub mod network;
+pub mod synth;
 pub mod units;
 
 pub use diag::{Diagnostic, LoadErrors};

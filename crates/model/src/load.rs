@@ -9,11 +9,13 @@ use crate::diag::{Diagnostic, LoadErrors, Sink, suggest};
 use crate::dist::{
     Distribution, SpecError, TimeSpec, number_with_unit, parse_duration, split_number_unit,
 };
+use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::keyindex::KeyIndex;
 use crate::network::*;
 use crate::units::{Capacity, Hours, KM_PER_NM, Km, Payload, Tariff, Usd, great_circle};
 use serde::Deserialize;
+use std::any::Any;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -75,6 +77,15 @@ impl DatasetInput {
         }
     }
 
+    /// Size in bytes of file `i` (0 if unknown), to size tables before reading.
+    fn byte_len(&self, i: usize) -> u64 {
+        match &self.files[i] {
+            Input::Bytes(b) => b.len() as u64,
+            Input::Path(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Input::Missing => 0,
+        }
+    }
+
     fn file_label(&self, i: usize) -> String {
         format!("{}/{}", self.label, FILES[i])
     }
@@ -106,26 +117,34 @@ struct Loader {
     sink: Sink,
     corridors: Vec<Corridor>,
     sources: Vec<Source>,
-    source_by_key: HashMap<String, SourceId>,
+    source_by_key: FxHashMap<String, SourceId>,
     citations: Vec<Vec<SourceId>>,
-    cite_by_list: HashMap<Vec<SourceId>, Cite>,
+    cite_by_list: FxHashMap<Vec<SourceId>, Cite>,
     country_lists: Vec<Vec<Country>>,
-    countries_by_list: HashMap<Vec<Country>, CountryList>,
+    countries_by_list: FxHashMap<Vec<Country>, CountryList>,
     nodes: Vec<Option<Node>>,
-    node_by_key: HashMap<String, (NodeId, u64)>,
+    node_keys: Vec<String>,
+    node_lines: Vec<u64>,
+    node_index: KeyIndex,
     links: Vec<Option<Link>>,
     link_lines: Vec<u64>,
-    link_by_key: HashMap<String, (LinkId, u64)>,
+    link_keys: Vec<String>,
+    link_index: KeyIndex,
     services: Vec<Option<Service>>,
-    service_by_key: HashMap<String, u64>,
+    service_by_key: FxHashMap<String, u64>,
     origins: Vec<NodeId>,
     destinations: Vec<NodeId>,
     /// Whether each CSV table could be read (header valid); references into a table
     /// that could not be read are not reported as unknown, which would only be noise.
     table_read: [bool; 5],
+    /// Parsed values of recently seen field texts, per field: most data repeats the same
+    /// few expressions (`by_speed(…)`, `0.61 USD/FEU-km`), so each is parsed once.
+    value_cache: FxHashMap<&'static str, FxHashMap<Box<str>, Box<dyn Any>>>,
+    cite_cache: FxHashMap<Box<str>, Cite>,
+    countries_cache: FxHashMap<Box<str>, CountryList>,
     /// Ids of rows dropped whole (wrong field count, bad UTF-8), per table: references to
     /// them are not reported again as unknown.
-    dropped: [std::collections::HashSet<String>; 5],
+    dropped: [FxHashSet<String>; 5],
 }
 
 #[derive(Deserialize, Debug)]
@@ -155,6 +174,9 @@ struct TomlConnectivity {
     #[serde(default)]
     destinations: Vec<String>,
 }
+
+/// Most columns of any table.
+const MAX_COLUMNS: usize = 18;
 
 /// Column layout of one table: the names, and which are required.
 struct Table {
@@ -252,26 +274,28 @@ const SERVICES: Table = Table {
 struct Row<'a> {
     file: &'a str,
     line: u64,
-    rec: &'a csv::StringRecord,
+    /// Trimmed field texts in the table's column order ("" for absent columns).
+    vals: &'a [&'a str],
     map: &'a [Option<usize>],
     table: &'a Table,
     errors: Vec<Diagnostic>,
 }
 
 impl<'a> Row<'a> {
+    #[inline]
     fn col_index(&self, name: &str) -> usize {
+        // Column names are string literals: compare addresses first, text second.
         self.table
             .columns
             .iter()
-            .position(|c| *c == name)
+            .position(|c| std::ptr::eq(c.as_ptr(), name.as_ptr()) && c.len() == name.len())
+            .or_else(|| self.table.columns.iter().position(|c| *c == name))
             .expect("column declared in its table")
     }
-    /// The trimmed text of a field ("" if the column is absent or the row is short).
+    /// The trimmed text of a field ("" if the column is absent).
+    #[inline]
     fn get(&self, name: &str) -> &'a str {
-        match self.map[self.col_index(name)] {
-            Some(i) => self.rec.get(i).unwrap_or("").trim(),
-            None => "",
-        }
+        self.vals[self.col_index(name)]
     }
     fn err(&mut self, name: &str, message: impl Into<String>, hint: Option<String>) {
         let column = self.map[self.col_index(name)].map(|i| i + 1);
@@ -578,24 +602,24 @@ impl Loader {
                 continue;
             }
             let line = raw.position().map(|p| p.line()).unwrap_or(0);
-            let bad_utf8: Vec<usize> = raw
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| std::str::from_utf8(f).is_err())
-                .map(|(c, _)| c)
-                .collect();
-            let rec = csv::StringRecord::from_byte_record_lossy(raw.clone());
-            if rec.len() != width || !bad_utf8.is_empty() {
-                if let Some(id) = id_col.and_then(|c| rec.get(c)) {
-                    self.dropped[i].insert(id.trim().to_string());
+            // One UTF-8 check for the whole row; fields are then sliced out of it.
+            let whole = std::str::from_utf8(raw.as_slice()).ok();
+            let field_str = |c: usize| match whole {
+                Some(w) => raw.range(c).and_then(|r| w.get(r)),
+                None => raw.get(c).and_then(|f| std::str::from_utf8(f).ok()),
+            };
+            let bad_utf8: Vec<usize> = (0..raw.len()).filter(|&c| field_str(c).is_none()).collect();
+            if raw.len() != width || !bad_utf8.is_empty() {
+                if let Some(id) = id_col.and_then(|c| raw.get(c)) {
+                    self.dropped[i].insert(String::from_utf8_lossy(id).trim().to_string());
                 }
-                if rec.len() != width {
+                if raw.len() != width {
                     self.sink.push(Diagnostic {
                         file: file.clone(),
                         line: Some(line),
                         column: None,
                         field: None,
-                        message: format!("row has {} fields, the header has {width}", rec.len()),
+                        message: format!("row has {} fields, the header has {width}", raw.len()),
                         hint: Some("a field containing a comma must be quoted: \"a, b\"".into()),
                     });
                 }
@@ -612,10 +636,16 @@ impl Loader {
                 }
                 continue;
             }
+            let mut vals = [""; MAX_COLUMNS];
+            for (ci, m) in map.iter().enumerate() {
+                if let Some(f) = m.and_then(field_str) {
+                    vals[ci] = f.trim();
+                }
+            }
             let mut r = Row {
                 file: &file,
                 line,
-                rec: &rec,
+                vals: &vals[..map.len()],
                 map: &map,
                 table,
                 errors: Vec::new(),
@@ -647,6 +677,9 @@ impl Loader {
             r.err(field, format!("missing source for this figure (`{field}` is empty)"), Some("every figure names its source id from sources.csv, or an estimate id (E-…) whose note says why".into()));
             return None;
         }
+        if let Some(&c) = self.cite_cache.get(text) {
+            return Some(c);
+        }
         let mut ids = Vec::new();
         let mut ok = true;
         for key in text
@@ -671,7 +704,7 @@ impl Loader {
         }
         ids.sort_unstable();
         ids.dedup();
-        Some(match self.cite_by_list.get(&ids) {
+        let c = match self.cite_by_list.get(&ids) {
             Some(&c) => c,
             None => {
                 let c = Cite(self.citations.len() as u32);
@@ -679,14 +712,18 @@ impl Loader {
                 self.cite_by_list.insert(ids, c);
                 c
             }
-        })
+        };
+        if self.cite_cache.len() < CACHE_CAP {
+            self.cite_cache.insert(text.into(), c);
+        }
+        Some(c)
     }
 
     /// A value with its source column. Outer `None`: an error was recorded.
-    fn sourced<T>(
+    fn sourced<T: Clone + 'static>(
         &mut self,
         r: &mut Row<'_>,
-        field: &str,
+        field: &'static str,
         src: &str,
         required: bool,
         parse: impl FnOnce(&str) -> Result<T, SpecError>,
@@ -707,12 +744,21 @@ impl Loader {
             }
             return Some(None);
         }
-        let value = match parse(text) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                r.spec_err(field, e);
-                None
-            }
+        let cache = self.value_cache.entry(field).or_default();
+        let value = match cache.get(text).and_then(|v| v.downcast_ref::<T>()) {
+            Some(v) => Some(v.clone()),
+            None => match parse(text) {
+                Ok(v) => {
+                    if cache.len() < CACHE_CAP {
+                        cache.insert(text.into(), Box::new(v.clone()));
+                    }
+                    Some(v)
+                }
+                Err(e) => {
+                    r.spec_err(field, e);
+                    None
+                }
+            },
         };
         let cite = self.cite(r, src);
         match (value, cite) {
@@ -759,6 +805,12 @@ impl Loader {
     }
 
     fn read_nodes(&mut self, input: &DatasetInput) {
+        // Rows are about 70 bytes; reserving up front saves re-copying a large table.
+        let rows = (input.byte_len(2) / 70) as usize;
+        self.nodes.reserve(rows);
+        self.node_keys.reserve(rows);
+        self.node_lines.reserve(rows);
+        self.node_index = KeyIndex::with_capacity(rows);
         self.read_csv(input, 2, &NODES, |l, r| {
             let key = r.req("id");
             if let Some(k) = key {
@@ -781,7 +833,7 @@ impl Loader {
             let coord_cite = l.cite(r, "coord_src");
             let mut gauges = Vec::new();
             for g in r.get("gauges").split([';', '/', ' ']).map(str::trim).filter(|g| !g.is_empty()) {
-                match Gauge::parse(g.trim_end_matches("mm")) {
+                match Gauge::parse(g.strip_suffix("mm").unwrap_or(g)) {
                     Some(x) if !gauges.contains(&x) => gauges.push(x),
                     Some(_) => {}
                     None => r.err("gauges", format!("unknown gauge `{g}`"), Some("gauges are 1435 and 1520 (mm), separated by `;`".into())),
@@ -793,15 +845,20 @@ impl Loader {
             let capacity = l.sourced(r, "capacity", "capacity_src", false, parse_capacity);
             let aliases = r.get("aliases").split(';').map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect();
             let Some(key) = key else { return };
-            if let Some(&(_, first)) = l.node_by_key.get(key) {
+            if let Some(first) = l.node_id(key) {
+                let first = l.node_lines[first.idx()];
                 r.err("id", format!("duplicate node id `{key}` (first defined on line {first})"), Some("each node id appears once".into()));
                 return;
             }
             let id = NodeId(l.nodes.len() as u32);
-            l.node_by_key.insert(key.to_string(), (id, r.line));
+            l.node_keys.push(key.to_string());
+            l.node_lines.push(r.line);
+            let keys = &l.node_keys;
+            l.node_index.insert(key, id.0, |i| &keys[i as usize]);
             let node = match (name, country, kind, lat, lon, coord_cite, dwell, handling, capacity) {
                 (Some(name), Some(country), Some(kind), Some(lat), Some(lon), Some(cite), Some(dwell), Some(handling), Some(capacity)) if r.errors.is_empty() => Some(Node {
-                    key: key.into(),
+                    // The key lives in `node_keys` until `finish` moves it here.
+                    key: String::new(),
                     name: name.into(),
                     aliases,
                     country,
@@ -819,13 +876,25 @@ impl Loader {
         });
     }
 
+    fn node_id(&self, key: &str) -> Option<NodeId> {
+        self.node_index
+            .get(key, |i| &self.node_keys[i as usize])
+            .map(NodeId)
+    }
+
+    fn link_id(&self, key: &str) -> Option<LinkId> {
+        self.link_index
+            .get(key, |i| &self.link_keys[i as usize])
+            .map(LinkId)
+    }
+
     fn node_ref(&self, r: &mut Row<'_>, field: &str) -> Option<NodeId> {
         let v = r.req(field)?;
-        match self.node_by_key.get(v) {
-            Some(&(id, _)) => Some(id),
+        match self.node_id(v) {
+            Some(id) => Some(id),
             None if !self.table_read[2] || self.dropped[2].contains(v) => None,
             None => {
-                let hint = suggest(v, self.node_by_key.keys().map(String::as_str))
+                let hint = suggest(v, self.node_keys.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"))
                     .or_else(|| Some("node ids are defined in nodes.csv".into()));
                 r.err(field, format!("unknown node `{v}`"), hint);
@@ -836,6 +905,11 @@ impl Loader {
 
     fn read_links(&mut self, input: &DatasetInput) {
         let modes: Vec<&str> = Mode::ALL.iter().map(|m| m.as_str()).collect();
+        let rows = (input.byte_len(3) / 120) as usize;
+        self.links.reserve(rows);
+        self.link_keys.reserve(rows);
+        self.link_lines.reserve(rows);
+        self.link_index = KeyIndex::with_capacity(rows);
         self.read_csv(input, 3, &LINKS, |l, r| {
             let key = r.req("id");
             if let Some(k) = key {
@@ -851,7 +925,7 @@ impl Loader {
                     r.err("gauge", "missing gauge for a rail link", Some("write 1435 or 1520".into()));
                     None
                 }
-                (Some(Mode::Rail), g) => match Gauge::parse(g.trim_end_matches("mm")) {
+                (Some(Mode::Rail), g) => match Gauge::parse(g.strip_suffix("mm").unwrap_or(g)) {
                     Some(x) => Some(Some(x)),
                     None => {
                         r.err("gauge", format!("unknown gauge `{g}`"), Some("write 1435 or 1520".into()));
@@ -872,9 +946,12 @@ impl Loader {
                     r.err("traction", format!("traction `{}` given for a {m} link", t.value), Some("traction applies to rail links only".into()));
                 }
             }
+            let countries_text = r.get("countries");
+            let cached_countries = l.countries_cache.get(countries_text).copied();
             let mut countries = Vec::new();
             let mut countries_ok = true;
-            for c in r.get("countries").split([';', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
+            let to_parse = if cached_countries.is_some() { "" } else { countries_text };
+            for c in to_parse.split([';', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
                 match Country::parse(c) {
                     Some(x) => countries.push(x),
                     None => {
@@ -883,10 +960,21 @@ impl Loader {
                     }
                 }
             }
-            if countries.is_empty() && countries_ok {
+            if cached_countries.is_none() && countries.is_empty() && countries_ok {
                 r.req("countries");
                 countries_ok = false;
             }
+            let country_list = match cached_countries {
+                Some(c) => Some(c),
+                None if countries_ok => {
+                    let c = l.intern_countries(countries);
+                    if l.countries_cache.len() < CACHE_CAP {
+                        l.countries_cache.insert(countries_text.into(), c);
+                    }
+                    Some(c)
+                }
+                None => None,
+            };
             let mut corridors = CorridorSet::default();
             for c in r.get("corridors").split([';', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
                 match l.corridors.iter().position(|x| x.key == c) {
@@ -908,18 +996,22 @@ impl Loader {
             let capacity = l.sourced(r, "capacity", "capacity_src", false, parse_capacity);
             let tariff = l.sourced(r, "tariff", "tariff_src", false, parse_tariff);
             let Some(key) = key else { return };
-            if let Some(&(_, first)) = l.link_by_key.get(key) {
+            let id = LinkId(l.links.len() as u32);
+            l.link_keys.push(key.to_string());
+            let keys = &l.link_keys;
+            if let Err(first) = l.link_index.insert_new(key, id.0, |i| &keys[i as usize]) {
+                l.link_keys.pop();
+                let first = l.link_lines[first as usize];
                 r.err("id", format!("duplicate link id `{key}` (first defined on line {first})"), Some("each link id appears once".into()));
                 return;
             }
-            let id = LinkId(l.links.len() as u32);
-            l.link_by_key.insert(key.to_string(), (id, r.line));
             l.link_lines.push(r.line);
             let link = match (from, to, mode, gauge, traction, distance, time, capacity, tariff) {
-                (Some(from), Some(to), Some(mode), Some(gauge), Some(traction), Some(Some(distance)), Some(Some(time)), Some(capacity), Some(tariff)) if r.errors.is_empty() && countries_ok => {
-                    let countries = l.intern_countries(countries);
+                (Some(from), Some(to), Some(mode), Some(gauge), Some(traction), Some(Some(distance)), Some(Some(time)), Some(capacity), Some(tariff)) if r.errors.is_empty() && country_list.is_some() => {
+                    let countries = country_list.expect("checked by the guard");
                     Some(Link {
-                        key: key.into(),
+                        // The key lives in `link_keys` until `finish` moves it here.
+                        key: String::new(),
                         from,
                         to,
                         mode,
@@ -960,8 +1052,12 @@ impl Loader {
         let (Some(a), Some(b)) = (&self.nodes[link.from.idx()], &self.nodes[link.to.idx()]) else {
             return;
         };
+        let (ak, bk) = (
+            &self.node_keys[link.from.idx()],
+            &self.node_keys[link.to.idx()],
+        );
         if link.from == link.to {
-            r.err("to", format!("link joins `{}` to itself", a.key), None);
+            r.err("to", format!("link joins `{}` to itself", ak), None);
             return;
         }
         let countries = &self.country_lists[link.countries.0 as usize];
@@ -970,7 +1066,7 @@ impl Loader {
                 "countries",
                 format!(
                     "countries start with {}, but `from` node `{}` is in {}",
-                    countries[0], a.key, a.country
+                    countries[0], ak, a.country
                 ),
                 Some("list the countries in order from `from` to `to`".into()),
             );
@@ -981,14 +1077,14 @@ impl Loader {
                 format!(
                     "countries end with {}, but `to` node `{}` is in {}",
                     countries[countries.len() - 1],
-                    b.key,
+                    bk,
                     b.country
                 ),
                 Some("list the countries in order from `from` to `to`".into()),
             );
         }
         if let Some(g) = link.gauge {
-            for n in [a, b] {
+            for (n, nk) in [(a, ak), (b, bk)] {
                 if !n.gauges.contains(&g) {
                     let has = if n.gauges.is_empty() {
                         "no rail gauge".to_string()
@@ -1002,18 +1098,18 @@ impl Loader {
                                 .join("/")
                         )
                     };
-                    r.err("gauge", format!("{g} mm rail link ends at `{}`, which has {has}", n.key), Some("put a gauge_change node between them, add the gauge to the node's `gauges`, or fix the link's gauge".into()));
+                    r.err("gauge", format!("{g} mm rail link ends at `{}`, which has {has}", nk), Some("put a gauge_change node between them, add the gauge to the node's `gauges`, or fix the link's gauge".into()));
                 }
             }
         }
         if link.mode.is_water() {
-            for n in [a, b] {
+            for (n, nk) in [(a, ak), (b, bk)] {
                 if n.kind != NodeKind::Seaport {
                     r.err(
                         "mode",
                         format!(
                             "{} link calls at `{}`, which is a {} (not a seaport)",
-                            link.mode, n.key, n.kind
+                            link.mode, nk, n.kind
                         ),
                         Some("ships and ferries call at nodes of kind seaport".into()),
                     );
@@ -1022,18 +1118,18 @@ impl Loader {
         }
         let gc = great_circle(a.lat(), a.lon(), b.lat(), b.lon());
         if link.distance.value.0 < gc.0 * 0.95 - 5.0 {
-            r.err("distance", format!("distance {} km is shorter than the great-circle distance {:.0} km between `{}` and `{}`", link.distance.value.0, gc.0, a.key, b.key), Some("check the distance's unit (km or nm) and the nodes' coordinates".into()));
+            r.err("distance", format!("distance {} km is shorter than the great-circle distance {:.0} km between `{}` and `{}`", link.distance.value.0, gc.0, ak, bk), Some("check the distance's unit (km or nm) and the nodes' coordinates".into()));
         }
     }
 
     fn read_services(&mut self, input: &DatasetInput) {
         self.read_csv(input, 4, &SERVICES, |l, r| {
             let key = r.req("id");
-            let link = r.req("link").and_then(|v| match l.link_by_key.get(v) {
-                Some(&(id, _)) => Some(id),
+            let link = r.req("link").and_then(|v| match l.link_id(v) {
+                Some(id) => Some(id),
                 None if !l.table_read[3] || l.dropped[3].contains(v) => None,
                 None => {
-                    let hint = suggest(v, l.link_by_key.keys().map(String::as_str)).map(|s| format!("did you mean `{s}`?")).or_else(|| Some("a service runs on a link defined in links.csv".into()));
+                    let hint = suggest(v, l.link_keys.iter().map(String::as_str)).map(|s| format!("did you mean `{s}`?")).or_else(|| Some("a service runs on a link defined in links.csv".into()));
                     r.err("link", format!("unknown link `{v}`: the service runs on a link that does not exist"), hint);
                     None
                 }
@@ -1092,10 +1188,10 @@ impl Loader {
         let resolve = |l: &mut Loader, keys: &[String], field: &str| -> Vec<(NodeId, String)> {
             let mut out = Vec::new();
             for k in keys {
-                match l.node_by_key.get(k) {
-                    Some(&(id, _)) => out.push((id, k.clone())),
+                match l.node_id(k) {
+                    Some(id) => out.push((id, k.clone())),
                     None => {
-                        let hint = suggest(k, l.node_by_key.keys().map(String::as_str))
+                        let hint = suggest(k, l.node_keys.iter().map(String::as_str))
                             .map(|s| format!("did you mean `{s}`?"));
                         l.sink.push(Diagnostic {
                             file: file.into(),
@@ -1116,12 +1212,13 @@ impl Loader {
         self.destinations = destinations.iter().map(|o| o.0).collect();
         // Only meaningful when every node and link loaded: a link row with an error would
         // otherwise show up a second time as a missing connection.
-        if !(self.table_read[2] && self.table_read[3])
-            || !self.dropped[2].is_empty()
-            || !self.dropped[3].is_empty()
-            || self.nodes.iter().any(Option::is_none)
-            || self.links.iter().any(Option::is_none)
-        {
+        let complete = self.table_read[2]
+            && self.table_read[3]
+            && self.dropped[2].is_empty()
+            && self.dropped[3].is_empty()
+            && self.nodes.iter().all(Option::is_some)
+            && self.links.iter().all(Option::is_some);
+        if !complete {
             return;
         }
         // Components over the links that loaded (links are travelled both ways).
@@ -1164,37 +1261,66 @@ impl Loader {
             return Err(self.sink.into_errors());
         }
         let meta = meta.expect("no diagnostics means dataset.toml parsed");
+        let Loader {
+            mut nodes,
+            mut links,
+            node_keys,
+            link_keys,
+            node_index,
+            link_index,
+            services,
+            sources,
+            corridors,
+            citations,
+            country_lists,
+            origins,
+            destinations,
+            ..
+        } = self;
+        for (n, k) in nodes.iter_mut().zip(node_keys) {
+            n.as_mut()
+                .expect("no diagnostics means every node parsed")
+                .key = k;
+        }
+        for (l, k) in links.iter_mut().zip(link_keys) {
+            l.as_mut()
+                .expect("no diagnostics means every link parsed")
+                .key = k;
+        }
         let parts = Parts {
             meta: Meta {
                 name: meta.name,
                 version: meta.version,
                 description: meta.description,
-                origins: self.origins,
-                destinations: self.destinations,
+                origins,
+                destinations,
             },
-            nodes: self
-                .nodes
+            nodes: nodes
                 .into_iter()
                 .map(|n| n.expect("no diagnostics means every node parsed"))
                 .collect(),
-            links: self
-                .links
+            links: links
                 .into_iter()
                 .map(|n| n.expect("no diagnostics means every link parsed"))
                 .collect(),
-            services: self
-                .services
+            services: services
                 .into_iter()
                 .map(|n| n.expect("no diagnostics means every service parsed"))
                 .collect(),
-            sources: self.sources,
-            corridors: self.corridors,
-            citations: self.citations,
-            country_lists: self.country_lists,
+            sources,
+            corridors,
+            citations,
+            country_lists,
+            node_index,
+            link_index,
         };
         Ok(Network::assemble(parts))
     }
 }
+
+/// Most distinct texts remembered per field by the parse caches (bounded, so a column of
+/// all-different values costs no more memory than a few kilobytes).
+const CACHE_CAP: usize = 4096;
 
 fn valid_key(k: &str) -> bool {
     k.chars()

@@ -6,9 +6,9 @@
 //! rail link. Algorithms never re-check.
 
 use crate::dist::{Distribution, TimeSpec};
+use crate::keyindex::KeyIndex;
 use crate::units::{Capacity, Hours, Km, Payload, Tariff, Usd};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 
 macro_rules! dense_id {
@@ -501,7 +501,7 @@ pub struct Arc {
 }
 
 /// The whole network. Immutable and valid once built (see the module docs).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Network {
     /// Dataset facts.
     pub meta: Meta,
@@ -525,7 +525,23 @@ pub struct Network {
     /// Services per link, CSR as well.
     svc_offsets: Vec<u32>,
     svc_ids: Vec<ServiceId>,
-    node_by_key: HashMap<String, NodeId>,
+    node_index: KeyIndex,
+    link_index: KeyIndex,
+}
+
+/// Two networks are equal when their data are; the adjacency and the key indices are
+/// derived from the data (and an index's table size depends on how it was filled).
+impl PartialEq for Network {
+    fn eq(&self, o: &Network) -> bool {
+        self.meta == o.meta
+            && self.nodes == o.nodes
+            && self.links == o.links
+            && self.services == o.services
+            && self.sources == o.sources
+            && self.corridors == o.corridors
+            && self.citations == o.citations
+            && self.country_lists == o.country_lists
+    }
 }
 
 /// The parts a loader hands to [`Network::assemble`].
@@ -538,6 +554,10 @@ pub(crate) struct Parts {
     pub corridors: Vec<Corridor>,
     pub citations: Vec<Vec<SourceId>>,
     pub country_lists: Vec<Vec<Country>>,
+    /// Index of `nodes` by key (built over the same rows).
+    pub node_index: KeyIndex,
+    /// Index of `links` by key (built over the same rows).
+    pub link_index: KeyIndex,
 }
 
 impl Network {
@@ -553,6 +573,8 @@ impl Network {
             corridors,
             citations,
             country_lists,
+            node_index,
+            link_index,
         } = parts;
         let n = nodes.len();
         let mut deg = vec![0u32; n + 1];
@@ -602,11 +624,6 @@ impl Network {
             svc_ids[*p as usize] = ServiceId(i as u32);
             *p += 1;
         }
-        let node_by_key = nodes
-            .iter()
-            .enumerate()
-            .map(|(i, x)| (x.key.clone(), NodeId(i as u32)))
-            .collect();
         Network {
             meta,
             nodes,
@@ -620,7 +637,8 @@ impl Network {
             arcs,
             svc_offsets,
             svc_ids,
-            node_by_key,
+            node_index,
+            link_index,
         }
     }
 
@@ -656,14 +674,15 @@ impl Network {
     }
     /// Node by its text id.
     pub fn node_by_key(&self, key: &str) -> Option<NodeId> {
-        self.node_by_key.get(key).copied()
+        self.node_index
+            .get(key, |i| &self.nodes[i as usize].key)
+            .map(NodeId)
     }
-    /// Link by its text id (a linear scan: links are looked up by key only at the edges).
+    /// Link by its text id.
     pub fn link_by_key(&self, key: &str) -> Option<LinkId> {
-        self.links
-            .iter()
-            .position(|l| l.key == key)
-            .map(|i| LinkId(i as u32))
+        self.link_index
+            .get(key, |i| &self.links[i as usize].key)
+            .map(LinkId)
     }
     /// The sources behind a citation.
     #[inline]
@@ -774,5 +793,19 @@ mod tests {
         assert!(Country::parse("kz").is_none());
         assert!(Country::parse("XX").is_none());
         assert!(Country::parse("KAZ").is_none());
+    }
+}
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn print_sizes() {
+        eprintln!(
+            "Link {} Node {} Distribution {} TimeSpec {} Service {}",
+            std::mem::size_of::<super::Link>(),
+            std::mem::size_of::<super::Node>(),
+            std::mem::size_of::<crate::dist::Distribution>(),
+            std::mem::size_of::<crate::dist::TimeSpec>(),
+            std::mem::size_of::<super::Service>()
+        );
     }
 }

@@ -60,7 +60,7 @@ fn every_malformed_fixture_gives_its_expected_report() {
     let mut failures = Vec::new();
     for rule in rules() {
         let report = match load(&input_for(&rule)) {
-            Ok(_) => format!("(loaded without error)\n"),
+            Ok(_) => "(loaded without error)\n".to_string(),
             Err(e) => format!("{e}\n"),
         };
         let path = fixtures().join("invalid").join(&rule).join("expected.txt");
