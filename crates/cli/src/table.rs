@@ -84,8 +84,8 @@ pub fn show(net: &Network, f: &Filter) -> String {
                         None => l.mode.to_string(),
                     },
                     format!("{:.0}", l.distance.value.0),
-                    hours(l.time.p50().0),
-                    hours(l.time.quantile(0.9).0),
+                    hours(l.time().p50().0),
+                    hours(l.time().quantile(0.9).0),
                     l.price_per_feu()
                         .map(|u| format!("{:.0}", u.0))
                         .unwrap_or_else(|| "—".into()),

@@ -54,7 +54,7 @@ pub fn to_json(net: &Network) -> Value {
                 "countries": net.countries(id).iter().map(|c| c.as_str()).collect::<Vec<_>>(),
                 "corridors": corridor_keys(net, l.corridors),
                 "distance_km": l.distance.value.0, "distance_sources": cite_keys(net, l.distance.cite),
-                "time": {"spec": l.time_spec.to_string(), "p50_h": l.time.p50().0, "p90_h": l.time.quantile(0.9).0, "mean_h": l.time.mean().0, "sources": cite_keys(net, l.time_cite)},
+                "time": {"spec": l.time_spec.to_string(), "p50_h": l.time().p50().0, "p90_h": l.time().quantile(0.9).0, "mean_h": l.time().mean().0, "sources": cite_keys(net, l.time_cite)},
                 "capacity": l.capacity.map(|c| json!({"value": c.value.amount(), "unit": c.value.unit_str(), "sources": cite_keys(net, c.cite)})),
                 "tariff_usd_per_feu": l.price_per_feu().map(|p| json!({"value": p.0, "spec": l.tariff.map(|t| t.value.to_string()), "sources": l.tariff.map(|t| cite_keys(net, t.cite))})),
                 "note": l.note,
@@ -155,8 +155,8 @@ pub fn to_geojson(net: &Network) -> Value {
             ),
         );
         p.insert("distance_km".into(), json!(l.distance.value.0));
-        p.insert("time_p50_h".into(), json!(l.time.p50().0));
-        p.insert("time_p90_h".into(), json!(l.time.quantile(0.9).0));
+        p.insert("time_p50_h".into(), json!(l.time().p50().0));
+        p.insert("time_p90_h".into(), json!(l.time().quantile(0.9).0));
         p.insert(
             "capacity".into(),
             json!(l.capacity.map(|c| c.value.to_string())),

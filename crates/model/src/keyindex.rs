@@ -4,7 +4,7 @@
 use crate::fxhash::FxHasher;
 use std::hash::Hasher;
 
-/// Open-addressing hash index (linear probing) of row numbers, keyed by text that the
+/// Open-addressing hash index (linear probing, load factor at most 3/4) of row numbers, keyed by text that the
 /// caller looks up by row (`key_of`).
 #[derive(Clone, Debug, Default)]
 pub struct KeyIndex {
@@ -59,7 +59,7 @@ impl KeyIndex {
 
     /// Add `row` under `key`, which the caller has checked is absent.
     pub fn insert<'a>(&mut self, key: &str, row: u32, key_of: impl Fn(u32) -> &'a str) {
-        if (self.len + 1) * 2 > self.slots.len() {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
             let mut bigger = KeyIndex::with_capacity(self.slots.len().max(4));
             for &(s, _) in self.slots.iter().filter(|s| s.0 != 0) {
                 bigger.place(hash(key_of(s - 1)), s - 1);
@@ -77,7 +77,7 @@ impl KeyIndex {
         row: u32,
         key_of: impl Fn(u32) -> &'a str,
     ) -> Result<(), u32> {
-        if (self.len + 1) * 2 > self.slots.len() {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
             let mut bigger = KeyIndex::with_capacity(self.slots.len().max(4));
             for &(s, _) in self.slots.iter().filter(|s| s.0 != 0) {
                 bigger.place(hash(key_of(s - 1)), s - 1);

@@ -1019,7 +1019,6 @@ impl Loader {
                         traction,
                         countries,
                         corridors,
-                        time: time.value.resolve(distance.value.0),
                         distance,
                         time_spec: time.value,
                         time_cite: time.cite,

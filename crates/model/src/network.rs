@@ -360,8 +360,6 @@ pub struct Link {
     pub time_spec: TimeSpec,
     /// Sources of the travel time.
     pub time_cite: Cite,
-    /// Travel time resolved from `time_spec` and the distance.
-    pub time: Distribution,
     /// Throughput capacity.
     pub capacity: Option<Sourced<Capacity>>,
     /// Price per FEU.
@@ -371,9 +369,14 @@ pub struct Link {
 }
 
 impl Link {
+    /// Travel-time distribution, resolved from `time_spec` and the distance (computed on
+    /// demand: storing it would cost 32 bytes per link for a value two divisions away).
+    pub fn time(&self) -> Distribution {
+        self.time_spec.resolve(self.distance.value.0)
+    }
     /// Median travel time.
     pub fn p50_time(&self) -> Hours {
-        self.time.p50()
+        self.time().p50()
     }
     /// Price of moving one FEU over the whole link.
     pub fn price_per_feu(&self) -> Option<Usd> {
