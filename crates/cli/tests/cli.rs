@@ -32,14 +32,8 @@ fn materialise(rule: &str) -> tempfile::TempDir {
     tmp
 }
 
-fn corridor_files() -> [&'static str; 5] {
-    [
-        "dataset.toml",
-        "sources.csv",
-        "nodes.csv",
-        "links.csv",
-        "services.csv",
-    ]
+fn corridor_files() -> [&'static str; 6] {
+    corridor_model::load::FILES
 }
 
 fn stdout(args: &[&str]) -> String {

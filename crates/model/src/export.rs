@@ -86,6 +86,12 @@ pub fn to_json(net: &Network) -> Value {
         "corridors": net.corridors.iter().map(|c| json!({"key": c.key, "name": c.name})).collect::<Vec<_>>(),
         "origins": net.meta.origins.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
         "destinations": net.meta.destinations.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
+        "tonnes_per_teu": {"value": net.meta.tonnes_per_teu.value.0, "sources": cite_keys(net, net.meta.tonnes_per_teu.cite)},
+        "emission_factors": net.emission_factors.iter().map(|f| json!({
+            "id": f.key, "mode": f.mode.as_str(), "traction": f.traction.map(|t| t.as_str()), "service_kind": f.service.map(|k| k.as_str()),
+            "ttw_g_per_tkm": f.ttw.value.0, "ttw_sources": cite_keys(net, f.ttw.cite),
+            "wtw_g_per_tkm": f.wtw.value.0, "wtw_sources": cite_keys(net, f.wtw.cite), "note": f.note,
+        })).collect::<Vec<_>>(),
         "nodes": nodes, "links": links, "services": services, "sources": sources,
     })
 }
@@ -215,6 +221,12 @@ pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
         "\n[connectivity]\norigins = [{}]\ndestinations = [{}]\n",
         list(&net.meta.origins),
         list(&net.meta.destinations)
+    ));
+    let cargo = net.meta.tonnes_per_teu;
+    toml.push_str(&format!(
+        "\n[cargo]\ntonnes_per_teu = {:?}\ntonnes_per_teu_src = {}\n",
+        cargo.value.0,
+        q(&cite_text(net, cargo.cite))
     ));
 
     let sources = csv_text(
@@ -357,8 +369,34 @@ pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
             ]
         }),
     );
+    let emissions = csv_text(
+        &[
+            "id",
+            "mode",
+            "traction",
+            "service_kind",
+            "ttw",
+            "ttw_src",
+            "wtw",
+            "wtw_src",
+            "note",
+        ],
+        net.emission_factors.iter().map(|f| {
+            vec![
+                f.key.clone(),
+                f.mode.as_str().into(),
+                opt(f.traction, |t| t.as_str().into()),
+                opt(f.service, |k| k.as_str().into()),
+                format!("{} g/tkm", f.ttw.value.0),
+                cite_text(net, f.ttw.cite),
+                format!("{} g/tkm", f.wtw.value.0),
+                cite_text(net, f.wtw.cite),
+                f.note.clone(),
+            ]
+        }),
+    );
     FILES
         .into_iter()
-        .zip([toml, sources, nodes, links, services])
+        .zip([toml, sources, nodes, links, services, emissions])
         .collect()
 }

@@ -12,7 +12,9 @@ use crate::dist::{
 use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::keyindex::KeyIndex;
 use crate::network::*;
-use crate::units::{Capacity, Hours, KM_PER_NM, Km, Payload, Tariff, Usd, great_circle};
+use crate::units::{
+    Capacity, GPerTkm, Hours, KM_PER_NM, Km, Payload, Tariff, Tonnes, Usd, great_circle,
+};
 use serde::Deserialize;
 use std::any::Any;
 use std::borrow::Cow;
@@ -20,12 +22,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The files of a dataset, in load order.
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 6] = [
     "dataset.toml",
     "sources.csv",
     "nodes.csv",
     "links.csv",
     "services.csv",
+    "emissions.csv",
 ];
 
 /// Where one file's bytes come from.
@@ -45,7 +48,7 @@ pub struct DatasetInput {
     /// Prefix of file names in messages, e.g. `data` → `data/links.csv`.
     pub label: String,
     /// The files, in the order of [`FILES`].
-    pub files: [Input; 5],
+    pub files: [Input; 6],
 }
 
 impl DatasetInput {
@@ -106,7 +109,9 @@ pub fn load(input: &DatasetInput) -> Result<Network, LoadErrors> {
     l.read_nodes(input);
     l.read_links(input);
     l.read_services(input);
+    l.read_emissions(input);
     if let (Some(text), Some(m)) = (meta_text.as_deref(), toml_meta.as_ref()) {
+        l.check_cargo(&input.file_label(0), text, m);
         l.check_connectivity(&input.file_label(0), text, m);
     }
     l.finish(toml_meta)
@@ -134,9 +139,11 @@ struct Loader {
     service_by_key: FxHashMap<String, u64>,
     origins: Vec<NodeId>,
     destinations: Vec<NodeId>,
+    emission_factors: Vec<Option<EmissionFactor>>,
+    tonnes_per_teu: Option<Sourced<Tonnes>>,
     /// Whether each CSV table could be read (header valid); references into a table
     /// that could not be read are not reported as unknown, which would only be noise.
-    table_read: [bool; 5],
+    table_read: [bool; 6],
     /// Parsed values of recently seen field texts, per field: most data repeats the same
     /// few expressions (`by_speed(…)`, `0.61 USD/FEU-km`), so each is parsed once.
     value_cache: FxHashMap<&'static str, FxHashMap<Box<str>, Box<dyn Any>>>,
@@ -144,7 +151,7 @@ struct Loader {
     countries_cache: FxHashMap<Box<str>, CountryList>,
     /// Ids of rows dropped whole (wrong field count, bad UTF-8), per table: references to
     /// them are not reported again as unknown.
-    dropped: [FxHashSet<String>; 5],
+    dropped: [FxHashSet<String>; 6],
 }
 
 #[derive(Deserialize, Debug)]
@@ -157,6 +164,14 @@ struct TomlMeta {
     corridor: Vec<TomlCorridor>,
     #[serde(default)]
     connectivity: TomlConnectivity,
+    cargo: TomlCargo,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct TomlCargo {
+    tonnes_per_teu: f64,
+    tonnes_per_teu_src: String,
 }
 
 #[derive(Deserialize, Debug)]
@@ -241,6 +256,20 @@ const LINKS: Table = Table {
         "time",
         "time_src",
     ],
+};
+const EMISSIONS: Table = Table {
+    columns: &[
+        "id",
+        "mode",
+        "traction",
+        "service_kind",
+        "ttw",
+        "ttw_src",
+        "wtw",
+        "wtw_src",
+        "note",
+    ],
+    required: &["id", "mode", "ttw", "ttw_src", "wtw", "wtw_src"],
 };
 const SERVICES: Table = Table {
     columns: &[
@@ -1183,6 +1212,115 @@ impl Loader {
         });
     }
 
+    fn read_emissions(&mut self, input: &DatasetInput) {
+        let modes: Vec<&str> = Mode::ALL.iter().map(|m| m.as_str()).collect();
+        let mut seen: Vec<(Mode, Option<Traction>, Option<ServiceKind>, u64)> = Vec::new();
+        self.read_csv(input, 5, &EMISSIONS, |l, r| {
+            let key = r.req("id");
+            let mode = r.parse_enum("mode", Mode::parse, &modes);
+            let traction = match r.get("traction") {
+                "" => Some(None),
+                t => match Traction::parse(t) {
+                    Some(x) => Some(Some(x)),
+                    None => {
+                        r.err("traction", format!("unknown traction `{t}`"), Some("write electric or diesel, or leave it empty for any".into()));
+                        None
+                    }
+                },
+            };
+            let service = match r.get("service_kind") {
+                "" => Some(None),
+                k => match ServiceKind::parse(k) {
+                    Some(x) => Some(Some(x)),
+                    None => {
+                        r.err("service_kind", format!("unknown service kind `{k}`"), Some(format!("expected one of: {}, or empty for any", ServiceKind::expected())));
+                        None
+                    }
+                },
+            };
+            let ttw = l.sourced(r, "ttw", "ttw_src", true, parse_intensity);
+            let wtw = l.sourced(r, "wtw", "wtw_src", true, parse_intensity);
+            if let (Some(Some(t)), Some(Some(w))) = (&ttw, &wtw) {
+                if w.value.0 < t.value.0 {
+                    r.err("wtw", format!("well-to-wheel {} is below tank-to-wheel {}", w.value, t.value), Some("well-to-wheel includes tank-to-wheel plus fuel or power production, so wtw ≥ ttw".into()));
+                }
+            }
+            let (Some(key), Some(mode), Some(traction), Some(service)) = (key, mode, traction, service) else { return };
+            if let Some(first) = seen.iter().find(|x| (x.0, x.1, x.2) == (mode, traction, service)) {
+                r.err("mode", format!("a factor for this mode, traction and service kind is already defined on line {}", first.3), Some("keep one row per combination".into()));
+                return;
+            }
+            seen.push((mode, traction, service, r.line));
+            let f = match (ttw, wtw) {
+                (Some(Some(ttw)), Some(Some(wtw))) if r.errors.is_empty() => Some(EmissionFactor { key: key.into(), mode, traction, service, ttw, wtw, note: r.get("note").into() }),
+                _ => None,
+            };
+            l.emission_factors.push(f);
+        });
+        // Every mode the network uses needs a default factor that matches any leg of it.
+        if self.table_read[5] && self.emission_factors.iter().all(Option::is_some) {
+            let file = input.file_label(5);
+            let mut missing: Vec<(Mode, usize)> = Vec::new();
+            for (i, link) in self.links.iter().enumerate() {
+                let Some(link) = link else { continue };
+                let covered =
+                    self.emission_factors.iter().flatten().any(|f| {
+                        f.mode == link.mode && f.traction.is_none() && f.service.is_none()
+                    });
+                if !covered && !missing.iter().any(|m| m.0 == link.mode) {
+                    missing.push((link.mode, i));
+                }
+            }
+            for (m, i) in missing {
+                let (key, line) = (&self.link_keys[i], self.link_lines[i]);
+                self.file_err(&file, None, format!("no emission factor for mode `{m}`, which links use (first: `{key}` on line {line} of links.csv)"), Some(format!("add a row with mode {m} and empty traction and service_kind: the default for every {m} leg")));
+            }
+        }
+    }
+
+    fn check_cargo(&mut self, file: &str, text: &str, meta: &TomlMeta) {
+        let line = find_line(text, "tonnes_per_teu");
+        let v = meta.cargo.tonnes_per_teu;
+        if !(v.is_finite() && v > 0.0 && v <= 40.0) {
+            self.sink.push(Diagnostic {
+                file: file.into(),
+                line,
+                column: None,
+                field: Some("cargo.tonnes_per_teu".into()),
+                message: format!("tonnes of cargo per TEU must be between 0 and 40, found {v}"),
+                hint: Some("a loaded TEU carries about 10 t of cargo".into()),
+            });
+            return;
+        }
+        let key = meta.cargo.tonnes_per_teu_src.trim();
+        match self.source_by_key.get(key) {
+            Some(&id) => {
+                let c = match self.cite_by_list.get(&vec![id]) {
+                    Some(&c) => c,
+                    None => {
+                        let c = Cite(self.citations.len() as u32);
+                        self.citations.push(vec![id]);
+                        self.cite_by_list.insert(vec![id], c);
+                        c
+                    }
+                };
+                self.tonnes_per_teu = Some(Sourced {
+                    value: Tonnes(v),
+                    cite: c,
+                });
+            }
+            None if !self.table_read[1] => {}
+            None => self.sink.push(Diagnostic {
+                file: file.into(),
+                line,
+                column: None,
+                field: Some("cargo.tonnes_per_teu_src".into()),
+                message: format!("unknown source `{key}`"),
+                hint: Some("name a source id from sources.csv".into()),
+            }),
+        }
+    }
+
     fn check_connectivity(&mut self, file: &str, text: &str, meta: &TomlMeta) {
         let resolve = |l: &mut Loader, keys: &[String], field: &str| -> Vec<(NodeId, String)> {
             let mut out = Vec::new();
@@ -1274,6 +1412,8 @@ impl Loader {
             country_lists,
             origins,
             destinations,
+            emission_factors,
+            tonnes_per_teu,
             ..
         } = self;
         for (n, k) in nodes.iter_mut().zip(node_keys) {
@@ -1293,6 +1433,8 @@ impl Loader {
                 description: meta.description,
                 origins,
                 destinations,
+                tonnes_per_teu: tonnes_per_teu
+                    .expect("no diagnostics means the cargo section was checked"),
             },
             nodes: nodes
                 .into_iter()
@@ -1308,6 +1450,10 @@ impl Loader {
                 .collect(),
             sources,
             corridors,
+            emission_factors: emission_factors
+                .into_iter()
+                .map(|f| f.expect("no diagnostics means every factor parsed"))
+                .collect(),
             citations,
             country_lists,
             node_index,
@@ -1431,6 +1577,18 @@ fn parse_tariff(text: &str) -> Result<Tariff, SpecError> {
             });
         }
     })
+}
+
+fn parse_intensity(text: &str) -> Result<GPerTkm, SpecError> {
+    let (v, unit) = number_with_unit(text, "an emission intensity")?;
+    match unit {
+        "g/tkm" => Ok(GPerTkm(v)),
+        "kg/tkm" => Ok(GPerTkm(v * 1000.0)),
+        u => Err(SpecError {
+            message: format!("unknown emission-intensity unit `{u}`"),
+            hint: Some("write grams of CO2e per tonne-km, e.g. 27.79 g/tkm".into()),
+        }),
+    }
 }
 
 fn parse_money_per_feu(text: &str) -> Result<Usd, SpecError> {

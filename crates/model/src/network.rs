@@ -7,7 +7,7 @@
 
 use crate::dist::{Distribution, TimeSpec};
 use crate::keyindex::KeyIndex;
-use crate::units::{Capacity, Hours, Km, Payload, Tariff, Usd};
+use crate::units::{Capacity, GPerTkm, Hours, Km, Payload, Tariff, Tonnes, Usd};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -463,6 +463,26 @@ pub struct Service {
     pub note: String,
 }
 
+/// A default emission intensity (ISO 14083 / GLEC), for a mode and optionally a traction
+/// or a kind of service; the most specific row that matches a leg applies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EmissionFactor {
+    /// Stable text id.
+    pub key: String,
+    /// Mode it applies to.
+    pub mode: Mode,
+    /// Only for this traction (rail), if given.
+    pub traction: Option<Traction>,
+    /// Only for this kind of service (e.g. ferry vs feeder), if given.
+    pub service: Option<ServiceKind>,
+    /// Tank-to-wheel intensity (direct emissions of the vehicle).
+    pub ttw: Sourced<GPerTkm>,
+    /// Well-to-wheel intensity (including fuel or electricity production; ≥ `ttw`).
+    pub wtw: Sourced<GPerTkm>,
+    /// Free-text note.
+    pub note: String,
+}
+
 /// Dense index of a corridor in the dataset's corridor table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -490,6 +510,8 @@ pub struct Meta {
     pub origins: Vec<NodeId>,
     /// Destinations every origin must reach.
     pub destinations: Vec<NodeId>,
+    /// Mass of cargo per TEU, for tonne-kilometres (emissions).
+    pub tonnes_per_teu: Sourced<Tonnes>,
 }
 
 /// One directed traversal of a link, as stored in the adjacency.
@@ -518,6 +540,8 @@ pub struct Network {
     pub sources: Vec<Source>,
     /// Corridors, indexed by [`CorridorId`].
     pub corridors: Vec<Corridor>,
+    /// Default emission intensities.
+    pub emission_factors: Vec<EmissionFactor>,
     /// Interned citation lists, indexed by [`Cite`].
     pub citations: Vec<Vec<SourceId>>,
     /// Interned country lists, indexed by [`CountryList`].
@@ -542,6 +566,7 @@ impl PartialEq for Network {
             && self.services == o.services
             && self.sources == o.sources
             && self.corridors == o.corridors
+            && self.emission_factors == o.emission_factors
             && self.citations == o.citations
             && self.country_lists == o.country_lists
     }
@@ -555,6 +580,7 @@ pub(crate) struct Parts {
     pub services: Vec<Service>,
     pub sources: Vec<Source>,
     pub corridors: Vec<Corridor>,
+    pub emission_factors: Vec<EmissionFactor>,
     pub citations: Vec<Vec<SourceId>>,
     pub country_lists: Vec<Vec<Country>>,
     /// Index of `nodes` by key (built over the same rows).
@@ -574,6 +600,7 @@ impl Network {
             services,
             sources,
             corridors,
+            emission_factors,
             citations,
             country_lists,
             node_index,
@@ -634,6 +661,7 @@ impl Network {
             services,
             sources,
             corridors,
+            emission_factors,
             citations,
             country_lists,
             offsets,
@@ -686,6 +714,21 @@ impl Network {
         self.link_index
             .get(key, |i| &self.links[i as usize].key)
             .map(LinkId)
+    }
+    /// The emission factor for a leg: the most specific row matching its mode, traction and
+    /// kind of service (an exact match beats a row that leaves either open).
+    pub fn emission_factor(
+        &self,
+        mode: Mode,
+        traction: Option<Traction>,
+        service: Option<ServiceKind>,
+    ) -> Option<&EmissionFactor> {
+        self.emission_factors
+            .iter()
+            .filter(|f| f.mode == mode)
+            .filter(|f| f.traction.is_none() || f.traction == traction)
+            .filter(|f| f.service.is_none() || f.service == service)
+            .max_by_key(|f| (f.traction.is_some() as u8) + (f.service.is_some() as u8))
     }
     /// The sources behind a citation.
     #[inline]
@@ -754,6 +797,11 @@ impl Network {
                 per_cite[h.cite.0 as usize] += 1;
             }
         }
+        for f in &self.emission_factors {
+            per_cite[f.ttw.cite.0 as usize] += 1;
+            per_cite[f.wtw.cite.0 as usize] += 1;
+        }
+        per_cite[self.meta.tonnes_per_teu.cite.0 as usize] += 1;
         let mut counts = vec![0u32; self.sources.len()];
         for (cite, n) in self.citations.iter().zip(per_cite) {
             for s in cite {

@@ -73,17 +73,19 @@ pub fn grid_dataset(links: usize) -> Vec<(&'static str, String)> {
         }
     }
     let toml = format!(
-        "name = \"Synthetic grid\"\nversion = \"1\"\ndescription = \"{} links\"\n\n[[corridor]]\nkey = \"c0\"\nname = \"Grid\"\n\n[connectivity]\norigins = [\"N-0\"]\ndestinations = [\"{}\"]\n",
+        "name = \"Synthetic grid\"\nversion = \"1\"\ndescription = \"{} links\"\n\n[[corridor]]\nkey = \"c0\"\nname = \"Grid\"\n\n[connectivity]\norigins = [\"N-0\"]\ndestinations = [\"{}\"]\n\n[cargo]\ntonnes_per_teu = 10.0\ntonnes_per_teu_src = \"E-1\"\n",
         edges.len(),
         key(used - 1)
     );
     let sources = "id,kind,title,year,url,note\nE-1,estimate,Synthetic figures,,,Generated for benchmarks; not data.\n".to_string();
+    let emissions = "id,mode,traction,service_kind,ttw,ttw_src,wtw,wtw_src,note\nEF-RAIL,rail,,,27.79 g/tkm,E-1,32.6 g/tkm,E-1,\n".to_string();
     vec![
         ("dataset.toml", toml),
         ("sources.csv", sources),
         ("nodes.csv", nodes),
         ("links.csv", lk),
         ("services.csv", svc),
+        ("emissions.csv", emissions),
     ]
 }
 

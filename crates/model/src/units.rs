@@ -77,6 +77,12 @@ quantity!(
 quantity!(
     /// A speed in kilometres per day (the unit rail operators quote).
     KmPerDay, "km/d");
+quantity!(
+    /// An emission intensity in grams of CO2 equivalent per tonne-kilometre (ISO 14083).
+    GPerTkm, "g/tkm");
+quantity!(
+    /// A mass of CO2 equivalent in kilograms.
+    KgCo2e, "kg CO2e");
 
 /// Kilometres per nautical mile (exact, by definition).
 pub const KM_PER_NM: f64 = 1.852;

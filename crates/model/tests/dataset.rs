@@ -79,6 +79,8 @@ fn every_number_in_data_has_a_source_column_that_is_filled() {
                     "direction",
                     "operator",
                     "rule",
+                    "traction",
+                    "service_kind",
                 ];
                 assert!(
                     sourced || free.contains(&h.as_str()),
