@@ -1,6 +1,7 @@
 //! `corridor`: the command-line face of Corridor. Parses arguments, calls the library,
 //! prints. No business logic lives here.
 
+mod routing;
 mod table;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -12,6 +13,8 @@ use std::process::ExitCode;
 
 /// Exit code for invalid input data or arguments.
 const EXIT_INVALID: u8 = 2;
+/// Exit code when no route satisfies a request.
+const EXIT_NO_ROUTE: u8 = 3;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -23,7 +26,7 @@ Caspian → Azerbaijan → Georgia → Türkiye/Black Sea → Europe) and its ri
 Russia, southern rail via Iran, sea via Suez or the Cape.\n\nIt ships with a sourced default \
 dataset; pass --data DIR to use your own (the same five files: dataset.toml, sources.csv, \
 nodes.csv, links.csv, services.csv).",
-    after_help = "Examples:\n  corridor network validate\n  corridor network show --country AZ\n  corridor network export --format geojson --out corridor.geojson\n  corridor --data my-network network validate"
+    after_help = "Examples:\n  corridor compare --from Xian --to Duisburg --date 2026-03-03 --teu 2\n  corridor network validate\n  corridor network show --country AZ\n  corridor network export --format geojson --out corridor.geojson\n  corridor --data my-network network validate"
 )]
 struct Cli {
     /// Dataset directory to use instead of the embedded default dataset.
@@ -38,6 +41,18 @@ enum Command {
     /// Inspect, check and export the network.
     #[command(subcommand)]
     Network(NetworkCmd),
+    /// Every Pareto-optimal route (time, cost, CO2e) for a shipment, ranked.
+    #[command(
+        allow_negative_numbers = true,
+        after_help = "Exit status: 0 with routes, 2 for invalid input, 3 if no route exists under the constraints.\n\nExamples:\n  corridor route --from Xian --to Duisburg --date 2026-03-03 --feu 2\n  corridor route --from Xian --to Duisburg --date 2026-03-03 --avoid-country RU --prefer co2 --explain\n  corridor route --from Chongqing --to Budapest --date 2026-03-03 --via Alat --json"
+    )]
+    Route(routing::ShipmentArgs),
+    /// The best route of each corridor side by side (Middle via BTK or the Black Sea, Northern, Southern, sea).
+    #[command(
+        allow_negative_numbers = true,
+        after_help = "Exit status: 0, or 2 for invalid input. A corridor without a route says why (the\nconstraint that removed it, or the missing connection).\n\nExamples:\n  corridor compare --from Xian --to Duisburg --date 2026-03-03 --teu 2\n  corridor compare --from Shanghai --to Rotterdam --date 2026-03-03 --json\n  corridor compare --from Yiwu --to Tehran --date 2026-03-03 --avoid-country RU"
+    )]
+    Compare(routing::ShipmentArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -127,7 +142,9 @@ enum Format {
 }
 
 /// An error the CLI reports: what went wrong and the exit code.
-enum Failure {
+pub(crate) enum Failure {
+    /// No route satisfies the request (exit 3).
+    NoRoute(String),
     /// The dataset is invalid (exit 2).
     Invalid(LoadErrors),
     /// A usage problem (exit 2).
@@ -147,6 +164,10 @@ fn main() -> ExitCode {
         Err(Failure::Usage(m)) => {
             eprintln!("error: {m}");
             ExitCode::from(EXIT_INVALID)
+        }
+        Err(Failure::NoRoute(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(EXIT_NO_ROUTE)
         }
         Err(Failure::Other(m)) => {
             eprintln!("error: {m}");
@@ -184,6 +205,14 @@ fn emit(text: &str) -> Result<(), Failure> {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Command::Route(a) => {
+            let net = load_network(cli.data.as_deref())?;
+            emit(&routing::route(&net, &a)?)
+        }
+        Command::Compare(a) => {
+            let net = load_network(cli.data.as_deref())?;
+            emit(&routing::compare(&net, &a)?)
+        }
         Command::Network(cmd) => match cmd {
             NetworkCmd::Validate { dir } => {
                 let dir = dir.or(cli.data);

@@ -1,0 +1,486 @@
+//! `corridor route` and `corridor compare`: parse the shipment and constraints, call the
+//! planner, print tables, JSON or GeoJSON.
+
+use crate::Failure;
+use crate::table::render;
+use clap::Args;
+use corridor_model::Network;
+use corridor_model::network::{Country, Mode};
+use corridor_route::graph::Graph;
+use corridor_route::names::find_node;
+use corridor_route::plan::{self, CompareRow, Route, Sampling, Weights};
+use corridor_route::search::{Constraints, Shipment};
+use corridor_route::time::Instant;
+use serde_json::json;
+
+/// The shipment and the constraints, shared by `route` and `compare`.
+#[derive(Args, Debug)]
+pub struct ShipmentArgs {
+    /// Origin: a node id, name or alias (e.g. Xian, "Xi'an", CN-XIAN).
+    #[arg(long)]
+    pub from: String,
+    /// Destination: a node id, name or alias.
+    #[arg(long)]
+    pub to: String,
+    /// Date the cargo is ready at the origin (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    pub date: String,
+    /// Time of day the cargo is ready (HH:MM, UTC).
+    #[arg(long, default_value = "00:00")]
+    pub time: String,
+    /// Cargo size in TEU (twenty-foot equivalent units).
+    #[arg(long, conflicts_with = "feu")]
+    pub teu: Option<f64>,
+    /// Cargo size in FEU (forty-foot units; 1 FEU = 2 TEU).
+    #[arg(long)]
+    pub feu: Option<f64>,
+    /// Countries to avoid (ISO 3166-1 alpha-2, comma-separated), e.g. RU,IR.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub avoid_country: Vec<String>,
+    /// Places to avoid (ids or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "PLACES")]
+    pub avoid_node: Vec<String>,
+    /// Modes to avoid (comma-separated): rail, road, caspian_ferry, black_sea_ferry, lake_ferry, deep_sea.
+    #[arg(long, value_delimiter = ',', value_name = "MODES")]
+    pub avoid_mode: Vec<String>,
+    /// Places the route must pass, in order (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "PLACES")]
+    pub via: Vec<String>,
+    /// Longest acceptable door-to-door time, days (planned, median chain).
+    #[arg(long, value_name = "DAYS")]
+    pub max_days: Option<f64>,
+    /// Highest acceptable total cost, USD.
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
+    /// Ranking of the routes: time, cost, co2 or balanced.
+    #[arg(long, default_value = "balanced", value_parser = ["time", "cost", "co2", "balanced"])]
+    pub prefer: String,
+    /// Explicit ranking weights TIME,COST,CO2 (overrides --prefer), e.g. 1,0.5,0.2.
+    #[arg(long, value_delimiter = ',', num_args = 3, value_name = "W")]
+    pub weights: Option<Vec<f64>>,
+    /// Simulated journeys per route for the P50/P90/P95 times.
+    #[arg(long, default_value_t = 4000)]
+    pub samples: usize,
+    /// Seed of the simulated journeys.
+    #[arg(long, default_value_t = 20_260_303)]
+    pub seed: u64,
+    /// Print JSON (a documented, stable schema) instead of a table.
+    #[arg(long, conflicts_with = "geojson")]
+    pub json: bool,
+    /// Print the routes' legs as GeoJSON lines (to open in QGIS).
+    #[arg(long)]
+    pub geojson: bool,
+    /// List every leg with waiting, travel and dwell times and the sources of its figures.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+struct Resolved {
+    shipment: Shipment,
+    constraints: Constraints,
+    weights: Weights,
+    sampling: Sampling,
+}
+
+fn usage(m: impl Into<String>) -> Failure {
+    Failure::Usage(m.into())
+}
+
+fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
+    let place = |q: &str| find_node(net, q).map_err(|e| usage(e.to_string()));
+    let from = place(&a.from)?;
+    let to = place(&a.to)?;
+    if from == to {
+        return Err(usage("--from and --to are the same place"));
+    }
+    let ready = Instant::parse(&a.date, Some(&a.time)).map_err(usage)?.0;
+    let teu = match (a.teu, a.feu) {
+        (Some(t), None) => t,
+        (None, Some(f)) => f * 2.0,
+        (None, None) => 1.0,
+        (Some(_), Some(_)) => unreachable!("clap rejects --teu with --feu"),
+    };
+    if !(teu.is_finite() && teu > 0.0) {
+        return Err(usage(format!(
+            "the cargo size must be a positive number of TEU, found {teu}"
+        )));
+    }
+    let mut avoid_countries = Vec::new();
+    for c in &a.avoid_country {
+        avoid_countries.push(Country::parse(&c.trim().to_uppercase()).ok_or_else(|| {
+            usage(format!(
+                "`{c}` is not an ISO 3166-1 alpha-2 country code (e.g. RU, IR)"
+            ))
+        })?);
+    }
+    let mut avoid_modes = Vec::new();
+    for m in &a.avoid_mode {
+        avoid_modes.push(Mode::parse(m.trim()).ok_or_else(|| {
+            usage(format!(
+                "unknown mode `{m}`; modes are {}",
+                Mode::expected()
+            ))
+        })?);
+    }
+    let avoid_nodes = a
+        .avoid_node
+        .iter()
+        .map(|q| place(q))
+        .collect::<Result<Vec<_>, _>>()?;
+    let via = a
+        .via
+        .iter()
+        .map(|q| place(q))
+        .collect::<Result<Vec<_>, _>>()?;
+    if avoid_nodes.contains(&from) || avoid_nodes.contains(&to) {
+        return Err(usage("--avoid-node names the origin or the destination"));
+    }
+    if via.len() > 8 {
+        return Err(usage("at most 8 --via places"));
+    }
+    for (flag, v) in [("--max-days", a.max_days), ("--max-cost", a.max_cost)] {
+        if v.is_some_and(|x| !(x.is_finite() && x > 0.0)) {
+            return Err(usage(format!("{flag} must be a positive number")));
+        }
+    }
+    let weights = match &a.weights {
+        Some(w)
+            if w.len() == 3
+                && w.iter().all(|x| x.is_finite() && *x >= 0.0)
+                && w.iter().sum::<f64>() > 0.0 =>
+        {
+            Weights {
+                time: w[0],
+                cost: w[1],
+                co2: w[2],
+            }
+        }
+        Some(_) => {
+            return Err(usage(
+                "--weights takes three non-negative numbers TIME,COST,CO2, not all zero",
+            ));
+        }
+        None => Weights::preset(&a.prefer).expect("clap checks the preset names"),
+    };
+    if a.samples == 0 || a.samples > 1_000_000 {
+        return Err(usage("--samples must be between 1 and 1000000"));
+    }
+    Ok(Resolved {
+        shipment: Shipment {
+            from,
+            to,
+            ready,
+            teu,
+        },
+        constraints: Constraints {
+            avoid_countries,
+            avoid_nodes,
+            avoid_modes,
+            via,
+            max_hours: a.max_days.map(|d| d * 24.0),
+            max_cost: a.max_cost,
+            corridor: None,
+        },
+        weights,
+        sampling: Sampling {
+            samples: a.samples,
+            seed: a.seed,
+        },
+    })
+}
+
+fn title(net: &Network, r: &Resolved) -> String {
+    let s = &r.shipment;
+    format!(
+        "{} → {}, ready {}, {} TEU ({} t of cargo)",
+        net.node(s.from).name,
+        net.node(s.to).name,
+        Instant(s.ready),
+        s.teu,
+        s.teu * net.meta.tonnes_per_teu.value.0
+    )
+}
+
+fn legs_geojson(routes: &[(&str, &Route)], net: &Network) -> serde_json::Value {
+    let mut features = Vec::new();
+    for (label, r) in routes {
+        for (i, l) in r.legs.iter().enumerate() {
+            let (a, b) = (
+                net.node(net.node_by_key(&l.from).expect("leg nodes exist")),
+                net.node(net.node_by_key(&l.to).expect("leg nodes exist")),
+            );
+            features.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[a.lon(), a.lat()], [b.lon(), b.lat()]]},
+                "properties": {"route": label, "leg": i + 1, "from": l.from, "to": l.to, "mode": l.mode, "link": l.link,
+                    "service": l.service, "departure": l.departure, "arrival": l.arrival, "countries": l.countries.join(";"),
+                    "distance_km": l.distance_km, "co2e_wtw_kg": l.co2e_wtw_kg, "cost_usd": l.cost_usd},
+            }));
+        }
+    }
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+/// The route as its origin, the places where the container changes vehicle (ports and
+/// gauge-change stations) and its destination, by short name.
+fn path_text(net: &Network, r: &Route) -> String {
+    let short = |key: &str| {
+        let n = net.node(net.node_by_key(key).expect("route nodes exist"));
+        n.name.split(" (").next().unwrap_or(&n.name).to_string()
+    };
+    let mut v = vec![short(&r.legs[0].from)];
+    for (i, l) in r.legs.iter().enumerate() {
+        let n = net.node(net.node_by_key(&l.to).expect("route nodes exist"));
+        if i + 1 == r.legs.len() || plan::is_transfer_node(n.kind) {
+            v.push(short(&l.to));
+        }
+    }
+    v.join(" → ")
+}
+
+fn explain(r: &Route) -> String {
+    let rows: Vec<Vec<String>> = r
+        .legs
+        .iter()
+        .map(|l| {
+            let src = |v: &[String]| {
+                if v.is_empty() {
+                    "—".to_string()
+                } else {
+                    v.join(";")
+                }
+            };
+            vec![
+                format!("{} → {}", l.from, l.to),
+                match &l.service {
+                    Some(s) => format!("{} ({s})", l.mode),
+                    None => l.mode.clone(),
+                },
+                l.departure
+                    .replace('T', " ")
+                    .trim_end_matches('Z')
+                    .to_string(),
+                format!("{:.1}", l.wait_h),
+                format!("{:.1}", l.travel_h),
+                format!("{:.1}", l.dwell_h),
+                format!("{:.0}", l.distance_km),
+                format!("{:.0}", l.cost_usd),
+                format!("{:.0}", l.co2e_wtw_kg),
+                format!(
+                    "dist {}; time {}; timetable {}; dwell {}; tariff {}; CO2e {}",
+                    src(&l.sources.distance),
+                    src(&l.sources.time),
+                    src(&l.sources.schedule),
+                    src(&l.sources.dwell),
+                    src(&l.sources.tariff),
+                    src(&l.sources.emissions)
+                ),
+            ]
+        })
+        .collect();
+    render(
+        &[
+            "LEG",
+            "MODE",
+            "DEPARTS (UTC)",
+            "WAIT H",
+            "TRAVEL H",
+            "DWELL H",
+            "KM",
+            "USD",
+            "CO2e KG",
+            "SOURCES",
+        ],
+        &rows,
+    )
+}
+
+fn route_summary_rows(net: &Network, routes: &[Route]) -> Vec<Vec<String>> {
+    routes
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                (i + 1).to_string(),
+                if r.corridors.is_empty() {
+                    "mixed".into()
+                } else {
+                    r.corridors.join("+")
+                },
+                format!("{:.1}", r.p50_days),
+                format!("{:.1}", r.p90_days),
+                format!("{:.0}", r.cost_usd),
+                format!("{:.0}", r.co2e_wtw_kg),
+                format!("{:.0}", r.co2e_ttw_kg),
+                format!("{:.0}%", r.reliability * 100.0),
+                r.transshipments.to_string(),
+                r.border_crossings.to_string(),
+                path_text(net, r),
+            ]
+        })
+        .collect()
+}
+
+const SUMMARY: [&str; 11] = [
+    "#",
+    "CORRIDOR",
+    "P50 D",
+    "P90 D",
+    "COST USD",
+    "CO2e WTW KG",
+    "TTW KG",
+    "ON TIME",
+    "TRANSSHIP",
+    "BORDERS",
+    "VIA (TRANSFER POINTS)",
+];
+
+/// `corridor route`: every Pareto-optimal route, ranked.
+pub fn route(net: &Network, a: &ShipmentArgs) -> Result<String, Failure> {
+    let r = resolve(net, a)?;
+    let g = Graph::new(net);
+    let routes = plan::plan(&g, &r.shipment, &r.constraints, r.weights, r.sampling)
+        .map_err(|why| Failure::NoRoute(format!("no route from {} to {}: {why}", a.from, a.to)))?;
+    if a.json {
+        return Ok(serde_json::to_string_pretty(&json!({"schema": "corridor.route", "schema_version": 1, "shipment": shipment_json(net, &r), "routes": routes})).expect("routes serialise") + "\n");
+    }
+    if a.geojson {
+        let labelled: Vec<(String, &Route)> = routes
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (format!("route {}", i + 1), x))
+            .collect();
+        let refs: Vec<(&str, &Route)> = labelled.iter().map(|(l, x)| (l.as_str(), *x)).collect();
+        return Ok(serde_json::to_string_pretty(&legs_geojson(&refs, net))
+            .expect("GeoJSON serialises")
+            + "\n");
+    }
+    let mut out = format!(
+        "{}\n{} Pareto-optimal route{} (time, cost, CO2e), ranked by {}\n\n",
+        title(net, &r),
+        routes.len(),
+        if routes.len() == 1 { "" } else { "s" },
+        weights_text(a)
+    );
+    out.push_str(&render(&SUMMARY, &route_summary_rows(net, &routes)));
+    if a.explain {
+        for (i, x) in routes.iter().enumerate() {
+            out.push_str(&format!(
+                "\nRoute {}: planned {:.1} d (arrives {}), P50 {:.1} d, P90 {:.1} d, P95 {:.1} d\n",
+                i + 1,
+                x.planned_days,
+                x.arrive,
+                x.p50_days,
+                x.p90_days,
+                x.p95_days
+            ));
+            out.push_str(&explain(x));
+        }
+    }
+    out.push_str(FOOTNOTE);
+    Ok(out)
+}
+
+const FOOTNOTE: &str = "\nP50/P90: door-to-door days from simulating every dwell, travel time and timetable wait; ON TIME: share arriving within 10 % of the planned time.\nCO2e per ISO 14083 (well-to-wheel and tank-to-wheel) from the dataset's emission intensities; `corridor network sources` lists the sources.\n";
+
+fn weights_text(a: &ShipmentArgs) -> String {
+    match &a.weights {
+        Some(w) => format!("weights time {} / cost {} / CO2e {}", w[0], w[1], w[2]),
+        None => format!("preference `{}`", a.prefer),
+    }
+}
+
+fn shipment_json(net: &Network, r: &Resolved) -> serde_json::Value {
+    let s = &r.shipment;
+    json!({
+        "from": net.node(s.from).key, "to": net.node(s.to).key, "ready": Instant(s.ready).iso(), "teu": s.teu,
+        "tonnes": s.teu * net.meta.tonnes_per_teu.value.0,
+        "avoid_countries": r.constraints.avoid_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "avoid_nodes": r.constraints.avoid_nodes.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
+        "avoid_modes": r.constraints.avoid_modes.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+        "via": r.constraints.via.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
+        "max_days": r.constraints.max_hours.map(|h| h / 24.0), "max_cost_usd": r.constraints.max_cost,
+        "weights": r.weights, "samples": r.sampling.samples, "seed": r.sampling.seed,
+    })
+}
+
+/// `corridor compare`: the best route of each corridor, side by side.
+pub fn compare(net: &Network, a: &ShipmentArgs) -> Result<String, Failure> {
+    let r = resolve(net, a)?;
+    let g = Graph::new(net);
+    let rows: Vec<CompareRow> =
+        plan::compare(&g, &r.shipment, &r.constraints, r.weights, r.sampling);
+    if a.json {
+        return Ok(serde_json::to_string_pretty(&json!({"schema": "corridor.compare", "schema_version": 1, "shipment": shipment_json(net, &r), "rows": rows})).expect("rows serialise") + "\n");
+    }
+    if a.geojson {
+        let refs: Vec<(&str, &Route)> = rows
+            .iter()
+            .filter_map(|x| x.route.as_ref().map(|r| (x.corridor.as_str(), r)))
+            .collect();
+        return Ok(serde_json::to_string_pretty(&legs_geojson(&refs, net))
+            .expect("GeoJSON serialises")
+            + "\n");
+    }
+    let mut out = format!(
+        "{}\nBest route per corridor, ranked within each corridor by {}\n\n",
+        title(net, &r),
+        weights_text(a)
+    );
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|x| match &x.route {
+            Some(rt) => vec![
+                x.corridor_name.clone(),
+                format!("{:.1}", rt.p50_days),
+                format!("{:.1}", rt.p90_days),
+                format!("{:.0}", rt.cost_usd),
+                format!("{:.0}", rt.co2e_wtw_kg),
+                format!("{:.0}", rt.co2e_ttw_kg),
+                format!("{:.0}%", rt.reliability * 100.0),
+                rt.transshipments.to_string(),
+                rt.border_crossings.to_string(),
+                path_text(net, rt),
+            ],
+            None => vec![
+                x.corridor_name.clone(),
+                "—".into(),
+                "—".into(),
+                "—".into(),
+                "—".into(),
+                "—".into(),
+                "—".into(),
+                "—".into(),
+                "—".into(),
+                format!("no route: {}", x.reason.as_deref().unwrap_or("")),
+            ],
+        })
+        .collect();
+    out.push_str(&render(
+        &[
+            "CORRIDOR",
+            "P50 D",
+            "P90 D",
+            "COST USD",
+            "CO2e WTW KG",
+            "TTW KG",
+            "ON TIME",
+            "TRANSSHIP",
+            "BORDERS",
+            "VIA (TRANSFER POINTS)",
+        ],
+        &table,
+    ));
+    if a.explain {
+        for x in rows.iter().filter(|x| x.route.is_some()) {
+            let rt = x.route.as_ref().expect("filtered");
+            out.push_str(&format!(
+                "\n{}: planned {:.1} d (arrives {}), P50 {:.1} d, P90 {:.1} d, P95 {:.1} d\n",
+                x.corridor_name, rt.planned_days, rt.arrive, rt.p50_days, rt.p90_days, rt.p95_days
+            ));
+            out.push_str(&explain(rt));
+        }
+    }
+    out.push_str(FOOTNOTE);
+    Ok(out)
+}

@@ -1,0 +1,203 @@
+//! End-to-end tests of `corridor route` and `corridor compare`.
+
+use assert_cmd::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("corridor")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const SHIP: [&str; 8] = [
+    "--from",
+    "Xian",
+    "--to",
+    "Duisburg",
+    "--date",
+    "2026-03-03",
+    "--teu",
+    "2",
+];
+
+#[test]
+fn compare_table() {
+    let (code, out, err) = run(&[&["compare"][..], &SHIP].concat());
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn compare_with_avoided_countries_says_what_removed_a_corridor() {
+    let (code, out, _) = run(&[&["compare"][..], &SHIP, &["--avoid-country", "RU,IR"]].concat());
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("no route: removed by --avoid-country RU"),
+        "{out}"
+    );
+    assert!(
+        out.contains("no route: removed by --avoid-country IR"),
+        "{out}"
+    );
+}
+
+#[test]
+fn route_explain() {
+    let (code, out, err) = run(&[
+        &["route"][..],
+        &SHIP,
+        &["--avoid-country", "RU", "--prefer", "time", "--explain"],
+    ]
+    .concat());
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn compare_json_has_the_documented_fields() {
+    let (code, out, _) = run(&[&["compare"][..], &SHIP, &["--json"]].concat());
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema"], "corridor.compare");
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6);
+    for r in rows.iter().filter(|r| r["available"] == true) {
+        for k in [
+            "corridor",
+            "p50_days",
+            "p90_days",
+            "cost_usd",
+            "co2e_wtw_kg",
+            "co2e_ttw_kg",
+            "legs",
+        ] {
+            assert!(!r[k].is_null(), "row lacks {k}: {r}");
+        }
+        for leg in r["legs"].as_array().unwrap() {
+            for k in ["from", "to", "mode", "countries", "departure", "arrival"] {
+                assert!(!leg[k].is_null(), "leg lacks {k}");
+            }
+            for c in leg["countries"].as_array().unwrap() {
+                assert_eq!(
+                    c.as_str().unwrap().len(),
+                    2,
+                    "countries are ISO alpha-2 codes"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn route_geojson_is_valid() {
+    let (code, out, _) = run(&[&["route"][..], &SHIP, &["--geojson"]].concat());
+    assert_eq!(code, 0);
+    let gj: geojson::GeoJson = out.parse().unwrap();
+    let geojson::GeoJson::FeatureCollection(fc) = gj else {
+        panic!()
+    };
+    assert!(fc.features.len() > 5);
+}
+
+#[test]
+fn names_are_forgiving_and_typos_get_suggestions() {
+    let (c1, a, _) = run(&[
+        "route",
+        "--from",
+        "XIAN",
+        "--to",
+        "duisburg",
+        "--date",
+        "2026-03-03",
+        "--json",
+    ]);
+    let (c2, b, _) = run(&[
+        "route",
+        "--from",
+        "Xi'an",
+        "--to",
+        "DE-DUISBURG",
+        "--date",
+        "2026-03-03",
+        "--json",
+    ]);
+    assert_eq!((c1, c2), (0, 0));
+    assert_eq!(a, b);
+    let (code, _, err) = run(&[
+        "compare",
+        "--from",
+        "Xian",
+        "--to",
+        "Duisberg",
+        "--date",
+        "2026-03-03",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("did you mean `Duisburg (duisport)` (DE-DUISBURG)?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_impossible_route_exits_3_naming_the_missing_connection() {
+    let (code, out, err) = run(&[
+        "route",
+        "--from",
+        "Xian",
+        "--to",
+        "Baku",
+        "--date",
+        "2026-03-03",
+        "--avoid-country",
+        "KZ,GE,TM",
+    ]);
+    assert_eq!(code, 3);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("no route from Xian to Baku") && err.contains("crosses KZ"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_input_is_a_usage_error() {
+    for (args, want) in [
+        (vec!["--date", "2026-02-30"], "not a date"),
+        (
+            vec!["--date", "2026-03-03", "--time", "8am"],
+            "not a time of day",
+        ),
+        (
+            vec!["--date", "2026-03-03", "--teu", "-1"],
+            "positive number of TEU",
+        ),
+        (
+            vec!["--date", "2026-03-03", "--avoid-country", "Russia"],
+            "not an ISO 3166-1",
+        ),
+        (
+            vec!["--date", "2026-03-03", "--avoid-mode", "air"],
+            "unknown mode",
+        ),
+        (
+            vec!["--date", "2026-03-03", "--weights", "1,-1,0"],
+            "--weights",
+        ),
+        (
+            vec!["--date", "2026-03-03", "--max-days", "0"],
+            "--max-days must be a positive",
+        ),
+    ] {
+        let (code, _, err) =
+            run(&[&["route", "--from", "Xian", "--to", "Duisburg"][..], &args].concat());
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}

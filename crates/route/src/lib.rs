@@ -1,0 +1,31 @@
+//! # corridor-route
+//!
+//! The route planner: for a shipment (origin, destination, ready time, TEU), the
+//! Pareto-optimal routes by door-to-door time, cost and well-to-wheel CO2e, under
+//! constraints (avoid countries, nodes, modes; pass via nodes; maximum days or cost), with
+//! emissions per leg following ISO 14083 / the GLEC Framework, P50/P90/P95 times from the
+//! route's distributions, and a comparison of the corridors.
+//!
+//! - [`search`]: the exact time-dependent multi-criteria label-setting search.
+//! - [`graph`]: the routing view of a network (medians, prices, intensities).
+//! - [`plan`]: routes, legs, quantiles, ranking, corridor comparison.
+//! - [`names`]: finding places from what people type.
+//! - [`time`]: calendar instants and the Monday-based timetable week.
+//!
+//! Architecture Invariant: no I/O, no printing; results are plain `serde` data.
+//!
+//! ```
+//! use corridor_route::{graph::Graph, names::find_node, plan, search::{Constraints, Shipment}, time::Instant};
+//! let net = corridor_model::embedded::network().unwrap();
+//! let g = Graph::new(&net);
+//! let s = Shipment { from: find_node(&net, "Xian").unwrap(), to: find_node(&net, "Duisburg").unwrap(),
+//!                    ready: Instant::parse("2026-03-03", None).unwrap().0, teu: 2.0 };
+//! let rows = plan::compare(&g, &s, &Constraints::default(), plan::Weights::preset("balanced").unwrap(), plan::Sampling::default());
+//! assert!(rows.iter().any(|r| r.corridor == "middle_btk" && r.available));
+//! ```
+
+pub mod graph;
+pub mod names;
+pub mod plan;
+pub mod search;
+pub mod time;

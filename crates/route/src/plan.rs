@@ -1,0 +1,713 @@
+//! From search labels to routes people read: legs with times, costs, emissions and the
+//! sources of each figure; P50/P90/P95 door-to-door times by Monte Carlo over the route's
+//! distributions and timetables; the corridor a route belongs to; ranking; comparison of
+//! corridors.
+
+use crate::graph::{Board, Graph};
+use crate::search::{
+    Constraints, Label, ParetoResult, Shipment, allowed, earliest_arrival, pareto,
+};
+use crate::time::Instant;
+use corridor_model::Network;
+use corridor_model::network::{CorridorId, CorridorSet, DepartureRule, Direction, Mode, NodeKind};
+use serde::Serialize;
+
+/// Monte Carlo settings for route time quantiles.
+#[derive(Clone, Copy, Debug)]
+pub struct Sampling {
+    /// Number of simulated journeys per route.
+    pub samples: usize,
+    /// Seed of the random stream (results are identical for the same seed).
+    pub seed: u64,
+}
+
+impl Default for Sampling {
+    fn default() -> Self {
+        Sampling {
+            samples: 4000,
+            seed: 20_260_303,
+        }
+    }
+}
+
+/// How to order the Pareto-optimal routes: weights on time, cost and CO2e, applied to the
+/// criteria scaled to [0, 1] across the routes compared.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Weights {
+    /// Weight of door-to-door time.
+    pub time: f64,
+    /// Weight of cost.
+    pub cost: f64,
+    /// Weight of well-to-wheel CO2e.
+    pub co2: f64,
+}
+
+impl Weights {
+    /// Named preferences: `time`, `cost`, `co2`, `balanced`.
+    pub fn preset(name: &str) -> Option<Weights> {
+        Some(match name {
+            "time" => Weights {
+                time: 1.0,
+                cost: 0.001,
+                co2: 0.001,
+            },
+            "cost" => Weights {
+                time: 0.001,
+                cost: 1.0,
+                co2: 0.001,
+            },
+            "co2" => Weights {
+                time: 0.001,
+                cost: 0.001,
+                co2: 1.0,
+            },
+            "balanced" => Weights {
+                time: 1.0,
+                cost: 1.0,
+                co2: 1.0,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// Where a figure of a leg comes from (source ids of the dataset).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LegSources {
+    /// Distance.
+    pub distance: Vec<String>,
+    /// Travel time.
+    pub time: Vec<String>,
+    /// Timetable of the service, if any.
+    pub schedule: Vec<String>,
+    /// Dwell at the arrival node.
+    pub dwell: Vec<String>,
+    /// Tariff.
+    pub tariff: Vec<String>,
+    /// Emission intensity (well-to-wheel).
+    pub emissions: Vec<String>,
+}
+
+/// One leg of a route: one link, travelled by one service or continuously.
+#[derive(Clone, Debug, Serialize)]
+pub struct Leg {
+    /// Node left (id).
+    pub from: String,
+    /// Node reached (id).
+    pub to: String,
+    /// Names of the two nodes.
+    pub from_name: String,
+    /// Name of the node reached.
+    pub to_name: String,
+    /// Link id.
+    pub link: String,
+    /// Mode.
+    pub mode: String,
+    /// Rail gauge in mm, for rail legs.
+    pub gauge: Option<String>,
+    /// Service used, if the link is timetabled.
+    pub service: Option<String>,
+    /// Countries crossed, ISO 3166-1 alpha-2, in travel order.
+    pub countries: Vec<String>,
+    /// Ready to leave (after the previous node's dwell), ISO 8601.
+    pub ready: String,
+    /// Departure, ISO 8601.
+    pub departure: String,
+    /// Arrival at `to`, before its dwell, ISO 8601.
+    pub arrival: String,
+    /// Waiting for the departure, hours.
+    pub wait_h: f64,
+    /// Travel time (median), hours.
+    pub travel_h: f64,
+    /// Dwell at `to` (median), hours.
+    pub dwell_h: f64,
+    /// Length, km.
+    pub distance_km: f64,
+    /// Tariff of the link plus handling at `to`, USD for the shipment.
+    pub cost_usd: f64,
+    /// Well-to-wheel CO2e of the leg, kg for the shipment.
+    pub co2e_wtw_kg: f64,
+    /// Tank-to-wheel CO2e of the leg, kg for the shipment.
+    pub co2e_ttw_kg: f64,
+    /// Emission-factor row used.
+    pub emission_factor: Option<String>,
+    /// Sources of the leg's figures.
+    pub sources: LegSources,
+}
+
+/// A route with its figures. `p50_days` … `p95_days` come from simulating the route's
+/// distributions; `planned_days` is the median-chain time the search optimised.
+#[derive(Clone, Debug, Serialize)]
+pub struct Route {
+    /// Corridor of every link on the route (keys), empty for a route that mixes corridors.
+    pub corridors: Vec<String>,
+    /// Departure from the origin (ready time), ISO 8601.
+    pub depart: String,
+    /// Planned arrival (median chain), ISO 8601.
+    pub arrive: String,
+    /// Door-to-door time of the median chain, days.
+    pub planned_days: f64,
+    /// Median door-to-door time, days.
+    pub p50_days: f64,
+    /// 90th percentile, days.
+    pub p90_days: f64,
+    /// 95th percentile, days.
+    pub p95_days: f64,
+    /// Mean, days.
+    pub mean_days: f64,
+    /// Share of simulated journeys arriving no later than the planned arrival plus 10 %
+    /// of the planned duration.
+    pub reliability: f64,
+    /// Total cost, USD.
+    pub cost_usd: f64,
+    /// Well-to-wheel CO2e, kg for the shipment.
+    pub co2e_wtw_kg: f64,
+    /// Tank-to-wheel CO2e, kg for the shipment.
+    pub co2e_ttw_kg: f64,
+    /// Well-to-wheel CO2e per TEU, kg.
+    pub co2e_wtw_kg_per_teu: f64,
+    /// Tank-to-wheel CO2e per TEU, kg.
+    pub co2e_ttw_kg_per_teu: f64,
+    /// Times the container changes vehicle: a change of mode or of rail gauge.
+    pub transshipments: u32,
+    /// National borders crossed.
+    pub border_crossings: u32,
+    /// Countries in travel order.
+    pub countries: Vec<String>,
+    /// The legs.
+    pub legs: Vec<Leg>,
+}
+
+fn keys(net: &Network, cite: corridor_model::network::Cite) -> Vec<String> {
+    net.cited(cite)
+        .iter()
+        .map(|s| net.source(*s).key.clone())
+        .collect()
+}
+
+/// Corridors shared by every link of a path that belongs to any corridor.
+pub fn classify(net: &Network, path: &[Label]) -> CorridorSet {
+    let mut set = CorridorSet(u64::MAX);
+    for l in path.iter().skip(1) {
+        let c = net.link(l.link).corridors;
+        if c.0 != 0 {
+            set = CorridorSet(set.0 & c.0);
+        }
+    }
+    if set.0 == u64::MAX {
+        CorridorSet(0)
+    } else {
+        set
+    }
+}
+
+/// Deterministic random stream (SplitMix64), uniform on (0, 1).
+struct Rng(u64);
+impl Rng {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+}
+
+/// Simulated door-to-door durations (hours, sorted) of a path: every dwell and travel time
+/// drawn from its distribution; departures follow the timetables, and a sail-when-full
+/// service holds a uniform time in [0, max_hold] after its slot.
+pub fn simulate(g: &Graph, path: &[Label], ready: f64, sampling: Sampling) -> Vec<f64> {
+    let net = g.net;
+    let legs: Vec<_> = path
+        .iter()
+        .skip(1)
+        .map(|l| {
+            (
+                l,
+                net.link(l.link).time(),
+                net.node(l.node).dwell.as_ref().map(|d| d.value.clone()),
+            )
+        })
+        .collect();
+    let origin_dwell = net
+        .node(path[0].node)
+        .dwell
+        .as_ref()
+        .map(|d| d.value.clone());
+    let mut rng = Rng(sampling.seed);
+    let mut out = Vec::with_capacity(sampling.samples);
+    for _ in 0..sampling.samples {
+        let mut t = ready
+            + origin_dwell
+                .as_ref()
+                .map(|d| d.sample(rng.uniform()).0)
+                .unwrap_or(0.0);
+        for (l, time, dwell) in &legs {
+            t = match l.board {
+                Board::Continuous => t,
+                Board::Service(s) => {
+                    let svc = net.service(s);
+                    let hold = match (svc.rule, svc.max_hold) {
+                        (DepartureRule::WhenFull, Some(h)) => rng.uniform() * h.value.0,
+                        _ => 0.0,
+                    };
+                    Instant(t - hold).next_departure(&svc.schedule.value).0 + hold
+                }
+            };
+            t += time.sample(rng.uniform()).0;
+            if let Some(d) = dwell {
+                t += d.sample(rng.uniform()).0;
+            }
+        }
+        out.push(t - ready);
+    }
+    out.sort_by(|a, b| a.total_cmp(b));
+    out
+}
+
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let k = 10f64.powi(digits);
+    (x * k).round() / k
+}
+
+/// Build the readable route of a search path.
+pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> Route {
+    let net = g.net;
+    let mut legs = Vec::new();
+    let mut countries: Vec<String> = vec![net.node(s.from).country.as_str().to_string()];
+    let mut transshipments = 0;
+    let mut prev: Option<(Mode, Option<corridor_model::network::Gauge>)> = None;
+    for (i, l) in path.iter().enumerate().skip(1) {
+        let link = net.link(l.link);
+        let (from, to) = (path[i - 1].node, l.node);
+        let mut cs: Vec<String> = net
+            .countries(l.link)
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect();
+        if l.reversed {
+            cs.reverse();
+        }
+        for c in &cs {
+            if countries.last() != Some(c) {
+                countries.push(c.clone());
+            }
+        }
+        if let Some((m, gauge)) = prev {
+            if m != link.mode || (m == Mode::Rail && gauge != link.gauge) {
+                transshipments += 1;
+            }
+        }
+        prev = Some((link.mode, link.gauge));
+        let travel = g.link_p50_h[l.link.idx()];
+        let dwell = g.node_dwell_h[to.idx()];
+        let prev_l = &path[i - 1];
+        let (ef_row, service) = match l.board {
+            Board::Continuous => (g.link_ef_row[l.link.idx()], None),
+            Board::Service(sv) => (g.svc_ef_row[sv.idx()], Some(net.service(sv))),
+        };
+        let ef = ef_row.map(|r| &net.emission_factors[r]);
+        let to_node = net.node(to);
+        legs.push(Leg {
+            from: net.node(from).key.clone(),
+            to: to_node.key.clone(),
+            from_name: net.node(from).name.clone(),
+            to_name: to_node.name.clone(),
+            link: link.key.clone(),
+            mode: link.mode.to_string(),
+            gauge: link.gauge.map(|g| g.as_str().to_string()),
+            service: service.map(|sv| sv.key.clone()),
+            countries: cs,
+            ready: Instant(l.ready).iso(),
+            departure: Instant(l.depart).iso(),
+            arrival: Instant(l.depart + travel).iso(),
+            wait_h: round(l.depart - l.ready, 2),
+            travel_h: round(travel, 2),
+            dwell_h: round(dwell, 2),
+            distance_km: round(link.distance.value.0, 1),
+            cost_usd: round(l.cost - prev_l.cost, 2),
+            co2e_wtw_kg: round(l.wtw - prev_l.wtw, 2),
+            co2e_ttw_kg: round(l.ttw - prev_l.ttw, 2),
+            emission_factor: ef.map(|f| f.key.clone()),
+            sources: LegSources {
+                distance: keys(net, link.distance.cite),
+                time: keys(net, link.time_cite),
+                schedule: service
+                    .map(|sv| keys(net, sv.schedule.cite))
+                    .unwrap_or_default(),
+                dwell: to_node
+                    .dwell
+                    .as_ref()
+                    .map(|d| keys(net, d.cite))
+                    .unwrap_or_default(),
+                tariff: link.tariff.map(|t| keys(net, t.cite)).unwrap_or_default(),
+                emissions: ef.map(|f| keys(net, f.wtw.cite)).unwrap_or_default(),
+            },
+        });
+    }
+    let last = path.last().expect("a path has its origin label");
+    let planned = last.time - s.ready;
+    let sim = simulate(g, path, s.ready, sampling);
+    let reliable =
+        sim.iter().filter(|&&t| t <= planned * 1.1).count() as f64 / sim.len().max(1) as f64;
+    let corr = classify(net, path);
+    Route {
+        corridors: corr
+            .iter()
+            .map(|c| net.corridors[c.0 as usize].key.clone())
+            .collect(),
+        depart: Instant(s.ready).iso(),
+        arrive: Instant(last.time).iso(),
+        planned_days: round(planned / 24.0, 2),
+        p50_days: round(quantile(&sim, 0.5) / 24.0, 2),
+        p90_days: round(quantile(&sim, 0.9) / 24.0, 2),
+        p95_days: round(quantile(&sim, 0.95) / 24.0, 2),
+        mean_days: round(sim.iter().sum::<f64>() / sim.len().max(1) as f64 / 24.0, 2),
+        reliability: round(reliable, 3),
+        cost_usd: round(last.cost, 0),
+        co2e_wtw_kg: round(last.wtw, 1),
+        co2e_ttw_kg: round(last.ttw, 1),
+        co2e_wtw_kg_per_teu: round(last.wtw / s.teu, 1),
+        co2e_ttw_kg_per_teu: round(last.ttw / s.teu, 1),
+        transshipments,
+        border_crossings: (countries.len() - 1) as u32,
+        countries,
+        legs,
+    }
+}
+
+/// Order Pareto-optimal labels by weighted, normalised criteria (best first).
+pub fn rank(labels: &[Label], front: &[u32], w: Weights) -> Vec<u32> {
+    let crit = |i: u32| {
+        let l = &labels[i as usize];
+        [l.time, l.cost, l.wtw]
+    };
+    let mut lo = [f64::INFINITY; 3];
+    let mut hi = [f64::NEG_INFINITY; 3];
+    for &i in front {
+        for (k, v) in crit(i).into_iter().enumerate() {
+            lo[k] = lo[k].min(v);
+            hi[k] = hi[k].max(v);
+        }
+    }
+    let ws = [w.time, w.cost, w.co2];
+    let score = |i: u32| -> f64 {
+        crit(i)
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                if hi[k] > lo[k] {
+                    ws[k] * (v - lo[k]) / (hi[k] - lo[k])
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    };
+    let mut order = front.to_vec();
+    order.sort_by(|&a, &b| {
+        score(a)
+            .total_cmp(&score(b))
+            .then(crit(a)[0].total_cmp(&crit(b)[0]))
+    });
+    order
+}
+
+/// Why no route was found: the part of the network the shipment can reach and the links
+/// that lead out of it but are excluded, with the reason for each.
+pub fn explain_no_route(g: &Graph, s: &Shipment, c: &Constraints) -> String {
+    let net = g.net;
+    let avoid = g.country_mask(&c.avoid_countries);
+    if g.node_country[s.from.idx()] & avoid != 0 {
+        return format!(
+            "the origin {} is in an avoided country",
+            net.node(s.from).key
+        );
+    }
+    if g.node_country[s.to.idx()] & avoid != 0 {
+        return format!(
+            "the destination {} is in an avoided country",
+            net.node(s.to).key
+        );
+    }
+    let free = Constraints {
+        max_hours: None,
+        max_cost: None,
+        via: vec![],
+        ..c.clone()
+    };
+    let reach = earliest_arrival(g, s.from, s.ready, &free);
+    if reach[s.to.idx()].is_finite() {
+        let mut why = Vec::new();
+        if let Some(m) = c.max_hours {
+            why.push(format!("--max-days {}", round(m / 24.0, 1)));
+        }
+        if let Some(m) = c.max_cost {
+            why.push(format!("--max-cost {m}"));
+        }
+        if !c.via.is_empty() {
+            why.push(format!(
+                "--via {}",
+                c.via
+                    .iter()
+                    .map(|v| net.node(*v).key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ));
+        }
+        return format!(
+            "{} can be reached, but not within {}",
+            net.node(s.to).key,
+            why.join(" and ")
+        );
+    }
+    let mut blocked = Vec::new();
+    for u in net.node_ids().filter(|u| reach[u.idx()].is_finite()) {
+        for arc in net.arcs(u) {
+            if reach[arc.head.idx()].is_finite() || allowed(g, c, avoid, arc.link, arc.head) {
+                continue;
+            }
+            let l = net.link(arc.link);
+            let mut reasons = Vec::new();
+            let bad: Vec<&str> = net
+                .countries(arc.link)
+                .iter()
+                .chain([&net.node(arc.head).country])
+                .filter(|x| c.avoid_countries.contains(x))
+                .map(|x| x.as_str())
+                .collect();
+            if !bad.is_empty() {
+                let mut b = bad.clone();
+                b.dedup();
+                reasons.push(format!("crosses {}", b.join(",")));
+            }
+            if c.avoid_modes.contains(&l.mode) {
+                reasons.push(format!("is {}", l.mode));
+            }
+            if c.avoid_nodes.contains(&arc.head) {
+                reasons.push(format!("enters avoided {}", net.node(arc.head).key));
+            }
+            if let Some(k) = c.corridor {
+                if !l.corridors.contains(k) {
+                    reasons.push(format!(
+                        "is not on corridor {}",
+                        net.corridors[k.0 as usize].key
+                    ));
+                }
+            }
+            blocked.push(format!(
+                "{} ({}→{}) {}",
+                l.key,
+                net.node(u).key,
+                net.node(arc.head).key,
+                reasons.join(" and ")
+            ));
+        }
+    }
+    blocked.sort();
+    blocked.dedup();
+    let n = reach.iter().filter(|t| t.is_finite()).count();
+    if blocked.is_empty() {
+        format!(
+            "no link joins the {n} places reachable from {} to {}",
+            net.node(s.from).key,
+            net.node(s.to).key
+        )
+    } else {
+        let more = if blocked.len() > 10 {
+            format!(" and {} more", blocked.len() - 10)
+        } else {
+            String::new()
+        };
+        blocked.truncate(10);
+        format!(
+            "the {n} places reachable from {} do not connect to {}; excluded links: {}{more}",
+            net.node(s.from).key,
+            net.node(s.to).key,
+            blocked.join("; ")
+        )
+    }
+}
+
+/// Every Pareto-optimal route, ranked by `w`, or why there is none.
+pub fn plan(
+    g: &Graph,
+    s: &Shipment,
+    c: &Constraints,
+    w: Weights,
+    sampling: Sampling,
+) -> Result<Vec<Route>, String> {
+    let r: ParetoResult = pareto(g, s, c);
+    if r.front.is_empty() {
+        return Err(explain_no_route(g, s, c));
+    }
+    Ok(rank(&r.labels, &r.front, w)
+        .into_iter()
+        .map(|i| describe(g, &r.path(i), s, sampling))
+        .collect())
+}
+
+/// One row of a corridor comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompareRow {
+    /// Corridor key.
+    pub corridor: String,
+    /// Corridor name.
+    pub corridor_name: String,
+    /// True if the corridor has a route for this shipment under the constraints.
+    pub available: bool,
+    /// Why not, when not available: the constraints that removed it, or the missing
+    /// connection.
+    pub reason: Option<String>,
+    /// Constraint flags that removed the corridor (empty if none did).
+    pub removed_by: Vec<String>,
+    /// The best route of the corridor (by the weights), flattened into the row.
+    #[serde(flatten)]
+    pub route: Option<Route>,
+}
+
+/// The constraints as the flags a user typed, one constraint per entry, to name which one
+/// removed a corridor.
+fn constraint_parts(net: &Network, c: &Constraints) -> Vec<(String, Constraints)> {
+    let base = Constraints {
+        corridor: c.corridor,
+        ..Constraints::default()
+    };
+    let mut v = Vec::new();
+    for x in &c.avoid_countries {
+        v.push((
+            format!("--avoid-country {x}"),
+            Constraints {
+                avoid_countries: vec![*x],
+                ..base.clone()
+            },
+        ));
+    }
+    for x in &c.avoid_nodes {
+        v.push((
+            format!("--avoid-node {}", net.node(*x).key),
+            Constraints {
+                avoid_nodes: vec![*x],
+                ..base.clone()
+            },
+        ));
+    }
+    for x in &c.avoid_modes {
+        v.push((
+            format!("--avoid-mode {x}"),
+            Constraints {
+                avoid_modes: vec![*x],
+                ..base.clone()
+            },
+        ));
+    }
+    if !c.via.is_empty() {
+        v.push((
+            "--via".into(),
+            Constraints {
+                via: c.via.clone(),
+                ..base.clone()
+            },
+        ));
+    }
+    if let Some(m) = c.max_hours {
+        v.push((
+            format!("--max-days {}", round(m / 24.0, 1)),
+            Constraints {
+                max_hours: Some(m),
+                ..base.clone()
+            },
+        ));
+    }
+    if let Some(m) = c.max_cost {
+        v.push((
+            format!("--max-cost {m}"),
+            Constraints {
+                max_cost: Some(m),
+                ..base.clone()
+            },
+        ));
+    }
+    v
+}
+
+/// The best route on each corridor of the dataset, with the reason where there is none.
+pub fn compare(
+    g: &Graph,
+    s: &Shipment,
+    c: &Constraints,
+    w: Weights,
+    sampling: Sampling,
+) -> Vec<CompareRow> {
+    let net = g.net;
+    (0..net.corridors.len())
+        .map(|k| {
+            let corridor = CorridorId(k as u16);
+            let ck = Constraints {
+                corridor: Some(corridor),
+                ..c.clone()
+            };
+            let key = net.corridors[k].key.clone();
+            let name = net.corridors[k].name.clone();
+            let r = pareto(g, s, &ck);
+            if let Some(&best) = rank(&r.labels, &r.front, w).first() {
+                return CompareRow {
+                    corridor: key,
+                    corridor_name: name,
+                    available: true,
+                    reason: None,
+                    removed_by: vec![],
+                    route: Some(describe(g, &r.path(best), s, sampling)),
+                };
+            }
+            let unconstrained = Constraints {
+                corridor: Some(corridor),
+                ..Constraints::default()
+            };
+            let (removed_by, reason) = if pareto(g, s, &unconstrained).front.is_empty() {
+                (vec![], explain_no_route(g, s, &unconstrained))
+            } else {
+                let culprits: Vec<String> = constraint_parts(net, &ck)
+                    .into_iter()
+                    .filter(|(_, one)| pareto(g, s, one).front.is_empty())
+                    .map(|(flag, _)| flag)
+                    .collect();
+                let reason = if culprits.is_empty() {
+                    "removed by the combination of the constraints".to_string()
+                } else {
+                    format!("removed by {}", culprits.join(", "))
+                };
+                (culprits, reason)
+            };
+            CompareRow {
+                corridor: key,
+                corridor_name: name,
+                available: false,
+                reason: Some(reason),
+                removed_by,
+                route: None,
+            }
+        })
+        .collect()
+}
+
+/// True if the node is one where containers change trains or ships (for reports).
+pub fn is_transfer_node(kind: NodeKind) -> bool {
+    matches!(kind, NodeKind::GaugeChange | NodeKind::Seaport)
+}
+
+/// Whether a service runs over a link in the given direction (for reports).
+pub fn runs(direction: Direction, reversed: bool) -> bool {
+    direction == Direction::Both
+        || (direction == Direction::Forward && !reversed)
+        || (direction == Direction::Backward && reversed)
+}

@@ -1,0 +1,166 @@
+//! Calendar time: absolute instants in hours since 1970-01-01 00:00 UTC, civil dates, and
+//! the Monday-based week that timetables are written in.
+
+use corridor_model::network::Schedule;
+use corridor_model::units::Hours;
+use std::fmt;
+
+/// An instant, in hours since 1970-01-01 00:00 UTC.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Instant(pub f64);
+
+/// 1970-01-01 was a Thursday: the Monday that starts its week is 72 h earlier.
+const EPOCH_AFTER_MONDAY_H: f64 = 72.0;
+
+impl Instant {
+    /// Midnight UTC at the start of a civil date plus `hour` hours.
+    pub fn from_civil(year: i32, month: u32, day: u32, hour: f64) -> Instant {
+        Instant(days_from_civil(year, month, day) as f64 * 24.0 + hour)
+    }
+
+    /// Parse `YYYY-MM-DD` and an optional `HH:MM` (UTC).
+    pub fn parse(date: &str, time: Option<&str>) -> Result<Instant, String> {
+        let bad = || format!("`{date}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-03");
+        let mut it = date.trim().split('-');
+        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
+            return Err(bad());
+        };
+        let (y, m, d): (i32, u32, u32) = (
+            y.parse().map_err(|_| bad())?,
+            m.parse().map_err(|_| bad())?,
+            d.parse().map_err(|_| bad())?,
+        );
+        if !(1900..=2200).contains(&y)
+            || !(1..=12).contains(&m)
+            || d == 0
+            || d > days_in_month(y, m)
+        {
+            return Err(bad());
+        }
+        let hour = match time {
+            None => 0.0,
+            Some(t) => {
+                let badt =
+                    || format!("`{t}` is not a time of day; write it as HH:MM (UTC), e.g. 08:00");
+                let (h, mi) = t.trim().split_once(':').ok_or_else(badt)?;
+                let (h, mi): (u32, u32) = (
+                    h.parse().map_err(|_| badt())?,
+                    mi.parse().map_err(|_| badt())?,
+                );
+                if h > 23 || mi > 59 {
+                    return Err(badt());
+                }
+                h as f64 + mi as f64 / 60.0
+            }
+        };
+        Ok(Instant::from_civil(y, m, d, hour))
+    }
+
+    /// Hours since the Monday 00:00 UTC that starts a timetable week (any week).
+    fn week_time(self) -> Hours {
+        Hours(self.0 + EPOCH_AFTER_MONDAY_H)
+    }
+
+    /// The first departure of `schedule` at or after this instant.
+    pub fn next_departure(self, schedule: &Schedule) -> Instant {
+        Instant(schedule.next_departure(self.week_time()).0 - EPOCH_AFTER_MONDAY_H)
+    }
+
+    /// This instant plus a duration.
+    pub fn plus(self, h: f64) -> Instant {
+        Instant(self.0 + h)
+    }
+
+    /// ISO 8601, to the minute: `2026-03-03T08:00Z`.
+    pub fn iso(self) -> String {
+        let mins = (self.0 * 60.0).round() as i64;
+        let days = mins.div_euclid(1440);
+        let m = mins.rem_euclid(1440);
+        let (y, mo, d) = civil_from_days(days);
+        format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}Z", m / 60, m % 60)
+    }
+}
+
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.iso();
+        write!(f, "{} {} UTC", &s[..10], &s[11..16])
+    }
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y } as i64;
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip_and_known_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2026, 3, 3), 20_515);
+        for z in [-1000i64, 0, 1, 59, 365, 20_515, 100_000] {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+        assert_eq!(
+            Instant::parse("2026-03-03", Some("08:30")).unwrap().iso(),
+            "2026-03-03T08:30Z"
+        );
+        assert!(Instant::parse("2026-02-30", None).is_err());
+        assert!(Instant::parse("03/03/2026", None).is_err());
+        assert!(Instant::parse("2026-03-03", Some("25:00")).is_err());
+    }
+
+    #[test]
+    fn weekly_timetables_are_anchored_on_monday() {
+        // 2026-03-02 is a Monday.
+        let monday = Instant::parse("2026-03-02", None).unwrap();
+        let s = Schedule::Weekly {
+            times: vec![Hours(8.0)],
+        };
+        assert_eq!(monday.next_departure(&s).iso(), "2026-03-02T08:00Z");
+        assert_eq!(
+            monday.plus(9.0).next_departure(&s).iso(),
+            "2026-03-09T08:00Z"
+        );
+        let fri = Schedule::Weekly {
+            times: vec![Hours(4.0 * 24.0 + 18.0)],
+        };
+        assert_eq!(monday.next_departure(&fri).iso(), "2026-03-06T18:00Z");
+    }
+}
