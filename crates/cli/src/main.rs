@@ -2,6 +2,7 @@
 //! prints. No business logic lives here.
 
 mod routing;
+mod simulate;
 mod table;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -53,6 +54,11 @@ enum Command {
         after_help = "Exit status: 0, or 2 for invalid input. A corridor without a route says why (the\nconstraint that removed it, or the missing connection).\n\nExamples:\n  corridor compare --from Xian --to Duisburg --date 2026-03-03 --teu 2\n  corridor compare --from Shanghai --to Rotterdam --date 2026-03-03 --json\n  corridor compare --from Yiwu --to Tehran --date 2026-03-03 --avoid-country RU"
     )]
     Compare(routing::ShipmentArgs),
+    /// Simulate a year of corridor operations (Monte Carlo): transit times, queues, bottlenecks.
+    #[command(
+        after_help = "Exit status: 0, 2 for invalid input (the message names the file, line and field).\n\nExamples:\n  corridor simulate --replications 20\n  corridor simulate --demand my-demand.csv --year 2025 --days 365 --seed 7 --json\n  corridor simulate --demand-factor 2.0 --csv > growth.csv"
+    )]
+    Simulate(simulate::SimArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -208,6 +214,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Route(a) => {
             let net = load_network(cli.data.as_deref())?;
             emit(&routing::route(&net, &a)?)
+        }
+        Command::Simulate(a) => {
+            let net = load_network(cli.data.as_deref())?;
+            emit(&simulate::simulate(&net, cli.data.as_deref(), &a)?)
         }
         Command::Compare(a) => {
             let net = load_network(cli.data.as_deref())?;

@@ -66,6 +66,18 @@ impl Instant {
         Instant(schedule.next_departure(self.week_time()).0 - EPOCH_AFTER_MONDAY_H)
     }
 
+    /// Calendar month, 1 to 12.
+    pub fn month(self) -> u32 {
+        civil_from_days((self.0 / 24.0).floor() as i64).1
+    }
+
+    /// Start of the calendar month after this instant.
+    pub fn next_month_start(self) -> Instant {
+        let (y, m, _) = civil_from_days((self.0 / 24.0).floor() as i64);
+        let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        Instant::from_civil(y, m, 1, 0.0)
+    }
+
     /// This instant plus a duration.
     pub fn plus(self, h: f64) -> Instant {
         Instant(self.0 + h)

@@ -1,0 +1,335 @@
+//! `corridor simulate`: Monte Carlo runs of the corridor operations model.
+
+use crate::Failure;
+use crate::table::render;
+use clap::Args;
+use corridor_model::Network;
+use corridor_route::time::Instant;
+use corridor_sim::ops::{self, Metric, Plan, Report};
+use corridor_sim::ops_input::{self, OpsInput};
+use std::path::{Path, PathBuf};
+
+/// Options of `corridor simulate`.
+#[derive(Args, Debug)]
+pub struct SimArgs {
+    /// Demand table (CSV: from,to,teu_per_year,corridor,src,note); default: DIR/demand.csv
+    /// of --data, else the embedded observed 2024 flows.
+    #[arg(long, value_name = "FILE")]
+    pub demand: Option<PathBuf>,
+    /// Calendar year simulated (weather by month, timetables by weekday).
+    #[arg(long, default_value_t = 2024)]
+    pub year: i32,
+    /// Days simulated after the warm-up.
+    #[arg(long, default_value_t = 365.0)]
+    pub days: f64,
+    /// Warm-up days, not measured.
+    #[arg(long, default_value_t = 30.0)]
+    pub warmup_days: f64,
+    /// Replications.
+    #[arg(long, default_value_t = 20)]
+    pub replications: u64,
+    /// Seed (replication r uses its own streams derived from it).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Multiply every demand volume (growth scenarios).
+    #[arg(long, default_value_t = 1.0)]
+    pub demand_factor: f64,
+    /// Print JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print tidy CSV: one row per metric.
+    #[arg(long)]
+    pub csv: bool,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::Usage(format!("cannot read `{}`: {e}", path.display())))
+}
+
+/// Run the simulation and format its report.
+pub fn simulate(net: &Network, data: Option<&Path>, a: &SimArgs) -> Result<String, Failure> {
+    if !(a.days.is_finite() && a.days >= 1.0 && a.days <= 3650.0) {
+        return Err(Failure::Usage("--days must be between 1 and 3650".into()));
+    }
+    if !(a.warmup_days.is_finite() && a.warmup_days >= 0.0 && a.warmup_days <= 365.0) {
+        return Err(Failure::Usage(
+            "--warmup-days must be between 0 and 365".into(),
+        ));
+    }
+    if a.replications == 0 || a.replications > 10_000 {
+        return Err(Failure::Usage(
+            "--replications must be between 1 and 10000".into(),
+        ));
+    }
+    if !(a.demand_factor.is_finite() && a.demand_factor >= 0.0 && a.demand_factor <= 100.0) {
+        return Err(Failure::Usage(
+            "--demand-factor must be between 0 and 100".into(),
+        ));
+    }
+    if !(1900..=2200).contains(&a.year) {
+        return Err(Failure::Usage(
+            "--year must be between 1900 and 2200".into(),
+        ));
+    }
+    let (sim_name, sim_text) = match data
+        .map(|d| d.join("simulation.toml"))
+        .filter(|p| p.exists())
+    {
+        Some(p) => (p.display().to_string(), read(&p)?),
+        None => (
+            "<embedded>/data/simulation.toml".to_string(),
+            ops_input::DEFAULT_SIMULATION.to_string(),
+        ),
+    };
+    let (dem_name, dem_text) = match a
+        .demand
+        .clone()
+        .or_else(|| data.map(|d| d.join("demand.csv")).filter(|p| p.exists()))
+    {
+        Some(p) => (p.display().to_string(), read(&p)?),
+        None => (
+            "<embedded>/data/demand.csv".to_string(),
+            ops_input::DEFAULT_DEMAND.to_string(),
+        ),
+    };
+    let (flows, weather, choice, teu_per_wagon, teu_per_train) =
+        ops_input::parse(net, &sim_name, &sim_text, &dem_name, &dem_text)
+            .map_err(Failure::Invalid)?;
+    let start = Instant::from_civil(a.year, 1, 1, 0.0).0;
+    let input = OpsInput {
+        flows,
+        weather,
+        choice,
+        teu_per_wagon,
+        teu_per_train,
+        demand_factor: a.demand_factor,
+        start,
+        days: a.days,
+        warmup_days: a.warmup_days,
+    };
+    let plan = Plan::new(net, input).map_err(|e| Failure::Usage(format!("{dem_name}: {e}")))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(a.replications),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed} [{bar:40}] {pos}/{len} replications, ETA {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let shown = std::sync::atomic::AtomicBool::new(false);
+    let interactive = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let progress = |n: u64| {
+        if interactive
+            && started.elapsed().as_secs_f64() > 1.0
+            && !shown.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.set_position(n);
+    };
+    let report = pool.install(|| ops::run(&plan, a.seed, a.replications, &progress));
+    bar.finish_and_clear();
+    if a.json {
+        return Ok(serde_json::to_string_pretty(&serde_json::json!({"schema": "corridor.simulation", "schema_version": 1, "year": a.year, "demand": dem_name, "parameters": sim_name, "report": report})).expect("report serialises") + "\n");
+    }
+    if a.csv {
+        return Ok(csv(&report));
+    }
+    Ok(summary(net, a, &report, &dem_name))
+}
+
+fn m(x: &Metric) -> String {
+    format!("{:.1} [{:.1}, {:.1}]", x.mean, x.ci95[0], x.ci95[1])
+}
+
+fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
+    let mut out = format!(
+        "Simulated {} days of {} after {} warm-up days, {} replications (seed {}), demand {} × {}\n",
+        r.days, a.year, r.warmup_days, r.replications, r.seed, dem, a.demand_factor
+    );
+    out.push_str(&format!(
+        "Containers (FEU): generated {}, delivered {}, still in the system {} ({:.0} TEU per replication); {} events\n\n",
+        r.generated, r.delivered, r.in_system, r.undelivered_teu.mean, r.events
+    ));
+    let rows: Vec<Vec<String>> = r
+        .corridors
+        .iter()
+        .map(|c| {
+            vec![
+                c.corridor.clone(),
+                format!("{:.0}", c.teu_delivered.mean),
+                format!("{:.1}", c.mean_days.mean),
+                m(&c.p50_days),
+                m(&c.p90_days),
+                format!("{:.1}", c.p95_days.mean),
+                format!("{:.1}", c.max_days),
+            ]
+        })
+        .collect();
+    out.push_str("Door-to-door days by corridor (mean over replications [95 % CI]):\n");
+    out.push_str(&render(
+        &[
+            "CORRIDOR",
+            "TEU DELIVERED",
+            "MEAN D",
+            "P50 D",
+            "P90 D",
+            "P95 D",
+            "MAX D",
+        ],
+        &rows,
+    ));
+    let rows: Vec<Vec<String>> =
+        r.od.iter()
+            .map(|o| {
+                vec![
+                    format!(
+                        "{} → {}",
+                        o.from.as_deref().unwrap_or(""),
+                        o.to.as_deref().unwrap_or("")
+                    ),
+                    o.corridor.clone(),
+                    format!("{:.0}", o.teu_delivered.mean),
+                    format!("{:.1}", o.planned_days.unwrap_or(f64::NAN)),
+                    format!("{:.1}", o.p50_days.mean),
+                    format!("{:.1}", o.p90_days.mean),
+                ]
+            })
+            .collect();
+    out.push_str("\nBy origin–destination pair:\n");
+    out.push_str(&render(
+        &["FLOW", "CORRIDOR", "TEU", "PLANNED D", "P50 D", "P90 D"],
+        &rows,
+    ));
+    let rows: Vec<Vec<String>> = r
+        .resources
+        .iter()
+        .take(10)
+        .map(|x| {
+            vec![
+                x.name.clone(),
+                x.kind.clone(),
+                format!("{:.0} %", x.utilisation.mean * 100.0),
+                format!("{:.0}", x.mean_queue_teu.mean),
+                format!("{:.0}", x.max_queue_teu),
+                x.mean_wait_h
+                    .as_ref()
+                    .map(|w| format!("{:.1}", w.mean))
+                    .unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
+    out.push_str("\nResources, worst first (utilisation × queueing):\n");
+    out.push_str(&render(
+        &[
+            "RESOURCE",
+            "KIND",
+            "UTILISATION",
+            "MEAN QUEUE TEU",
+            "MAX QUEUE TEU",
+            "MEAN WAIT H",
+        ],
+        &rows,
+    ));
+    if !r.calibration.is_empty() {
+        out.push_str("\nSimulated against observed:\n");
+        let rows: Vec<Vec<String>> = r
+            .calibration
+            .iter()
+            .map(|c| {
+                vec![
+                    c.metric.clone(),
+                    format!("{:.0} [{}]", c.observed, c.source),
+                    m(&c.simulated),
+                    format!("{:+.1} %", c.relative_error * 100.0),
+                ]
+            })
+            .collect();
+        out.push_str(&render(
+            &["METRIC", "OBSERVED", "SIMULATED", "ERROR"],
+            &rows,
+        ));
+    }
+    out.push_str("\nWeather: ");
+    out.push_str(
+        &r.weather_closed_days
+            .iter()
+            .map(|(k, d)| format!("{k} ports closed {d:.0} days"))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    out.push_str("\nRoute choice: ");
+    out.push_str(
+        &r.route_choice
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}→{} {} ({})",
+                    f.from,
+                    f.to,
+                    f.shares
+                        .iter()
+                        .map(|(c, s)| format!("{c} {:.0} %", s * 100.0))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    f.method
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    out.push('\n');
+    out
+}
+
+fn csv(r: &Report) -> String {
+    let mut w = String::from("metric,scope,mean,ci95_lo,ci95_hi\n");
+    let mut row = |metric: &str, scope: &str, x: &Metric| {
+        w.push_str(&format!(
+            "{metric},{scope},{},{},{}\n",
+            x.mean, x.ci95[0], x.ci95[1]
+        ))
+    };
+    for c in &r.corridors {
+        row("teu_delivered", &c.corridor, &c.teu_delivered);
+        row("mean_days", &c.corridor, &c.mean_days);
+        row("p50_days", &c.corridor, &c.p50_days);
+        row("p90_days", &c.corridor, &c.p90_days);
+        row("p95_days", &c.corridor, &c.p95_days);
+    }
+    for o in &r.od {
+        let scope = format!(
+            "{}>{}>{}",
+            o.from.as_deref().unwrap_or(""),
+            o.to.as_deref().unwrap_or(""),
+            o.corridor
+        );
+        row("p50_days", &scope, &o.p50_days);
+        row("p90_days", &scope, &o.p90_days);
+    }
+    for x in &r.resources {
+        row("utilisation", &x.name, &x.utilisation);
+        row("mean_queue_teu", &x.name, &x.mean_queue_teu);
+    }
+    row("undelivered_teu", "all", &r.undelivered_teu);
+    w.push_str(&format!(
+        "generated,all,{},,\ndelivered,all,{},,\nin_system,all,{},,\n",
+        r.generated, r.delivered, r.in_system
+    ));
+    w
+}

@@ -1,0 +1,1202 @@
+//! The corridor operations model: containers (as FEU units) generated from an
+//! origin–destination demand table follow the route planner's best route of their
+//! corridor; timetabled legs wait for a vessel or train with a capacity per departure
+//! (fixed departures, or sail-when-full with a maximum hold); nodes with a container
+//! capacity queue the units; dwell and travel times are drawn from the dataset's
+//! distributions; Caspian and Black Sea sailings stop during seasonal weather closures.
+//! Replications run in parallel with one random stream per replication and source, so a
+//! seed gives the same results whatever the thread count.
+//!
+//! Not modelled yet (see the README): conventional wagonload cargo in tonnes, trains as
+//! batches on legs without a timetable, breakdowns (the dataset gives none), demand
+//! seasonality (flat).
+
+use crate::kernel::{Model, Scheduler};
+use crate::ops_input::{Choice, OpsInput, Weather};
+use crate::resource::Servers;
+use crate::rng::Stream;
+use crate::stats::{Ci, Histogram, TimeAverage, ci};
+use corridor_model::Network;
+use corridor_model::dist::Distribution;
+use corridor_model::network::{CorridorId, DepartureRule, LinkId, Mode, NodeId};
+use corridor_model::units::Capacity;
+use corridor_model::units::Payload;
+use corridor_route::graph::{Board, Graph};
+use corridor_route::plan::{self, Weights};
+use corridor_route::search::{Constraints, Shipment, pareto};
+use corridor_route::time::Instant;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+const FEU_TEU: f64 = 2.0;
+
+struct Leg {
+    head: NodeId,
+    time: Distribution,
+    queue: Option<u32>,
+    mode: Mode,
+    link: LinkId,
+}
+
+struct Path {
+    flow: usize,
+    corridor: Option<CorridorId>,
+    legs: Vec<Leg>,
+    planned_days: f64,
+}
+
+struct QueueSpec {
+    name: String,
+    cap_teu: f64,
+    when_full: bool,
+    max_hold_h: f64,
+    schedule: corridor_model::network::Schedule,
+    weather: Option<usize>,
+}
+
+/// Everything fixed across replications: routes, queues, capacities.
+pub struct Plan<'n> {
+    net: &'n Network,
+    input: OpsInput,
+    paths: Vec<Path>,
+    /// Per flow: (path, cumulative share).
+    choices: Vec<Vec<(usize, f64)>>,
+    queues: Vec<QueueSpec>,
+    node_rate_teu_h: Vec<Option<f64>>,
+    /// How each flow's corridor shares were set.
+    pub shares: Vec<FlowShares>,
+}
+
+/// How a flow is split over corridors.
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowShares {
+    /// Origin id.
+    pub from: String,
+    /// Destination id.
+    pub to: String,
+    /// TEU per year (after the demand factor).
+    pub teu_per_year: f64,
+    /// `pinned` (the demand table names the corridor) or `logit`.
+    pub method: String,
+    /// (corridor, share).
+    pub shares: Vec<(String, f64)>,
+}
+
+fn payload_teu(p: Payload, input: &OpsInput, tonnes_per_teu: f64) -> f64 {
+    match p {
+        Payload::Teu(v) => v,
+        Payload::Wagons(v) => v * input.teu_per_wagon,
+        Payload::Tonnes(v) => v / tonnes_per_teu,
+    }
+}
+
+impl<'n> Plan<'n> {
+    /// Route every flow and prepare queues and capacities. Errors name the demand line of a
+    /// flow that has no route.
+    pub fn new(net: &'n Network, input: OpsInput) -> Result<Plan<'n>, String> {
+        let g = Graph::new(net);
+        let mut paths: Vec<Path> = Vec::new();
+        let mut choices = Vec::new();
+        let mut shares_out = Vec::new();
+        let mut queue_of: Vec<((u32, bool), u32)> = Vec::new();
+        let mut queues: Vec<QueueSpec> = Vec::new();
+        let w = Weights::preset("balanced").expect("preset exists");
+        let mut all_options = Vec::new();
+        let node_rate_teu_h: Vec<Option<f64>> = net
+            .nodes
+            .iter()
+            .map(|n| match n.capacity.map(|c| c.value) {
+                Some(Capacity::TeuPerDay(v)) => Some(v / 24.0),
+                Some(Capacity::TeuPerYear(v)) => Some(v / 8760.0),
+                Some(Capacity::TrainsPerDay(v)) => Some(v * input.teu_per_train / 24.0),
+                Some(Capacity::TrainsPerYear(v)) => Some(v * input.teu_per_train / 8760.0),
+                Some(Capacity::WagonsPerDay(v)) => Some(v * input.teu_per_wagon / 24.0),
+                // Tonnage capacities cover all cargo, mostly not containers: not a container limit.
+                Some(Capacity::MtPerYear(_)) | None => None,
+            })
+            .collect();
+        for f in input.flows.iter() {
+            let s = Shipment {
+                from: f.from,
+                to: f.to,
+                ready: input.start,
+                teu: FEU_TEU,
+            };
+            let mut options: Vec<(
+                Option<CorridorId>,
+                Vec<corridor_route::search::Label>,
+                f64,
+                f64,
+            )> = Vec::new();
+            let corridors: Vec<Option<CorridorId>> = match f.corridor {
+                Some(c) => vec![Some(c)],
+                None => (0..net.corridors.len())
+                    .map(|k| Some(CorridorId(k as u16)))
+                    .collect(),
+            };
+            for c in corridors {
+                // The route set of a corridor: its best route, and the best route avoiding
+                // each capacity-limited node of it (so that flows can spread over parallel
+                // crossings such as Dostyk and Khorgos as the logit decides).
+                let base = Constraints {
+                    corridor: c,
+                    ..Constraints::default()
+                };
+                let best_of = |cons: &Constraints| {
+                    let r = pareto(&g, &s, cons);
+                    plan::rank(&r.labels, &r.front, w)
+                        .first()
+                        .map(|&b| r.path(b))
+                };
+                let Some(best) = best_of(&base) else { continue };
+                let mut set = vec![best.clone()];
+                for l in best.iter().skip(1) {
+                    if node_rate_teu_h[l.node.idx()].is_some() && l.node != f.to {
+                        let avoid = Constraints {
+                            avoid_nodes: vec![l.node],
+                            ..base.clone()
+                        };
+                        if let Some(alt) = best_of(&avoid) {
+                            let same = |a: &[corridor_route::search::Label], b: &[corridor_route::search::Label]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.link == y.link && x.board == y.board);
+                            if !set.iter().any(|p| same(p, &alt)) {
+                                set.push(alt);
+                            }
+                        }
+                    }
+                }
+                for path in set {
+                    let last = *path.last().expect("a path has its origin");
+                    let gc = |ch: &Choice| {
+                        last.cost / FEU_TEU
+                            + ch.value_of_time * (last.time - s.ready) / 24.0
+                            + ch.carbon_price * last.wtw / 1000.0 / FEU_TEU
+                    };
+                    options.push((c, path, gc(&input.choice), (last.time - s.ready) / 24.0));
+                }
+            }
+            if options.is_empty() {
+                let on = f
+                    .corridor
+                    .map(|c| format!(" on corridor {}", net.corridors[c.0 as usize].key))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "demand line {}: no route from {} to {}{on}",
+                    f.line,
+                    net.node(f.from).key,
+                    net.node(f.to).key
+                ));
+            }
+            all_options.push(options);
+        }
+        // Capacity-restrained assignment: the logit over each flow's route set, repeated
+        // with a steep volume-delay penalty on every capacity-limited node and timetabled
+        // service the routes use (method of successive averages), so that flows spread
+        // over parallel routes until the loads fit. Penalty: 24 h × (load / (0.95 ×
+        // capacity))^20 per resource, valued at the value of time (estimate E-LOGIT).
+        let svc_cap_teu_h = |sv: corridor_model::network::ServiceId| -> f64 {
+            let svc = net.service(sv);
+            payload_teu(svc.payload.value, &input, net.meta.tonnes_per_teu.value.0)
+                * svc.schedule.value.per_week()
+                / 168.0
+        };
+        let resources_of = |labels: &[corridor_route::search::Label]| -> Vec<(usize, f64)> {
+            let mut v = Vec::new();
+            for l in labels.iter().skip(1) {
+                if let Some(r) = node_rate_teu_h[l.node.idx()] {
+                    v.push((l.node.idx(), r));
+                }
+                if let Board::Service(sv) = l.board {
+                    v.push((
+                        net.nodes.len() + sv.idx() * 2 + usize::from(l.reversed),
+                        svc_cap_teu_h(sv),
+                    ));
+                }
+            }
+            v
+        };
+        let res: Vec<Vec<Vec<(usize, f64)>>> = all_options
+            .iter()
+            .map(|opts| opts.iter().map(|o| resources_of(&o.1)).collect())
+            .collect();
+        let logit = |gcs: &[f64]| -> Vec<f64> {
+            let min = gcs.iter().copied().fold(f64::INFINITY, f64::min);
+            let w: Vec<f64> = gcs
+                .iter()
+                .map(|g| (-(g - min) / input.choice.scale).exp())
+                .collect();
+            let t: f64 = w.iter().sum();
+            w.into_iter().map(|x| x / t).collect()
+        };
+        let mut shares: Vec<Vec<f64>> = all_options
+            .iter()
+            .map(|opts| logit(&opts.iter().map(|o| o.2).collect::<Vec<_>>()))
+            .collect();
+        let nres = net.nodes.len() + net.services.len() * 2;
+        for it in 1..=40 {
+            let mut load = vec![0.0; nres];
+            let mut cap = vec![f64::INFINITY; nres];
+            for (fi, opts) in res.iter().enumerate() {
+                let teu_h = input.flows[fi].teu_per_year * input.demand_factor / 8760.0;
+                for (oi, rs) in opts.iter().enumerate() {
+                    for &(r, c) in rs {
+                        load[r] += shares[fi][oi] * teu_h;
+                        cap[r] = c;
+                    }
+                }
+            }
+            for (fi, opts) in all_options.iter().enumerate() {
+                let gcs: Vec<f64> = opts
+                    .iter()
+                    .enumerate()
+                    .map(|(oi, o)| {
+                        let penalty_h: f64 = res[fi][oi]
+                            .iter()
+                            .map(|&(r, _)| 24.0 * (load[r] / (0.95 * cap[r])).powi(20).min(1e6))
+                            .sum();
+                        o.2 + input.choice.value_of_time * penalty_h / 24.0
+                    })
+                    .collect();
+                let target = logit(&gcs);
+                let step = 1.0 / it as f64;
+                for (x, t) in shares[fi].iter_mut().zip(target) {
+                    *x += step * (t - *x);
+                }
+            }
+        }
+        for (fi, options) in all_options.into_iter().enumerate() {
+            let f = &input.flows[fi];
+            let weights = shares[fi].clone();
+            let total: f64 = weights.iter().sum();
+            let mut cum = 0.0;
+            let mut ch = Vec::new();
+            let mut sh = Vec::new();
+            for ((c, labels, _, days), wgt) in options.into_iter().zip(weights) {
+                let share = wgt / total;
+                if share < 1e-4 {
+                    continue;
+                }
+                cum += share;
+                let mut legs = Vec::new();
+                for l in labels.iter().skip(1) {
+                    let link = net.link(l.link);
+                    let queue = match l.board {
+                        Board::Continuous => None,
+                        Board::Service(sv) => {
+                            let key = (sv.0, l.reversed);
+                            Some(match queue_of.iter().find(|x| x.0 == key) {
+                                Some(x) => x.1,
+                                None => {
+                                    let svc = net.service(sv);
+                                    let q = queues.len() as u32;
+                                    queues.push(QueueSpec {
+                                        name: format!(
+                                            "{}{}",
+                                            svc.key,
+                                            if l.reversed { " (reverse)" } else { "" }
+                                        ),
+                                        cap_teu: payload_teu(
+                                            svc.payload.value,
+                                            &input,
+                                            net.meta.tonnes_per_teu.value.0,
+                                        )
+                                        .max(FEU_TEU),
+                                        when_full: svc.rule == DepartureRule::WhenFull,
+                                        max_hold_h: svc.max_hold.map(|h| h.value.0).unwrap_or(0.0),
+                                        schedule: svc.schedule.value.clone(),
+                                        weather: input
+                                            .weather
+                                            .iter()
+                                            .position(|w| w.mode == link.mode),
+                                    });
+                                    queue_of.push((key, q));
+                                    q
+                                }
+                            })
+                        }
+                    };
+                    legs.push(Leg {
+                        head: l.node,
+                        time: link.time(),
+                        queue,
+                        mode: link.mode,
+                        link: l.link,
+                    });
+                }
+                let key = c
+                    .map(|c| net.corridors[c.0 as usize].key.clone())
+                    .unwrap_or_else(|| "mixed".into());
+                match sh.iter_mut().find(|x: &&mut (String, f64)| x.0 == key) {
+                    Some(x) => x.1 += share,
+                    None => sh.push((key, share)),
+                }
+                ch.push((paths.len(), cum));
+                paths.push(Path {
+                    flow: fi,
+                    corridor: c,
+                    legs,
+                    planned_days: days,
+                });
+            }
+            if let Some(last) = ch.last_mut() {
+                last.1 = 1.0;
+            }
+            shares_out.push(FlowShares {
+                from: net.node(f.from).key.clone(),
+                to: net.node(f.to).key.clone(),
+                teu_per_year: f.teu_per_year * input.demand_factor,
+                method: if f.corridor.is_some() {
+                    "pinned".into()
+                } else {
+                    "logit".into()
+                },
+                shares: sh,
+            });
+            choices.push(ch);
+        }
+
+        Ok(Plan {
+            net,
+            input,
+            paths,
+            choices,
+            queues,
+            node_rate_teu_h,
+            shares: shares_out,
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Ev {
+    Gen(u32),
+    Ready(u32),
+    Arrive(u32),
+    NodeDone(u32, u32),
+    Slot(u32),
+    Hold(u32),
+    WxToggle(u32),
+    WxCheck(u32),
+    Sample,
+    WarmEnd,
+}
+
+#[derive(Clone, Copy)]
+struct Unit {
+    path: u32,
+    leg: u16,
+    created: f64,
+    measured: bool,
+}
+
+struct QueueState {
+    units: VecDeque<u32>,
+    berth: VecDeque<f64>,
+    queued_teu: TimeAverage,
+    sailings: u64,
+    teu_carried: f64,
+    wait: crate::stats::Tally,
+    enqueued_at: VecDeque<f64>,
+}
+
+struct Sim<'p, 'n> {
+    plan: &'p Plan<'n>,
+    end: f64,
+    warm_end: f64,
+    units: Vec<Unit>,
+    free: Vec<u32>,
+    rng_demand: Stream,
+    rng_time: Stream,
+    rng_dwell: Stream,
+    rng_weather: Stream,
+    queues: Vec<QueueState>,
+    nodes: Vec<Option<Servers<u32>>>,
+    closed: Vec<bool>,
+    generated: u64,
+    delivered: u64,
+    path_hist: Vec<Histogram>,
+    corridor_hist: Vec<Histogram>,
+    monthly_teu: Vec<[f64; 12]>,
+    in_system_teu: f64,
+    backlog: Vec<f64>,
+    caspian_teu: f64,
+    northern_teu: f64,
+    brest_link: Option<LinkId>,
+}
+
+impl Sim<'_, '_> {
+    /// The unit's current leg ends at `t`: count it, advance the unit, and schedule what
+    /// happens at the next node (one event instead of an arrival and a dwell, unless the
+    /// node has a capacity-limited server to queue at).
+    fn end_leg(&mut self, s: &mut Scheduler<Ev>, u: u32, t: f64) {
+        let plan = self.plan;
+        let unit = self.units[u as usize];
+        let leg = &plan.paths[unit.path as usize].legs[unit.leg as usize];
+        if unit.measured || t >= self.warm_end {
+            if leg.mode == Mode::CaspianFerry {
+                self.caspian_teu += FEU_TEU;
+            }
+            if Some(leg.link) == self.brest_link {
+                self.northern_teu += FEU_TEU;
+            }
+        }
+        let head = leg.head;
+        self.units[u as usize].leg += 1;
+        if plan.node_rate_teu_h[head.idx()].is_some() {
+            s.at(t, Ev::Arrive(u));
+        } else {
+            let d = self.dwell(head);
+            s.at(t + d, Ev::Ready(u));
+        }
+    }
+
+    fn dwell(&mut self, node: NodeId) -> f64 {
+        match &self.plan.net.node(node).dwell {
+            Some(d) => d.value.sample(self.rng_dwell.uniform()).0,
+            None => 0.0,
+        }
+    }
+
+    fn try_depart(&mut self, s: &mut Scheduler<Ev>, q: u32) {
+        let spec = &self.plan.queues[q as usize];
+        if spec.weather.is_some_and(|w| self.closed[w]) {
+            return;
+        }
+        let now = s.now();
+        loop {
+            let st = &mut self.queues[q as usize];
+            let Some(&slot) = st.berth.front() else {
+                return;
+            };
+            let full = st.units.len() as f64 * FEU_TEU >= spec.cap_teu;
+            let due = !spec.when_full || now >= slot + spec.max_hold_h;
+            if !(full || due) {
+                return;
+            }
+            st.berth.pop_front();
+            st.sailings += 1;
+            let n = ((spec.cap_teu / FEU_TEU).floor() as usize).min(st.units.len());
+            let mut t_leg = None;
+            for _ in 0..n {
+                let st = &mut self.queues[q as usize];
+                let u = st.units.pop_front().expect("counted");
+                let since = st.enqueued_at.pop_front().expect("paired with units");
+                st.wait.add(now - since);
+                st.teu_carried += FEU_TEU;
+                let unit = self.units[u as usize];
+                let leg = &self.plan.paths[unit.path as usize].legs[unit.leg as usize];
+                // One draw per departure: everyone on board arrives together.
+                let t = *t_leg.get_or_insert_with(|| leg.time.sample(self.rng_time.uniform()).0);
+                self.end_leg(s, u, now + t);
+            }
+            let st = &mut self.queues[q as usize];
+            st.queued_teu.set(now, st.units.len() as f64 * FEU_TEU);
+        }
+    }
+}
+
+impl Model for Sim<'_, '_> {
+    type Event = Ev;
+    fn handle(&mut self, s: &mut Scheduler<Ev>, ev: Ev) {
+        let now = s.now();
+        let plan = self.plan;
+        match ev {
+            Ev::Gen(f) => {
+                let flow = &plan.input.flows[f as usize];
+                let rate = flow.teu_per_year * plan.input.demand_factor / FEU_TEU / 8760.0;
+                let r = self.rng_demand.uniform();
+                let path = plan.choices[f as usize]
+                    .iter()
+                    .find(|c| r <= c.1)
+                    .map(|c| c.0)
+                    .unwrap_or(plan.choices[f as usize][0].0);
+                let unit = Unit {
+                    path: path as u32,
+                    leg: 0,
+                    created: now,
+                    measured: now >= self.warm_end,
+                };
+                let id = match self.free.pop() {
+                    Some(i) => {
+                        self.units[i as usize] = unit;
+                        i
+                    }
+                    None => {
+                        self.units.push(unit);
+                        (self.units.len() - 1) as u32
+                    }
+                };
+                self.generated += 1;
+                self.in_system_teu += FEU_TEU;
+                let d = self.dwell(flow.from);
+                s.after(d, Ev::Ready(id));
+                let dt = self.rng_demand.exp_mean(1.0 / rate);
+                if now + dt < self.end {
+                    s.after(dt, Ev::Gen(f));
+                }
+            }
+            Ev::Ready(u) => {
+                let unit = self.units[u as usize];
+                let path = &plan.paths[unit.path as usize];
+                if unit.leg as usize == path.legs.len() {
+                    self.delivered += 1;
+                    self.in_system_teu -= FEU_TEU;
+                    if unit.measured {
+                        let h = now - unit.created;
+                        self.path_hist[unit.path as usize].add(h);
+                        if let Some(c) = path.corridor {
+                            self.corridor_hist[c.0 as usize].add(h);
+                            self.monthly_teu[c.0 as usize][(Instant(now).month() - 1) as usize] +=
+                                FEU_TEU;
+                        }
+                    }
+                    self.free.push(u);
+                    return;
+                }
+                let leg = &path.legs[unit.leg as usize];
+                match leg.queue {
+                    Some(q) => {
+                        let st = &mut self.queues[q as usize];
+                        st.units.push_back(u);
+                        st.enqueued_at.push_back(now);
+                        st.queued_teu.set(now, st.units.len() as f64 * FEU_TEU);
+                        self.try_depart(s, q);
+                    }
+                    None => {
+                        let t = leg.time.sample(self.rng_time.uniform()).0;
+                        self.end_leg(s, u, now + t);
+                    }
+                }
+            }
+            Ev::Arrive(u) => {
+                // Only legs that end at a capacity-limited node have an arrival event: the
+                // unit joins the node's queue (the leg was already counted and advanced).
+                let unit = self.units[u as usize];
+                let head = plan.paths[unit.path as usize].legs[unit.leg as usize - 1].head;
+                let r =
+                    plan.node_rate_teu_h[head.idx()].expect("arrival events only at server nodes");
+                if let Some(x) = self.nodes[head.idx()]
+                    .as_mut()
+                    .expect("server")
+                    .arrive(now, u)
+                {
+                    s.after(FEU_TEU / r, Ev::NodeDone(head.0, x));
+                }
+            }
+            Ev::NodeDone(node, u) => {
+                let r = plan.node_rate_teu_h[node as usize].expect("a node server has a rate");
+                if let Some(next) = self.nodes[node as usize]
+                    .as_mut()
+                    .expect("server")
+                    .finish(now)
+                {
+                    s.after(FEU_TEU / r, Ev::NodeDone(node, next));
+                }
+                let d = self.dwell(NodeId(node));
+                s.after(d, Ev::Ready(u));
+            }
+            Ev::Slot(q) => {
+                let spec = &plan.queues[q as usize];
+                self.queues[q as usize].berth.push_back(now);
+                let next = Instant(now + 1e-6).next_departure(&spec.schedule).0;
+                if next < self.end {
+                    s.at(next, Ev::Slot(q));
+                }
+                if spec.when_full && spec.max_hold_h > 0.0 {
+                    s.after(spec.max_hold_h, Ev::Hold(q));
+                }
+                self.try_depart(s, q);
+            }
+            Ev::Hold(q) => self.try_depart(s, q),
+            Ev::WxToggle(a) => {
+                let a = a as usize;
+                let w: &Weather = &plan.input.weather[a];
+                if self.closed[a] {
+                    self.closed[a] = false;
+                    for q in 0..plan.queues.len() {
+                        if plan.queues[q].weather == Some(a) {
+                            self.try_depart(s, q as u32);
+                        }
+                    }
+                    self.schedule_open_spell(s, a, w);
+                } else {
+                    self.closed[a] = true;
+                    let sigma = corridor_model::dist::lognormal_sigma(
+                        corridor_model::units::Hours(w.episode_p50_h),
+                        corridor_model::units::Hours(w.episode_p90_h),
+                    );
+                    let d = self.rng_weather.lognormal(w.episode_p50_h.ln(), sigma);
+                    s.after(d, Ev::WxToggle(a as u32));
+                }
+            }
+            Ev::WxCheck(a) => {
+                let w = &plan.input.weather[a as usize];
+                self.schedule_open_spell(s, a as usize, w);
+            }
+            Ev::WarmEnd => {
+                // Statistics of queues and servers cover the measured period only.
+                for q in &mut self.queues {
+                    q.queued_teu.reset(now);
+                    q.wait = Default::default();
+                    q.sailings = 0;
+                    q.teu_carried = 0.0;
+                }
+                for srv in self.nodes.iter_mut().flatten() {
+                    srv.queue_len.reset(now);
+                    srv.busy_servers.reset(now);
+                }
+            }
+            Ev::Sample => {
+                if now >= self.warm_end {
+                    self.backlog.push(self.in_system_teu);
+                }
+                if now + 24.0 < self.end {
+                    s.after(24.0, Ev::Sample);
+                }
+            }
+        }
+    }
+}
+
+impl Sim<'_, '_> {
+    /// An open spell whose mean makes the month's closed share come out right:
+    /// mean open = mean closure × (1 − share) / share. A month without closures is open
+    /// to its end, then checked again.
+    fn schedule_open_spell(&mut self, s: &mut Scheduler<Ev>, a: usize, w: &Weather) {
+        let now = s.now();
+        let share = w.closed_share[(Instant(now).month() - 1) as usize];
+        if share <= 0.0 {
+            let t = Instant(now).next_month_start().0;
+            if t < self.end {
+                s.at(t, Ev::WxCheck(a as u32));
+            }
+            return;
+        }
+        let sigma = corridor_model::dist::lognormal_sigma(
+            corridor_model::units::Hours(w.episode_p50_h),
+            corridor_model::units::Hours(w.episode_p90_h),
+        );
+        let mean_closure = w.episode_p50_h * (sigma * sigma / 2.0).exp();
+        let mean_open = mean_closure * (1.0 - share) / share;
+        let d = self.rng_weather.exp_mean(mean_open);
+        let t = now + d;
+        let month_end = Instant(now).next_month_start().0;
+        if t > month_end {
+            // The month's rate applies within the month: draw again at its end.
+            if month_end < self.end {
+                s.at(month_end, Ev::WxCheck(a as u32));
+            }
+        } else if t < self.end {
+            s.at(t, Ev::WxToggle(a as u32));
+        }
+    }
+}
+
+/// Per queue: (mean TEU waiting, max TEU waiting, mean wait h, departures, TEU carried).
+type QueueStats = (f64, f64, f64, u64, f64);
+
+/// Results of one replication.
+pub struct RepResult {
+    generated: u64,
+    delivered: u64,
+    in_system_teu: f64,
+    path_hist: Vec<Histogram>,
+    corridor_hist: Vec<Histogram>,
+    monthly_teu: Vec<[f64; 12]>,
+    queues: Vec<QueueStats>,
+    nodes: Vec<Option<(f64, f64, f64)>>,
+    backlog: Vec<f64>,
+    caspian_teu: f64,
+    northern_teu: f64,
+    closed_days: Vec<f64>,
+    events: u64,
+}
+
+fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
+    let inp = &plan.input;
+    let end = inp.start + (inp.warmup_days + inp.days) * 24.0;
+    let warm_end = inp.start + inp.warmup_days * 24.0;
+    let nc = plan.net.corridors.len();
+    let mut sim = Sim {
+        plan,
+        end,
+        warm_end,
+        units: Vec::with_capacity(1 << 16),
+        free: Vec::new(),
+        rng_demand: Stream::new(seed, rep, 1),
+        rng_time: Stream::new(seed, rep, 2),
+        rng_dwell: Stream::new(seed, rep, 3),
+        rng_weather: Stream::new(seed, rep, 4),
+        queues: plan
+            .queues
+            .iter()
+            .map(|_| QueueState {
+                units: VecDeque::new(),
+                berth: VecDeque::new(),
+                queued_teu: TimeAverage::start(inp.start, 0.0),
+                sailings: 0,
+                teu_carried: 0.0,
+                wait: Default::default(),
+                enqueued_at: VecDeque::new(),
+            })
+            .collect(),
+        nodes: plan
+            .node_rate_teu_h
+            .iter()
+            .map(|r| r.map(|_| Servers::new(1, inp.start)))
+            .collect(),
+        closed: vec![false; inp.weather.len()],
+        generated: 0,
+        delivered: 0,
+        path_hist: plan.paths.iter().map(|_| Histogram::new()).collect(),
+        corridor_hist: (0..nc).map(|_| Histogram::new()).collect(),
+        monthly_teu: vec![[0.0; 12]; nc],
+        in_system_teu: 0.0,
+        backlog: Vec::new(),
+        caspian_teu: 0.0,
+        northern_teu: 0.0,
+        brest_link: plan.net.link_by_key("L-BREST-MALASZEWICZE"),
+    };
+    let mut s = Scheduler::new();
+    let t0 = inp.start;
+    for (i, f) in inp.flows.iter().enumerate() {
+        if f.teu_per_year * inp.demand_factor > 0.0 {
+            let rate = f.teu_per_year * inp.demand_factor / FEU_TEU / 8760.0;
+            let dt = sim.rng_demand.exp_mean(1.0 / rate);
+            s.at(t0 + dt, Ev::Gen(i as u32));
+        }
+    }
+    for (q, spec) in plan.queues.iter().enumerate() {
+        s.at(
+            Instant(t0).next_departure(&spec.schedule).0,
+            Ev::Slot(q as u32),
+        );
+    }
+    for a in 0..inp.weather.len() {
+        s.at(t0, Ev::WxCheck(a as u32));
+    }
+    s.at(warm_end, Ev::WarmEnd);
+    s.at(warm_end, Ev::Sample);
+    // Track closed time per area through the kernel's clock: sampled hourly would cost
+    // events; instead integrate the closed flag between events.
+    let mut closed_h = vec![0.0; inp.weather.len()];
+    let mut last = t0;
+    while let Some(t) = s.peek_time() {
+        if t > end {
+            break;
+        }
+        let (_, ev) = s.next().expect("peeked");
+        if t > warm_end {
+            let from = last.max(warm_end);
+            for (a, c) in sim.closed.iter().enumerate() {
+                if *c {
+                    closed_h[a] += t - from;
+                }
+            }
+        }
+        last = t;
+        sim.handle(&mut s, ev);
+    }
+    RepResult {
+        generated: sim.generated,
+        delivered: sim.delivered,
+        in_system_teu: sim.in_system_teu,
+        path_hist: sim.path_hist,
+        corridor_hist: sim.corridor_hist,
+        monthly_teu: sim.monthly_teu,
+        queues: sim
+            .queues
+            .iter()
+            .map(|q| {
+                (
+                    q.queued_teu.mean(end),
+                    q.queued_teu.max,
+                    q.wait.mean(),
+                    q.sailings,
+                    q.teu_carried,
+                )
+            })
+            .collect(),
+        nodes: sim
+            .nodes
+            .iter()
+            .map(|n| {
+                n.as_ref().map(|srv| {
+                    (
+                        srv.utilisation(end),
+                        srv.queue_len.mean(end) * FEU_TEU,
+                        srv.queue_len.max * FEU_TEU,
+                    )
+                })
+            })
+            .collect(),
+        backlog: sim.backlog,
+        caspian_teu: sim.caspian_teu,
+        northern_teu: sim.northern_teu,
+        closed_days: closed_h.iter().map(|h| h / 24.0).collect(),
+        events: s.processed(),
+    }
+}
+
+/// A metric across replications.
+#[derive(Clone, Debug, Serialize)]
+pub struct Metric {
+    /// Mean over replications.
+    pub mean: f64,
+    /// 95 % confidence interval of the mean.
+    pub ci95: [f64; 2],
+}
+
+fn metric(xs: &[f64]) -> Metric {
+    let Ci { mean, lo, hi } = ci(xs, 0.95);
+    Metric {
+        mean,
+        ci95: [lo, hi],
+    }
+}
+
+/// Transit times of a corridor or an origin–destination pair, days.
+#[derive(Clone, Debug, Serialize)]
+pub struct Transit {
+    /// Corridor key.
+    pub corridor: String,
+    /// Origin (for per-pair rows).
+    pub from: Option<String>,
+    /// Destination (for per-pair rows).
+    pub to: Option<String>,
+    /// Containers delivered per replication (measured period), TEU.
+    pub teu_delivered: Metric,
+    /// Mean door-to-door days.
+    pub mean_days: Metric,
+    /// Median.
+    pub p50_days: Metric,
+    /// 90th percentile.
+    pub p90_days: Metric,
+    /// 95th percentile.
+    pub p95_days: Metric,
+    /// Largest in any replication.
+    pub max_days: f64,
+    /// Planned (median-chain) days of the route, for comparison.
+    pub planned_days: Option<f64>,
+    /// Delivered TEU per calendar month (mean over replications).
+    pub monthly_teu: Option<[f64; 12]>,
+}
+
+/// A queue or a capacity-limited node.
+#[derive(Clone, Debug, Serialize)]
+pub struct Resource {
+    /// Service or node id.
+    pub name: String,
+    /// `departures` or `node`.
+    pub kind: String,
+    /// Busy share (nodes) or share of departure capacity used (departures).
+    pub utilisation: Metric,
+    /// Time-average TEU waiting.
+    pub mean_queue_teu: Metric,
+    /// Largest TEU waiting in any replication.
+    pub max_queue_teu: f64,
+    /// Mean wait for a departure, hours (departures only).
+    pub mean_wait_h: Option<Metric>,
+    /// Utilisation × mean wait (or queue), the bottleneck score.
+    pub score: f64,
+}
+
+/// Simulated against observed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Calibration {
+    /// What is compared.
+    pub metric: String,
+    /// Published figure.
+    pub observed: f64,
+    /// Its source.
+    pub source: String,
+    /// Simulated (mean over replications, scaled to a year).
+    pub simulated: Metric,
+    /// (simulated − observed) / observed.
+    pub relative_error: f64,
+}
+
+/// The whole result of a Monte Carlo run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Replications.
+    pub replications: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Simulated days after warm-up.
+    pub days: f64,
+    /// Warm-up days.
+    pub warmup_days: f64,
+    /// Units (FEU) generated, summed over replications.
+    pub generated: u64,
+    /// Units delivered by the end, summed.
+    pub delivered: u64,
+    /// Units still in the system at the end, summed.
+    pub in_system: u64,
+    /// Containers still in the system at the end, TEU per replication.
+    pub undelivered_teu: Metric,
+    /// How each flow was split over corridors.
+    pub route_choice: Vec<FlowShares>,
+    /// Per corridor.
+    pub corridors: Vec<Transit>,
+    /// Per origin–destination pair and corridor.
+    pub od: Vec<Transit>,
+    /// Queues and capacity-limited nodes, worst first.
+    pub resources: Vec<Resource>,
+    /// The five worst resources by utilisation × queueing delay.
+    pub bottlenecks: Vec<String>,
+    /// TEU in the system, daily, mean over replications.
+    pub backlog_teu: Vec<f64>,
+    /// Closed days per weather area (mean).
+    pub weather_closed_days: Vec<(String, f64)>,
+    /// Simulated against published volumes.
+    pub calibration: Vec<Calibration>,
+    /// Events processed, summed.
+    pub events: u64,
+}
+
+/// Run `reps` replications (in parallel on the current rayon pool) and aggregate.
+/// `progress` is called with the number of finished replications.
+pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -> Report {
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let results: Vec<RepResult> = (0..reps)
+        .into_par_iter()
+        .map(|r| {
+            let x = replicate(plan, seed, r);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n);
+            x
+        })
+        .collect();
+    let net = plan.net;
+    let year_scale = 365.0 / plan.input.days;
+    let days = |h: f64| h / 24.0;
+    let transit = |get: &dyn Fn(&RepResult) -> &Histogram| {
+        let q = |p: f64| {
+            metric(
+                &results
+                    .iter()
+                    .map(|r| days(get(r).quantile(p)))
+                    .filter(|x| x.is_finite())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let mean = metric(
+            &results
+                .iter()
+                .map(|r| days(hist_mean(get(r))))
+                .filter(|x| x.is_finite())
+                .collect::<Vec<_>>(),
+        );
+        let max = results
+            .iter()
+            .map(|r| days(get(r).quantile(1.0)))
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::max);
+        let teu = metric(
+            &results
+                .iter()
+                .map(|r| get(r).count() as f64 * FEU_TEU)
+                .collect::<Vec<_>>(),
+        );
+        (teu, mean, q(0.5), q(0.9), q(0.95), max)
+    };
+    let mut corridors = Vec::new();
+    for (k, c) in net.corridors.iter().enumerate() {
+        if results.iter().all(|r| r.corridor_hist[k].count() == 0) {
+            continue;
+        }
+        let (teu_delivered, mean_days, p50_days, p90_days, p95_days, max_days) =
+            transit(&|r| &r.corridor_hist[k]);
+        let mut monthly = [0.0; 12];
+        for r in &results {
+            for (m, v) in r.monthly_teu[k].iter().enumerate() {
+                monthly[m] += v / reps as f64;
+            }
+        }
+        corridors.push(Transit {
+            corridor: c.key.clone(),
+            from: None,
+            to: None,
+            teu_delivered,
+            mean_days,
+            p50_days,
+            p90_days,
+            p95_days,
+            max_days,
+            planned_days: None,
+            monthly_teu: Some(monthly),
+        });
+    }
+    let mut od = Vec::new();
+    for (pi, p) in plan.paths.iter().enumerate() {
+        if results.iter().all(|r| r.path_hist[pi].count() == 0) {
+            continue;
+        }
+        let (teu_delivered, mean_days, p50_days, p90_days, p95_days, max_days) =
+            transit(&|r| &r.path_hist[pi]);
+        let f = &plan.input.flows[p.flow];
+        od.push(Transit {
+            corridor: p
+                .corridor
+                .map(|c| net.corridors[c.0 as usize].key.clone())
+                .unwrap_or_else(|| "mixed".into()),
+            from: Some(net.node(f.from).key.clone()),
+            to: Some(net.node(f.to).key.clone()),
+            teu_delivered,
+            mean_days,
+            p50_days,
+            p90_days,
+            p95_days,
+            max_days,
+            planned_days: Some((p.planned_days * 100.0).round() / 100.0),
+            monthly_teu: None,
+        });
+    }
+    let mut resources = Vec::new();
+    for (q, spec) in plan.queues.iter().enumerate() {
+        let per = |f: &dyn Fn(&QueueStats) -> f64| {
+            results.iter().map(|r| f(&r.queues[q])).collect::<Vec<_>>()
+        };
+        let util = per(&|x| {
+            if x.3 > 0 {
+                x.4 / (x.3 as f64 * spec.cap_teu)
+            } else {
+                0.0
+            }
+        });
+        let wait = per(&|x| if x.2.is_finite() { x.2 } else { 0.0 });
+        let qm = per(&|x| x.0);
+        let u = metric(&util);
+        let w = metric(&wait);
+        resources.push(Resource {
+            name: spec.name.clone(),
+            kind: "departures".into(),
+            score: u.mean * w.mean,
+            utilisation: u,
+            mean_queue_teu: metric(&qm),
+            max_queue_teu: per(&|x| x.1).into_iter().fold(0.0, f64::max),
+            mean_wait_h: Some(w),
+        });
+    }
+    for (ni, rate) in plan.node_rate_teu_h.iter().enumerate() {
+        if rate.is_none() {
+            continue;
+        }
+        let get = |i: usize| {
+            results
+                .iter()
+                .map(|r| r.nodes[ni].map(|x| [x.0, x.1, x.2][i]).unwrap_or(0.0))
+                .collect::<Vec<_>>()
+        };
+        let u = metric(&get(0));
+        let qm = metric(&get(1));
+        resources.push(Resource {
+            name: net.nodes[ni].key.clone(),
+            kind: "node".into(),
+            score: u.mean * qm.mean,
+            utilisation: u,
+            mean_queue_teu: qm,
+            max_queue_teu: get(2).into_iter().fold(0.0, f64::max),
+            mean_wait_h: None,
+        });
+    }
+    resources.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.utilisation.mean.total_cmp(&a.utilisation.mean))
+    });
+    let bottlenecks = resources
+        .iter()
+        .filter(|r| r.score > 0.0)
+        .take(5)
+        .map(|r| {
+            format!(
+                "{} ({}): utilisation {:.0} %, mean queue {:.0} TEU",
+                r.name,
+                r.kind,
+                r.utilisation.mean * 100.0,
+                r.mean_queue_teu.mean
+            )
+        })
+        .collect();
+    let ndays = results.iter().map(|r| r.backlog.len()).min().unwrap_or(0);
+    let backlog_teu = (0..ndays)
+        .map(|d| results.iter().map(|r| r.backlog[d]).sum::<f64>() / reps as f64)
+        .collect();
+    let mut calibration = Vec::new();
+    let cas: Vec<f64> = results.iter().map(|r| r.caspian_teu * year_scale).collect();
+    let nor: Vec<f64> = results
+        .iter()
+        .map(|r| r.northern_teu * year_scale)
+        .collect();
+    for (name, obs, src, xs) in [
+        (
+            "Middle Corridor containers across the Caspian, TEU per year (2024)",
+            56_500.0,
+            "S10",
+            cas,
+        ),
+        (
+            "Northern route China→Europe containers across Brest–Małaszewicze, TEU per year (2024)",
+            412_000.0,
+            "S31",
+            nor,
+        ),
+    ] {
+        let m = metric(&xs);
+        if m.mean > 0.0 {
+            calibration.push(Calibration {
+                metric: name.into(),
+                observed: obs,
+                source: src.into(),
+                relative_error: (m.mean - obs) / obs,
+                simulated: m,
+            });
+        }
+    }
+    let generated = results.iter().map(|r| r.generated).sum();
+    let delivered = results.iter().map(|r| r.delivered).sum();
+    Report {
+        replications: reps,
+        seed,
+        days: plan.input.days,
+        warmup_days: plan.input.warmup_days,
+        generated,
+        delivered,
+        in_system: generated - delivered,
+        undelivered_teu: metric(&results.iter().map(|r| r.in_system_teu).collect::<Vec<_>>()),
+        route_choice: plan.shares.clone(),
+        corridors,
+        od,
+        resources,
+        bottlenecks,
+        backlog_teu,
+        weather_closed_days: plan
+            .input
+            .weather
+            .iter()
+            .enumerate()
+            .map(|(a, w)| {
+                (
+                    w.mode.to_string(),
+                    results.iter().map(|r| r.closed_days[a]).sum::<f64>() / reps as f64,
+                )
+            })
+            .collect(),
+        calibration,
+        events: results.iter().map(|r| r.events).sum(),
+    }
+}
+
+fn hist_mean(h: &Histogram) -> f64 {
+    // The histogram keeps counts, not sums: the mean is taken from 200 quantiles, which is
+    // within the histogram's resolution of the true mean.
+    if h.count() == 0 {
+        return f64::NAN;
+    }
+    (0..200)
+        .map(|i| h.quantile((i as f64 + 0.5) / 200.0))
+        .sum::<f64>()
+        / 200.0
+}

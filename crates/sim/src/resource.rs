@@ -1,0 +1,70 @@
+//! A resource with `c` identical servers and a FIFO queue, with time-weighted statistics
+//! of its queue and of its busy servers.
+
+use crate::stats::TimeAverage;
+use std::collections::VecDeque;
+
+/// Servers and a first-in-first-out queue of waiting items.
+pub struct Servers<T> {
+    capacity: u32,
+    busy: u32,
+    queue: VecDeque<T>,
+    /// Time-weighted number waiting.
+    pub queue_len: TimeAverage,
+    /// Time-weighted number of busy servers.
+    pub busy_servers: TimeAverage,
+}
+
+impl<T> Servers<T> {
+    /// `capacity` servers, idle, from time `t0`.
+    pub fn new(capacity: u32, t0: f64) -> Servers<T> {
+        assert!(capacity > 0, "a resource needs at least one server");
+        Servers {
+            capacity,
+            busy: 0,
+            queue: VecDeque::with_capacity(64),
+            queue_len: TimeAverage::start(t0, 0.0),
+            busy_servers: TimeAverage::start(t0, 0.0),
+        }
+    }
+    /// An item arrives at `now`: it starts service at once (returned) or joins the queue.
+    #[inline]
+    pub fn arrive(&mut self, now: f64, item: T) -> Option<T> {
+        if self.busy < self.capacity {
+            self.busy += 1;
+            self.busy_servers.set(now, self.busy as f64);
+            Some(item)
+        } else {
+            self.queue.push_back(item);
+            self.queue_len.set(now, self.queue.len() as f64);
+            None
+        }
+    }
+    /// A service ends at `now`: the next waiting item starts (returned), or a server idles.
+    #[inline]
+    pub fn finish(&mut self, now: f64) -> Option<T> {
+        match self.queue.pop_front() {
+            Some(x) => {
+                self.queue_len.set(now, self.queue.len() as f64);
+                Some(x)
+            }
+            None => {
+                self.busy -= 1;
+                self.busy_servers.set(now, self.busy as f64);
+                None
+            }
+        }
+    }
+    /// Servers.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+    /// Items waiting.
+    pub fn waiting(&self) -> usize {
+        self.queue.len()
+    }
+    /// Utilisation over the measured window ending at `t`.
+    pub fn utilisation(&self, t: f64) -> f64 {
+        self.busy_servers.mean(t) / self.capacity as f64
+    }
+}

@@ -1,0 +1,140 @@
+//! The corridor operations model on the embedded dataset: conservation, determinism
+//! whatever the thread count, calibration against the observed 2024 volumes, weather, and
+//! precise errors for a bad demand table.
+
+use corridor_model::embedded;
+use corridor_route::time::Instant;
+use corridor_sim::ops::{self, Plan, Report};
+use corridor_sim::ops_input::{self, OpsInput};
+
+fn input(days: f64, warmup: f64, demand: &str) -> Result<OpsInput, String> {
+    let net = embedded::network().unwrap();
+    let (flows, weather, choice, teu_per_wagon, teu_per_train) = ops_input::parse(
+        &net,
+        "simulation.toml",
+        ops_input::DEFAULT_SIMULATION,
+        "demand.csv",
+        demand,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(OpsInput {
+        flows,
+        weather,
+        choice,
+        teu_per_wagon,
+        teu_per_train,
+        demand_factor: 1.0,
+        start: Instant::from_civil(2024, 1, 1, 0.0).0,
+        days,
+        warmup_days: warmup,
+    })
+}
+
+fn run(days: f64, warmup: f64, reps: u64, threads: usize) -> Report {
+    let net = embedded::network().unwrap();
+    let plan = Plan::new(
+        &net,
+        input(days, warmup, ops_input::DEFAULT_DEMAND).unwrap(),
+    )
+    .unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| ops::run(&plan, 42, reps, &|_| {}))
+}
+
+#[test]
+fn every_container_is_delivered_or_still_in_the_system() {
+    let r = run(20.0, 5.0, 2, 2);
+    assert!(r.generated > 10_000);
+    assert_eq!(r.generated, r.delivered + r.in_system);
+    assert!(r.delivered > 0 && r.in_system > 0);
+    assert!(
+        (r.undelivered_teu.mean * 2.0 - r.in_system as f64 * 2.0).abs()
+            < 1e-6 * r.in_system as f64 + 1.0
+    );
+}
+
+#[test]
+fn same_seed_same_report_with_one_or_two_threads() {
+    let a = serde_json::to_string(&run(15.0, 3.0, 3, 1)).unwrap();
+    let b = serde_json::to_string(&run(15.0, 3.0, 3, 2)).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_2024_baseline_reproduces_the_observed_volumes() {
+    let r = run(90.0, 30.0, 1, 2);
+    assert_eq!(r.calibration.len(), 2, "{:?}", r.calibration);
+    for c in &r.calibration {
+        assert!(
+            c.relative_error.abs() < 0.10,
+            "{}: simulated {} vs observed {}",
+            c.metric,
+            c.simulated.mean,
+            c.observed
+        );
+    }
+    // Door-to-door days within published ranges (corridor-facts §3b): Middle Corridor 13–37 d,
+    // northern rail 12–24 d typical.
+    for c in &r.corridors {
+        let (lo, hi) = match c.corridor.as_str() {
+            "northern" => (10.0, 30.0),
+            _ => (10.0, 40.0),
+        };
+        assert!(
+            (lo..=hi).contains(&c.p50_days.mean),
+            "{} P50 {}",
+            c.corridor,
+            c.p50_days.mean
+        );
+    }
+    // The worst bottleneck is a China–Kazakhstan or Caspian/Black Sea resource, as reported.
+    assert!(!r.bottlenecks.is_empty());
+}
+
+#[test]
+fn caspian_closures_follow_the_monthly_shares() {
+    // ≈ 61 closed days a year expected (corridor-operations §2b).
+    let r = run(365.0, 0.0, 2, 2);
+    let caspian = r
+        .weather_closed_days
+        .iter()
+        .find(|w| w.0 == "caspian_ferry")
+        .unwrap()
+        .1;
+    assert!((35.0..=90.0).contains(&caspian), "{caspian}");
+}
+
+#[test]
+fn a_bad_demand_table_names_file_line_and_field() {
+    let bad = "from,to,teu_per_year,corridor,src,note\nCN-XIAN,DE-DUISBERG,100,northern,S31,\nCN-XIAN,DE-DUISBURG,lots,northern,S31,\nCN-XIAN,DE-DUISBURG,100,nothern,S31,\nCN-XIAN,DE-DUISBURG,100,northern,S9999,\n";
+    let e = input(10.0, 1.0, bad).unwrap_err();
+    assert!(
+        e.contains("demand.csv:2:2: field `to`: unknown node `DE-DUISBERG`")
+            && e.contains("did you mean `DE-DUISBURG`?"),
+        "{e}"
+    );
+    assert!(e.contains("demand.csv:3:3: field `teu_per_year`"), "{e}");
+    assert!(
+        e.contains("demand.csv:4:4: field `corridor`: unknown corridor `nothern`")
+            && e.contains("did you mean `northern`?"),
+        "{e}"
+    );
+    assert!(e.contains("demand.csv:5:5: field `src`"), "{e}");
+}
+
+#[test]
+fn a_flow_without_a_route_on_its_corridor_is_an_error() {
+    let net = embedded::network().unwrap();
+    let demand =
+        "from,to,teu_per_year,corridor,src,note\nCN-SHANGHAI,IR-TEHRAN,100,sea_cape,S31,\n";
+    let err = Plan::new(&net, input(10.0, 1.0, demand).unwrap())
+        .err()
+        .unwrap();
+    assert!(
+        err.contains("demand line 2: no route from CN-SHANGHAI to IR-TEHRAN on corridor sea_cape"),
+        "{err}"
+    );
+}
