@@ -456,21 +456,7 @@ pub fn compare(net: &Network, a: &ShipmentArgs) -> Result<String, Failure> {
             ],
         })
         .collect();
-    out.push_str(&render(
-        &[
-            "CORRIDOR",
-            "P50 D",
-            "P90 D",
-            "COST USD",
-            "CO2e WTW KG",
-            "TTW KG",
-            "ON TIME",
-            "TRANSSHIP",
-            "BORDERS",
-            "VIA (TRANSFER POINTS)",
-        ],
-        &table,
-    ));
+    out.push_str(&render(&SUMMARY[1..], &table));
     if a.explain {
         for x in rows.iter().filter(|x| x.route.is_some()) {
             let rt = x.route.as_ref().expect("filtered");

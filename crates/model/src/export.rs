@@ -2,7 +2,7 @@
 //! in QGIS: points for nodes, lines for links) and the same CSV/TOML text the loader reads,
 //! so that an export loads back into the same network.
 
-use crate::load::FILES;
+use crate::load::{self, FILES};
 use crate::network::*;
 use serde_json::{Map, Value, json};
 
@@ -230,7 +230,7 @@ pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
     ));
 
     let sources = csv_text(
-        &["id", "kind", "title", "year", "url", "note"],
+        load::SOURCES.columns,
         net.sources.iter().map(|s| {
             vec![
                 s.key.clone(),
@@ -243,24 +243,7 @@ pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
         }),
     );
     let nodes = csv_text(
-        &[
-            "id",
-            "name",
-            "aliases",
-            "country",
-            "kind",
-            "lat",
-            "lon",
-            "coord_src",
-            "gauges",
-            "dwell",
-            "dwell_src",
-            "handling",
-            "handling_src",
-            "capacity",
-            "capacity_src",
-            "note",
-        ],
+        load::NODES.columns,
         net.nodes.iter().map(|n| {
             vec![
                 n.key.clone(),
@@ -287,26 +270,7 @@ pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
         }),
     );
     let links = csv_text(
-        &[
-            "id",
-            "from",
-            "to",
-            "mode",
-            "gauge",
-            "traction",
-            "traction_src",
-            "countries",
-            "corridors",
-            "distance",
-            "distance_src",
-            "time",
-            "time_src",
-            "capacity",
-            "capacity_src",
-            "tariff",
-            "tariff_src",
-            "note",
-        ],
+        load::LINKS.columns,
         net.link_ids().map(|id| {
             let l = net.link(id);
             vec![
@@ -336,21 +300,7 @@ pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
         }),
     );
     let services = csv_text(
-        &[
-            "id",
-            "link",
-            "direction",
-            "kind",
-            "operator",
-            "schedule",
-            "schedule_src",
-            "payload",
-            "payload_src",
-            "rule",
-            "max_hold",
-            "max_hold_src",
-            "note",
-        ],
+        load::SERVICES.columns,
         net.services.iter().map(|s| {
             vec![
                 s.key.clone(),
@@ -370,17 +320,7 @@ pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
         }),
     );
     let emissions = csv_text(
-        &[
-            "id",
-            "mode",
-            "traction",
-            "service_kind",
-            "ttw",
-            "ttw_src",
-            "wtw",
-            "wtw_src",
-            "note",
-        ],
+        load::EMISSIONS.columns,
         net.emission_factors.iter().map(|f| {
             vec![
                 f.key.clone(),

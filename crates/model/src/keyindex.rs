@@ -59,13 +59,7 @@ impl KeyIndex {
 
     /// Add `row` under `key`, which the caller has checked is absent.
     pub fn insert<'a>(&mut self, key: &str, row: u32, key_of: impl Fn(u32) -> &'a str) {
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
-            let mut bigger = KeyIndex::with_capacity(self.slots.len().max(4));
-            for &(s, _) in self.slots.iter().filter(|s| s.0 != 0) {
-                bigger.place(hash(key_of(s - 1)), s - 1);
-            }
-            *self = bigger;
-        }
+        self.grow_for_one_more(&key_of);
         self.place(hash(key), row);
     }
 
@@ -77,13 +71,7 @@ impl KeyIndex {
         row: u32,
         key_of: impl Fn(u32) -> &'a str,
     ) -> Result<(), u32> {
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
-            let mut bigger = KeyIndex::with_capacity(self.slots.len().max(4));
-            for &(s, _) in self.slots.iter().filter(|s| s.0 != 0) {
-                bigger.place(hash(key_of(s - 1)), s - 1);
-            }
-            *self = bigger;
-        }
+        self.grow_for_one_more(&key_of);
         let mask = self.slots.len() - 1;
         let h = hash(key);
         let fp = (h >> 32) as u32;
@@ -98,6 +86,17 @@ impl KeyIndex {
                 (s, f) if f == fp && key_of(s - 1) == key => return Err(s - 1),
                 _ => i = (i + 1) & mask,
             }
+        }
+    }
+
+    /// Double the table when one more key would pass the 3/4 load factor.
+    fn grow_for_one_more<'a>(&mut self, key_of: &impl Fn(u32) -> &'a str) {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            let mut bigger = KeyIndex::with_capacity(self.slots.len().max(4));
+            for &(s, _) in self.slots.iter().filter(|s| s.0 != 0) {
+                bigger.place(hash(key_of(s - 1)), s - 1);
+            }
+            *self = bigger;
         }
     }
 

@@ -194,16 +194,16 @@ struct TomlConnectivity {
 const MAX_COLUMNS: usize = 18;
 
 /// Column layout of one table: the names, and which are required.
-struct Table {
-    columns: &'static [&'static str],
+pub(crate) struct Table {
+    pub(crate) columns: &'static [&'static str],
     required: &'static [&'static str],
 }
 
-const SOURCES: Table = Table {
+pub(crate) const SOURCES: Table = Table {
     columns: &["id", "kind", "title", "year", "url", "note"],
     required: &["id", "kind", "title"],
 };
-const NODES: Table = Table {
+pub(crate) const NODES: Table = Table {
     columns: &[
         "id",
         "name",
@@ -224,7 +224,7 @@ const NODES: Table = Table {
     ],
     required: &["id", "name", "country", "kind", "lat", "lon", "coord_src"],
 };
-const LINKS: Table = Table {
+pub(crate) const LINKS: Table = Table {
     columns: &[
         "id",
         "from",
@@ -257,7 +257,7 @@ const LINKS: Table = Table {
         "time_src",
     ],
 };
-const EMISSIONS: Table = Table {
+pub(crate) const EMISSIONS: Table = Table {
     columns: &[
         "id",
         "mode",
@@ -271,7 +271,7 @@ const EMISSIONS: Table = Table {
     ],
     required: &["id", "mode", "ttw", "ttw_src", "wtw", "wtw_src"],
 };
-const SERVICES: Table = Table {
+pub(crate) const SERVICES: Table = Table {
     columns: &[
         "id",
         "link",
@@ -804,7 +804,7 @@ impl Loader {
                     r.err("id", format!("source id `{k}` has characters other than letters, digits, `-`, `_` and `.`"), None);
                 }
             }
-            let kind = r.parse_enum("kind", SourceKind::parse, &SourceKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
+            let kind = r.parse_enum("kind", SourceKind::parse, SourceKind::NAMES);
             let title = r.req("title");
             let year = match r.get("year") {
                 "" => Some(None),
@@ -856,7 +856,7 @@ impl Loader {
                     None
                 }
             });
-            let kind = r.parse_enum("kind", NodeKind::parse, &NodeKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
+            let kind = r.parse_enum("kind", NodeKind::parse, NodeKind::NAMES);
             let lat = coordinate(r, "lat", 90.0);
             let lon = coordinate(r, "lon", 180.0);
             let coord_cite = l.cite(r, "coord_src");
@@ -933,7 +933,7 @@ impl Loader {
     }
 
     fn read_links(&mut self, input: &DatasetInput) {
-        let modes: Vec<&str> = Mode::ALL.iter().map(|m| m.as_str()).collect();
+        let modes = Mode::NAMES;
         let rows = (input.byte_len(3) / 120) as usize;
         self.links.reserve(rows);
         self.link_keys.reserve(rows);
@@ -1172,10 +1172,10 @@ impl Loader {
                     }
                 },
             };
-            let kind = r.parse_enum("kind", ServiceKind::parse, &ServiceKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
+            let kind = r.parse_enum("kind", ServiceKind::parse, ServiceKind::NAMES);
             let schedule = l.sourced(r, "schedule", "schedule_src", true, parse_schedule);
             let payload = l.sourced(r, "payload", "payload_src", true, parse_payload);
-            let rule = r.parse_enum("rule", DepartureRule::parse, &DepartureRule::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
+            let rule = r.parse_enum("rule", DepartureRule::parse, DepartureRule::NAMES);
             let max_hold = l.sourced(r, "max_hold", "max_hold_src", false, parse_duration);
             if rule == Some(DepartureRule::WhenFull) && matches!(max_hold, Some(None)) {
                 r.err("max_hold", "a when_full service needs `max_hold`", Some("the longest a departure waits to fill, e.g. 72h".into()));
@@ -1213,7 +1213,7 @@ impl Loader {
     }
 
     fn read_emissions(&mut self, input: &DatasetInput) {
-        let modes: Vec<&str> = Mode::ALL.iter().map(|m| m.as_str()).collect();
+        let modes = Mode::NAMES;
         let mut seen: Vec<(Mode, Option<Traction>, Option<ServiceKind>, u64)> = Vec::new();
         self.read_csv(input, 5, &EMISSIONS, |l, r| {
             let key = r.req("id");

@@ -96,6 +96,8 @@ macro_rules! text_enum {
         impl $name {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The data-file spellings, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
             /// The spelling used in data files.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
