@@ -205,13 +205,16 @@ fn legs_geojson(routes: &[(&str, &Route)], net: &Network) -> serde_json::Value {
     let mut features = Vec::new();
     for (label, r) in routes {
         for (i, l) in r.legs.iter().enumerate() {
-            let (a, b) = (
-                net.node(net.node_by_key(&l.from).expect("leg nodes exist")),
-                net.node(net.node_by_key(&l.to).expect("leg nodes exist")),
-            );
+            let link = net.link_by_key(&l.link).expect("leg links exist");
+            let reversed = net.node(net.link(link).from).key != l.from;
+            let coords: Vec<[f64; 2]> = net
+                .geometry(link, reversed)
+                .into_iter()
+                .map(|(lat, lon)| [lon, lat])
+                .collect();
             features.push(json!({
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[a.lon(), a.lat()], [b.lon(), b.lat()]]},
+                "geometry": {"type": "LineString", "coordinates": coords},
                 "properties": {"route": label, "leg": i + 1, "from": l.from, "to": l.to, "mode": l.mode, "link": l.link,
                     "service": l.service, "departure": l.departure, "arrival": l.arrival, "countries": l.countries.join(";"),
                     "distance_km": l.distance_km, "co2e_wtw_kg": l.co2e_wtw_kg, "cost_usd": l.cost_usd},

@@ -57,6 +57,7 @@ pub fn to_json(net: &Network) -> Value {
                 "time": {"spec": l.time_spec.to_string(), "p50_h": l.time().p50().0, "p90_h": l.time().quantile(0.9).0, "mean_h": l.time().mean().0, "sources": cite_keys(net, l.time_cite)},
                 "capacity": l.capacity.map(|c| json!({"value": c.value.amount(), "unit": c.value.unit_str(), "sources": cite_keys(net, c.cite)})),
                 "tariff_usd_per_feu": l.price_per_feu().map(|p| json!({"value": p.0, "spec": l.tariff.map(|t| t.value.to_string()), "sources": l.tariff.map(|t| cite_keys(net, t.cite))})),
+                "waypoints": net.waypoints_of(id).map(|w| w.1.iter().map(|(a, b)| [*a, *b]).collect::<Vec<_>>()),
                 "note": l.note,
             })
         })
@@ -172,7 +173,13 @@ pub fn to_geojson(net: &Network) -> Value {
             json!(l.price_per_feu().map(|u| u.0)),
         );
         p.insert("services".into(), json!(net.services_on(id).len()));
-        features.push(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[a.lon(), a.lat()], [b.lon(), b.lat()]]}, "properties": p}));
+        let coords: Vec<[f64; 2]> = net
+            .geometry(id, false)
+            .into_iter()
+            .map(|(lat, lon)| [lon, lat])
+            .collect();
+        let _ = (a, b);
+        features.push(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords}, "properties": p}));
     }
     json!({"type": "FeatureCollection", "features": features})
 }
@@ -295,6 +302,13 @@ pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
                 opt(l.capacity, |c| cite_text(net, c.cite)),
                 opt(l.tariff, |t| t.value.to_string()),
                 opt(l.tariff, |t| cite_text(net, t.cite)),
+                opt(net.waypoints_of(id), |w| {
+                    w.1.iter()
+                        .map(|(a, b)| format!("{a} {b}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                }),
+                opt(net.waypoints_of(id), |w| cite_text(net, w.2)),
                 l.note.clone(),
             ]
         }),

@@ -141,6 +141,7 @@ struct Loader {
     destinations: Vec<NodeId>,
     emission_factors: Vec<Option<EmissionFactor>>,
     tonnes_per_teu: Option<Sourced<Tonnes>>,
+    link_waypoints: Vec<(LinkId, Vec<(f64, f64)>, Cite)>,
     /// Whether each CSV table could be read (header valid); references into a table
     /// that could not be read are not reported as unknown, which would only be noise.
     table_read: [bool; 6],
@@ -191,7 +192,7 @@ struct TomlConnectivity {
 }
 
 /// Most columns of any table.
-const MAX_COLUMNS: usize = 18;
+const MAX_COLUMNS: usize = 20;
 
 /// Column layout of one table: the names, and which are required.
 pub(crate) struct Table {
@@ -243,6 +244,8 @@ pub(crate) const LINKS: Table = Table {
         "capacity_src",
         "tariff",
         "tariff_src",
+        "waypoints",
+        "waypoints_src",
         "note",
     ],
     required: &[
@@ -1024,6 +1027,7 @@ impl Loader {
             let time = l.sourced(r, "time", "time_src", true, TimeSpec::parse);
             let capacity = l.sourced(r, "capacity", "capacity_src", false, parse_capacity);
             let tariff = l.sourced(r, "tariff", "tariff_src", false, parse_tariff);
+            let waypoints = l.sourced(r, "waypoints", "waypoints_src", false, parse_waypoints);
             let Some(key) = key else { return };
             let id = LinkId(l.links.len() as u32);
             l.link_keys.push(key.to_string());
@@ -1060,6 +1064,9 @@ impl Loader {
             };
             if let Some(link) = &link {
                 l.check_link(r, link);
+            }
+            if let (Some(_), Some(Some(w))) = (&link, waypoints) {
+                l.link_waypoints.push((id, w.value, w.cite));
             }
             l.links.push(link);
         });
@@ -1414,6 +1421,7 @@ impl Loader {
             destinations,
             emission_factors,
             tonnes_per_teu,
+            link_waypoints,
             ..
         } = self;
         for (n, k) in nodes.iter_mut().zip(node_keys) {
@@ -1458,6 +1466,7 @@ impl Loader {
             country_lists,
             node_index,
             link_index,
+            waypoints: link_waypoints,
         };
         Ok(Network::assemble(parts))
     }
@@ -1577,6 +1586,37 @@ fn parse_tariff(text: &str) -> Result<Tariff, SpecError> {
             });
         }
     })
+}
+
+/// Parse `lat lon; lat lon; …` (decimal degrees) into points along a link.
+fn parse_waypoints(text: &str) -> Result<Vec<(f64, f64)>, SpecError> {
+    let mut v = Vec::new();
+    for (i, p) in text
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
+        let bad = || {
+            SpecError { message: format!("waypoint {} `{p}` is not `lat lon`", i + 1), hint: Some("write waypoints as `lat lon; lat lon`, in decimal degrees, e.g. `1.25 103.8; 12.6 43.3`".into()) }
+        };
+        let mut it = p.split_whitespace();
+        let (Some(a), Some(b), None) = (it.next(), it.next(), it.next()) else {
+            return Err(bad());
+        };
+        let (lat, lon): (f64, f64) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+        if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
+            return Err(SpecError {
+                message: format!(
+                    "impossible waypoint {} `{p}`: latitude must lie within ±90°, longitude within ±180°",
+                    i + 1
+                ),
+                hint: Some("latitude first, then longitude".into()),
+            });
+        }
+        v.push((lat, lon));
+    }
+    Ok(v)
 }
 
 fn parse_intensity(text: &str) -> Result<GPerTkm, SpecError> {

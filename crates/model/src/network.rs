@@ -556,6 +556,8 @@ pub struct Network {
     svc_ids: Vec<ServiceId>,
     node_index: KeyIndex,
     link_index: KeyIndex,
+    /// Points along links (see [`Network::geometry`]), sorted by link.
+    pub waypoints: Vec<(LinkId, Vec<(f64, f64)>, Cite)>,
 }
 
 /// Two networks are equal when their data are; the adjacency and the key indices are
@@ -571,6 +573,7 @@ impl PartialEq for Network {
             && self.emission_factors == o.emission_factors
             && self.citations == o.citations
             && self.country_lists == o.country_lists
+            && self.waypoints == o.waypoints
     }
 }
 
@@ -589,6 +592,8 @@ pub(crate) struct Parts {
     pub node_index: KeyIndex,
     /// Index of `links` by key (built over the same rows).
     pub link_index: KeyIndex,
+    /// Points along links between their end nodes, sorted by link.
+    pub waypoints: Vec<(LinkId, Vec<(f64, f64)>, Cite)>,
 }
 
 impl Network {
@@ -607,6 +612,7 @@ impl Network {
             country_lists,
             node_index,
             link_index,
+            waypoints,
         } = parts;
         let n = nodes.len();
         let mut deg = vec![0u32; n + 1];
@@ -672,6 +678,7 @@ impl Network {
             svc_ids,
             node_index,
             link_index,
+            waypoints,
         }
     }
 
@@ -731,6 +738,28 @@ impl Network {
             .filter(|f| f.traction.is_none() || f.traction == traction)
             .filter(|f| f.service.is_none() || f.service == service)
             .max_by_key(|f| (f.traction.is_some() as u8) + (f.service.is_some() as u8))
+    }
+    /// Waypoints of a link (lat, lon), from its `from` towards its `to`, if it has any.
+    pub fn waypoints_of(&self, l: LinkId) -> Option<&(LinkId, Vec<(f64, f64)>, Cite)> {
+        self.waypoints
+            .binary_search_by_key(&l, |w| w.0)
+            .ok()
+            .map(|i| &self.waypoints[i])
+    }
+    /// The shape of a link as (lat, lon) points: its start node, its waypoints, its end
+    /// node; reversed when travelled from `to` to `from`.
+    pub fn geometry(&self, l: LinkId, reversed: bool) -> Vec<(f64, f64)> {
+        let link = self.link(l);
+        let (a, b) = (self.node(link.from), self.node(link.to));
+        let mut v = vec![(a.lat(), a.lon())];
+        if let Some(w) = self.waypoints_of(l) {
+            v.extend(w.1.iter().copied());
+        }
+        v.push((b.lat(), b.lon()));
+        if reversed {
+            v.reverse();
+        }
+        v
     }
     /// The sources behind a citation.
     #[inline]
@@ -804,6 +833,9 @@ impl Network {
             per_cite[f.wtw.cite.0 as usize] += 1;
         }
         per_cite[self.meta.tonnes_per_teu.cite.0 as usize] += 1;
+        for w in &self.waypoints {
+            per_cite[w.2.0 as usize] += 1;
+        }
         let mut counts = vec![0u32; self.sources.len()];
         for (cite, n) in self.citations.iter().zip(per_cite) {
             for s in cite {

@@ -272,6 +272,28 @@ fn sea_legs_via_suez_list_egypt_and_avoid_it_via_the_cape() {
 }
 
 #[test]
+fn sea_links_are_drawn_along_their_lanes() {
+    let n = net();
+    for id in n.link_ids() {
+        if n.link(id).mode == corridor_model::network::Mode::DeepSea {
+            let g = n.geometry(id, false);
+            assert!(g.len() > 5, "{} has no waypoints", n.link(id).key);
+            let r = n.geometry(id, true);
+            assert_eq!(g.first(), r.last());
+        }
+    }
+    // Via the Cape the line goes south of 30°S; via Suez it passes the canal.
+    let cape = n.link_by_key("L-SHA-RTM-CAPE").unwrap();
+    assert!(n.geometry(cape, false).iter().any(|p| p.0 < -30.0));
+    let suez = n.link_by_key("L-SHA-RTM-SUEZ").unwrap();
+    assert!(
+        n.geometry(suez, false)
+            .iter()
+            .any(|p| (p.0 - 30.0).abs() < 1.5 && (p.1 - 32.5).abs() < 1.0)
+    );
+}
+
+#[test]
 fn export_to_text_loads_back_into_the_same_network() {
     let a = net();
     let texts: Vec<(&str, Vec<u8>)> = export::to_dataset_texts(&a)
