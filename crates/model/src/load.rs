@@ -141,7 +141,7 @@ struct Loader {
     destinations: Vec<NodeId>,
     emission_factors: Vec<Option<EmissionFactor>>,
     tonnes_per_teu: Option<Sourced<Tonnes>>,
-    link_waypoints: Vec<(LinkId, Vec<(f64, f64)>, Cite)>,
+    link_waypoints: Vec<LinkWaypoints>,
     /// Whether each CSV table could be read (header valid); references into a table
     /// that could not be read are not reported as unknown, which would only be noise.
     table_read: [bool; 6],
@@ -951,7 +951,7 @@ impl Loader {
             }
             let from = l.node_ref(r, "from");
             let to = l.node_ref(r, "to");
-            let mode = r.parse_enum("mode", Mode::parse, &modes);
+            let mode = r.parse_enum("mode", Mode::parse, modes);
             let gauge = match (mode, r.get("gauge")) {
                 (Some(Mode::Rail), "") => {
                     r.err("gauge", "missing gauge for a rail link", Some("write 1435 or 1520".into()));
@@ -1224,7 +1224,7 @@ impl Loader {
         let mut seen: Vec<(Mode, Option<Traction>, Option<ServiceKind>, u64)> = Vec::new();
         self.read_csv(input, 5, &EMISSIONS, |l, r| {
             let key = r.req("id");
-            let mode = r.parse_enum("mode", Mode::parse, &modes);
+            let mode = r.parse_enum("mode", Mode::parse, modes);
             let traction = match r.get("traction") {
                 "" => Some(None),
                 t => match Traction::parse(t) {

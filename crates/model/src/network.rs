@@ -253,6 +253,9 @@ pub struct Sourced<T> {
     pub cite: Cite,
 }
 
+/// Points (lat, lon) along a link between its end nodes, with their sources.
+pub type LinkWaypoints = (LinkId, Vec<(f64, f64)>, Cite);
+
 /// Index of an interned list of countries (see [`Network::countries`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -557,7 +560,7 @@ pub struct Network {
     node_index: KeyIndex,
     link_index: KeyIndex,
     /// Points along links (see [`Network::geometry`]), sorted by link.
-    pub waypoints: Vec<(LinkId, Vec<(f64, f64)>, Cite)>,
+    pub waypoints: Vec<LinkWaypoints>,
 }
 
 /// Two networks are equal when their data are; the adjacency and the key indices are
@@ -593,7 +596,7 @@ pub(crate) struct Parts {
     /// Index of `links` by key (built over the same rows).
     pub link_index: KeyIndex,
     /// Points along links between their end nodes, sorted by link.
-    pub waypoints: Vec<(LinkId, Vec<(f64, f64)>, Cite)>,
+    pub waypoints: Vec<LinkWaypoints>,
 }
 
 impl Network {
@@ -740,7 +743,7 @@ impl Network {
             .max_by_key(|f| (f.traction.is_some() as u8) + (f.service.is_some() as u8))
     }
     /// Waypoints of a link (lat, lon), from its `from` towards its `to`, if it has any.
-    pub fn waypoints_of(&self, l: LinkId) -> Option<&(LinkId, Vec<(f64, f64)>, Cite)> {
+    pub fn waypoints_of(&self, l: LinkId) -> Option<&LinkWaypoints> {
         self.waypoints
             .binary_search_by_key(&l, |w| w.0)
             .ok()
