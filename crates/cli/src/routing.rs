@@ -180,6 +180,7 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
             max_hours: a.max_days.map(|d| d * 24.0),
             max_cost: a.max_cost,
             corridor: None,
+            avoid_service_kinds: Vec::new(),
         },
         weights,
         sampling: Sampling {

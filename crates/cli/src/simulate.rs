@@ -99,21 +99,10 @@ pub fn simulate(net: &Network, data: Option<&Path>, a: &SimArgs) -> Result<Strin
             ops_input::DEFAULT_DEMAND.to_string(),
         ),
     };
-    let (flows, weather, choice, teu_per_wagon, teu_per_train) =
-        ops_input::parse(net, &sim_name, &sim_text, &dem_name, &dem_text)
-            .map_err(Failure::Invalid)?;
+    let parsed = ops_input::parse(net, &sim_name, &sim_text, &dem_name, &dem_text)
+        .map_err(Failure::Invalid)?;
     let start = Instant::from_civil(a.year, 1, 1, 0.0).0;
-    let input = OpsInput {
-        flows,
-        weather,
-        choice,
-        teu_per_wagon,
-        teu_per_train,
-        demand_factor: a.demand_factor,
-        start,
-        days: a.days,
-        warmup_days: a.warmup_days,
-    };
+    let input = OpsInput::from_parsed(parsed, a.demand_factor, start, a.days, a.warmup_days);
     let plan = Plan::new(net, input).map_err(|e| Failure::Usage(format!("{dem_name}: {e}")))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
@@ -163,7 +152,7 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
         r.days, a.year, r.warmup_days, r.replications, r.seed, dem, a.demand_factor
     );
     out.push_str(&format!(
-        "Containers (FEU): generated {}, delivered {}, still in the system {} ({:.0} TEU per replication); {} events\n\n",
+        "Units (FEU containers and wagons): generated {}, delivered {}, still in the system {} ({:.0} TEU-equivalent per replication); {} events\n\n",
         r.generated, r.delivered, r.in_system, r.undelivered_teu.mean, r.events
     ));
     let rows: Vec<Vec<String>> = r
@@ -173,6 +162,7 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
             vec![
                 c.corridor.clone(),
                 format!("{:.0}", c.teu_delivered.mean),
+                format!("{:.0}", c.tonnes_delivered.mean),
                 format!("{:.1}", c.mean_days.mean),
                 m(&c.p50_days),
                 m(&c.p90_days),
@@ -181,11 +171,14 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
             ]
         })
         .collect();
-    out.push_str("Door-to-door days by corridor (mean over replications [95 % CI]):\n");
+    out.push_str(
+        "Door-to-door days of containers by corridor (mean over replications [95 % CI]):\n",
+    );
     out.push_str(&render(
         &[
             "CORRIDOR",
             "TEU DELIVERED",
+            "WAGONLOAD T",
             "MEAN D",
             "P50 D",
             "P90 D",
@@ -204,7 +197,11 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
                         o.to.as_deref().unwrap_or("")
                     ),
                     o.corridor.clone(),
-                    format!("{:.0}", o.teu_delivered.mean),
+                    if o.tonnes_delivered.mean > 0.0 {
+                        format!("{:.0} t", o.tonnes_delivered.mean)
+                    } else {
+                        format!("{:.0} TEU", o.teu_delivered.mean)
+                    },
                     format!("{:.1}", o.planned_days.unwrap_or(f64::NAN)),
                     format!("{:.1}", o.p50_days.mean),
                     format!("{:.1}", o.p90_days.mean),
@@ -213,7 +210,14 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
             .collect();
     out.push_str("\nBy origin–destination pair:\n");
     out.push_str(&render(
-        &["FLOW", "CORRIDOR", "TEU", "PLANNED D", "P50 D", "P90 D"],
+        &[
+            "FLOW",
+            "CORRIDOR",
+            "DELIVERED",
+            "PLANNED D",
+            "P50 D",
+            "P90 D",
+        ],
         &rows,
     ));
     let rows: Vec<Vec<String>> = r
@@ -307,6 +311,7 @@ fn csv(r: &Report) -> String {
     };
     for c in &r.corridors {
         row("teu_delivered", &c.corridor, &c.teu_delivered);
+        row("tonnes_delivered", &c.corridor, &c.tonnes_delivered);
         row("mean_days", &c.corridor, &c.mean_days);
         row("p50_days", &c.corridor, &c.p50_days);
         row("p90_days", &c.corridor, &c.p90_days);
@@ -319,6 +324,8 @@ fn csv(r: &Report) -> String {
             o.to.as_deref().unwrap_or(""),
             o.corridor
         );
+        row("teu_delivered", &scope, &o.teu_delivered);
+        row("tonnes_delivered", &scope, &o.tonnes_delivered);
         row("p50_days", &scope, &o.p50_days);
         row("p90_days", &scope, &o.p90_days);
     }

@@ -79,7 +79,8 @@ fn summary_and_csv() {
     ]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("Door-to-door days by corridor") && out.contains("Simulated against observed"),
+        out.contains("Door-to-door days of containers by corridor")
+            && out.contains("Simulated against observed"),
         "{out}"
     );
     let (code, out, _) = run(&[

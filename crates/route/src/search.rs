@@ -34,6 +34,8 @@ pub struct Constraints {
     pub max_cost: Option<f64>,
     /// Only links of this corridor.
     pub corridor: Option<corridor_model::network::CorridorId>,
+    /// Kinds of service that cannot carry the cargo (e.g. container feeders for wagons).
+    pub avoid_service_kinds: Vec<corridor_model::network::ServiceKind>,
 }
 
 /// A shipment to route.
@@ -220,6 +222,9 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
             let li = arc.link.idx();
             let km = g.link_km[li];
             g.options(arc, &mut opts);
+            if !c.avoid_service_kinds.is_empty() {
+                opts.retain(|o| !matches!(o, Board::Service(sv) if c.avoid_service_kinds.contains(&net.service(*sv).kind)));
+            }
             for &o in &opts {
                 let depart = g.depart(o, lab.time);
                 let h = arc.head.idx();
@@ -315,6 +320,9 @@ pub fn earliest_arrival(g: &Graph, from: NodeId, ready: f64, c: &Constraints) ->
                 continue;
             }
             g.options(arc, &mut opts);
+            if !c.avoid_service_kinds.is_empty() {
+                opts.retain(|o| !matches!(o, Board::Service(sv) if c.avoid_service_kinds.contains(&net.service(*sv).kind)));
+            }
             for &o in &opts {
                 let arr = g.depart(o, t) + travel;
                 if arr < best[h] {

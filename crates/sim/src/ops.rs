@@ -1,5 +1,5 @@
-//! The corridor operations model: containers (as FEU units) generated from an
-//! origin–destination demand table follow the route planner's best route of their
+//! The corridor operations model: containers (as FEU units) and wagonload cargo (as wagons)
+//! generated from an origin–destination demand table follow the route planner's best route of their
 //! corridor; timetabled legs wait for a vessel or train with a capacity per departure
 //! (fixed departures, or sail-when-full with a maximum hold); nodes with a container
 //! capacity queue the units; dwell and travel times are drawn from the dataset's
@@ -7,8 +7,7 @@
 //! Replications run in parallel with one random stream per replication and source, so a
 //! seed gives the same results whatever the thread count.
 //!
-//! Not modelled yet (see the README): conventional wagonload cargo in tonnes, trains as
-//! batches on legs without a timetable, breakdowns (the dataset gives none), demand
+//! Not modelled yet (see the README): trains as batches on legs without a timetable, breakdowns (the dataset gives none), demand
 //! seasonality (flat).
 
 use crate::kernel::{Model, Scheduler};
@@ -18,7 +17,7 @@ use crate::rng::Stream;
 use crate::stats::{Ci, Histogram, TimeAverage, ci};
 use corridor_model::Network;
 use corridor_model::dist::Distribution;
-use corridor_model::network::{CorridorId, DepartureRule, LinkId, Mode, NodeId};
+use corridor_model::network::{CorridorId, DepartureRule, LinkId, Mode, NodeId, ServiceKind};
 use corridor_model::units::Capacity;
 use corridor_model::units::Payload;
 use corridor_route::graph::{Board, Graph};
@@ -30,6 +29,22 @@ use serde::Serialize;
 use std::collections::VecDeque;
 
 const FEU_TEU: f64 = 2.0;
+
+/// Arrivals per hour of a flow's units (containers as FEU, or wagons).
+fn units_per_hour(f: &crate::ops_input::Flow, input: &OpsInput) -> f64 {
+    let per_year = if f.is_wagonload() {
+        f.tonnes_per_year / input.tonnes_per_wagon
+    } else {
+        f.teu_per_year / FEU_TEU
+    };
+    per_year * input.demand_factor / 8760.0
+}
+
+/// Demand of a flow in TEU-equivalents per year (a wagon counts as `teu_per_wagon`).
+fn flow_teu_equivalent(f: &crate::ops_input::Flow, input: &OpsInput) -> f64 {
+    (f.teu_per_year + f.tonnes_per_year / input.tonnes_per_wagon * input.teu_per_wagon)
+        * input.demand_factor
+}
 
 struct Leg {
     head: NodeId,
@@ -75,8 +90,10 @@ pub struct FlowShares {
     pub from: String,
     /// Destination id.
     pub to: String,
-    /// TEU per year (after the demand factor).
+    /// Containers, TEU per year (after the demand factor).
     pub teu_per_year: f64,
+    /// Wagonload cargo, tonnes per year (after the demand factor).
+    pub tonnes_per_year: f64,
     /// `pinned` (the demand table names the corridor) or `logit`.
     pub method: String,
     /// (corridor, share).
@@ -139,8 +156,15 @@ impl<'n> Plan<'n> {
                 // The route set of a corridor: its best route, and the best route avoiding
                 // each capacity-limited node of it (so that flows can spread over parallel
                 // crossings such as Dostyk and Khorgos as the logit decides).
+                // Wagons ride rail ferries, not container feeders or liners.
+                let avoid_service_kinds = if f.is_wagonload() {
+                    vec![ServiceKind::Feeder, ServiceKind::Liner]
+                } else {
+                    Vec::new()
+                };
                 let base = Constraints {
                     corridor: c,
+                    avoid_service_kinds,
                     ..Constraints::default()
                 };
                 let best_of = |cons: &Constraints| {
@@ -237,7 +261,7 @@ impl<'n> Plan<'n> {
             let mut load = vec![0.0; nres];
             let mut cap = vec![f64::INFINITY; nres];
             for (fi, opts) in res.iter().enumerate() {
-                let teu_h = input.flows[fi].teu_per_year * input.demand_factor / 8760.0;
+                let teu_h = flow_teu_equivalent(&input.flows[fi], &input) / 8760.0;
                 for (oi, rs) in opts.iter().enumerate() {
                     for &(r, c) in rs {
                         load[r] += shares[fi][oi] * teu_h;
@@ -345,6 +369,7 @@ impl<'n> Plan<'n> {
                 from: net.node(f.from).key.clone(),
                 to: net.node(f.to).key.clone(),
                 teu_per_year: f.teu_per_year * input.demand_factor,
+                tonnes_per_year: f.tonnes_per_year * input.demand_factor,
                 method: if f.corridor.is_some() {
                     "pinned".into()
                 } else {
@@ -385,6 +410,9 @@ enum Ev {
 struct Unit {
     path: u32,
     leg: u16,
+    /// TEU-equivalents: 2 for a container (FEU), `teu_per_wagon` for a wagon.
+    size: f64,
+    wagon: bool,
     created: f64,
     measured: bool,
 }
@@ -393,6 +421,8 @@ struct QueueState {
     units: VecDeque<u32>,
     berth: VecDeque<f64>,
     queued_teu: TimeAverage,
+    /// TEU-equivalents waiting.
+    queued: f64,
     sailings: u64,
     teu_carried: f64,
     wait: crate::stats::Tally,
@@ -417,9 +447,13 @@ struct Sim<'p, 'n> {
     path_hist: Vec<Histogram>,
     corridor_hist: Vec<Histogram>,
     monthly_teu: Vec<[f64; 12]>,
+    corridor_teu: Vec<f64>,
+    corridor_tonnes: Vec<f64>,
+    path_volume: Vec<f64>,
     in_system_teu: f64,
     backlog: Vec<f64>,
     caspian_teu: f64,
+    caspian_tonnes: f64,
     northern_teu: f64,
     brest_link: Option<LinkId>,
 }
@@ -434,9 +468,14 @@ impl Sim<'_, '_> {
         let leg = &plan.paths[unit.path as usize].legs[unit.leg as usize];
         if unit.measured || t >= self.warm_end {
             if leg.mode == Mode::CaspianFerry {
-                self.caspian_teu += FEU_TEU;
+                if unit.wagon {
+                    self.caspian_tonnes += plan.input.tonnes_per_wagon;
+                } else {
+                    self.caspian_teu += FEU_TEU;
+                    self.caspian_tonnes += FEU_TEU * plan.net.meta.tonnes_per_teu.value.0;
+                }
             }
-            if Some(leg.link) == self.brest_link {
+            if Some(leg.link) == self.brest_link && !unit.wagon {
                 self.northern_teu += FEU_TEU;
             }
         }
@@ -468,21 +507,29 @@ impl Sim<'_, '_> {
             let Some(&slot) = st.berth.front() else {
                 return;
             };
-            let full = st.units.len() as f64 * FEU_TEU >= spec.cap_teu;
+            let full = st.queued >= spec.cap_teu;
             let due = !spec.when_full || now >= slot + spec.max_hold_h;
             if !(full || due) {
                 return;
             }
             st.berth.pop_front();
             st.sailings += 1;
-            let n = ((spec.cap_teu / FEU_TEU).floor() as usize).min(st.units.len());
+            // Board first come, first served while the next unit fits.
+            let mut load = 0.0;
             let mut t_leg = None;
-            for _ in 0..n {
+            loop {
                 let st = &mut self.queues[q as usize];
-                let u = st.units.pop_front().expect("counted");
+                let Some(&u) = st.units.front() else { break };
+                let size = self.units[u as usize].size;
+                if load + size > spec.cap_teu + 1e-9 {
+                    break;
+                }
+                load += size;
+                st.units.pop_front();
+                st.queued -= size;
                 let since = st.enqueued_at.pop_front().expect("paired with units");
                 st.wait.add(now - since);
-                st.teu_carried += FEU_TEU;
+                st.teu_carried += size;
                 let unit = self.units[u as usize];
                 let leg = &self.plan.paths[unit.path as usize].legs[unit.leg as usize];
                 // One draw per departure: everyone on board arrives together.
@@ -490,7 +537,7 @@ impl Sim<'_, '_> {
                 self.end_leg(s, u, now + t);
             }
             let st = &mut self.queues[q as usize];
-            st.queued_teu.set(now, st.units.len() as f64 * FEU_TEU);
+            st.queued_teu.set(now, st.queued);
         }
     }
 }
@@ -503,16 +550,23 @@ impl Model for Sim<'_, '_> {
         match ev {
             Ev::Gen(f) => {
                 let flow = &plan.input.flows[f as usize];
-                let rate = flow.teu_per_year * plan.input.demand_factor / FEU_TEU / 8760.0;
+                let rate = units_per_hour(flow, &plan.input);
                 let r = self.rng_demand.uniform();
                 let path = plan.choices[f as usize]
                     .iter()
                     .find(|c| r <= c.1)
                     .map(|c| c.0)
                     .unwrap_or(plan.choices[f as usize][0].0);
+                let wagon = flow.is_wagonload();
                 let unit = Unit {
                     path: path as u32,
                     leg: 0,
+                    size: if wagon {
+                        plan.input.teu_per_wagon
+                    } else {
+                        FEU_TEU
+                    },
+                    wagon,
                     created: now,
                     measured: now >= self.warm_end,
                 };
@@ -527,7 +581,7 @@ impl Model for Sim<'_, '_> {
                     }
                 };
                 self.generated += 1;
-                self.in_system_teu += FEU_TEU;
+                self.in_system_teu += unit.size;
                 let d = self.dwell(flow.from);
                 s.after(d, Ev::Ready(id));
                 let dt = self.rng_demand.exp_mean(1.0 / rate);
@@ -540,14 +594,29 @@ impl Model for Sim<'_, '_> {
                 let path = &plan.paths[unit.path as usize];
                 if unit.leg as usize == path.legs.len() {
                     self.delivered += 1;
-                    self.in_system_teu -= FEU_TEU;
+                    self.in_system_teu -= unit.size;
                     if unit.measured {
                         let h = now - unit.created;
                         self.path_hist[unit.path as usize].add(h);
+                        let volume = if unit.wagon {
+                            plan.input.tonnes_per_wagon
+                        } else {
+                            FEU_TEU
+                        };
+                        self.path_volume[unit.path as usize] += volume;
                         if let Some(c) = path.corridor {
-                            self.corridor_hist[c.0 as usize].add(h);
-                            self.monthly_teu[c.0 as usize][(Instant(now).month() - 1) as usize] +=
-                                FEU_TEU;
+                            // Corridor transit times are container door-to-door times (the
+                            // published comparators); wagonload keeps its per-pair rows.
+                            if !unit.wagon {
+                                self.corridor_hist[c.0 as usize].add(h);
+                            }
+                            if unit.wagon {
+                                self.corridor_tonnes[c.0 as usize] += volume;
+                            } else {
+                                self.corridor_teu[c.0 as usize] += volume;
+                                self.monthly_teu[c.0 as usize]
+                                    [(Instant(now).month() - 1) as usize] += volume;
+                            }
                         }
                     }
                     self.free.push(u);
@@ -558,8 +627,9 @@ impl Model for Sim<'_, '_> {
                     Some(q) => {
                         let st = &mut self.queues[q as usize];
                         st.units.push_back(u);
+                        st.queued += unit.size;
                         st.enqueued_at.push_back(now);
-                        st.queued_teu.set(now, st.units.len() as f64 * FEU_TEU);
+                        st.queued_teu.set(now, st.queued);
                         self.try_depart(s, q);
                     }
                     None => {
@@ -580,7 +650,7 @@ impl Model for Sim<'_, '_> {
                     .expect("server")
                     .arrive(now, u)
                 {
-                    s.after(FEU_TEU / r, Ev::NodeDone(head.0, x));
+                    s.after(self.units[x as usize].size / r, Ev::NodeDone(head.0, x));
                 }
             }
             Ev::NodeDone(node, u) => {
@@ -590,7 +660,7 @@ impl Model for Sim<'_, '_> {
                     .expect("server")
                     .finish(now)
                 {
-                    s.after(FEU_TEU / r, Ev::NodeDone(node, next));
+                    s.after(self.units[next as usize].size / r, Ev::NodeDone(node, next));
                 }
                 let d = self.dwell(NodeId(node));
                 s.after(d, Ev::Ready(u));
@@ -703,10 +773,14 @@ pub struct RepResult {
     path_hist: Vec<Histogram>,
     corridor_hist: Vec<Histogram>,
     monthly_teu: Vec<[f64; 12]>,
+    corridor_teu: Vec<f64>,
+    corridor_tonnes: Vec<f64>,
+    path_volume: Vec<f64>,
     queues: Vec<QueueStats>,
     nodes: Vec<Option<(f64, f64, f64)>>,
     backlog: Vec<f64>,
     caspian_teu: f64,
+    caspian_tonnes: f64,
     northern_teu: f64,
     closed_days: Vec<f64>,
     events: u64,
@@ -734,6 +808,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
                 units: VecDeque::new(),
                 berth: VecDeque::new(),
                 queued_teu: TimeAverage::start(inp.start, 0.0),
+                queued: 0.0,
                 sailings: 0,
                 teu_carried: 0.0,
                 wait: Default::default(),
@@ -751,17 +826,21 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         path_hist: plan.paths.iter().map(|_| Histogram::new()).collect(),
         corridor_hist: (0..nc).map(|_| Histogram::new()).collect(),
         monthly_teu: vec![[0.0; 12]; nc],
+        corridor_teu: vec![0.0; nc],
+        corridor_tonnes: vec![0.0; nc],
+        path_volume: vec![0.0; plan.paths.len()],
         in_system_teu: 0.0,
         backlog: Vec::new(),
         caspian_teu: 0.0,
+        caspian_tonnes: 0.0,
         northern_teu: 0.0,
         brest_link: plan.net.link_by_key("L-BREST-MALASZEWICZE"),
     };
     let mut s = Scheduler::new();
     let t0 = inp.start;
     for (i, f) in inp.flows.iter().enumerate() {
-        if f.teu_per_year * inp.demand_factor > 0.0 {
-            let rate = f.teu_per_year * inp.demand_factor / FEU_TEU / 8760.0;
+        if units_per_hour(f, inp) > 0.0 {
+            let rate = units_per_hour(f, inp);
             let dt = sim.rng_demand.exp_mean(1.0 / rate);
             s.at(t0 + dt, Ev::Gen(i as u32));
         }
@@ -804,6 +883,9 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         path_hist: sim.path_hist,
         corridor_hist: sim.corridor_hist,
         monthly_teu: sim.monthly_teu,
+        corridor_teu: sim.corridor_teu,
+        corridor_tonnes: sim.corridor_tonnes,
+        path_volume: sim.path_volume,
         queues: sim
             .queues
             .iter()
@@ -832,6 +914,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             .collect(),
         backlog: sim.backlog,
         caspian_teu: sim.caspian_teu,
+        caspian_tonnes: sim.caspian_tonnes,
         northern_teu: sim.northern_teu,
         closed_days: closed_h.iter().map(|h| h / 24.0).collect(),
         events: s.processed(),
@@ -866,6 +949,8 @@ pub struct Transit {
     pub to: Option<String>,
     /// Containers delivered per replication (measured period), TEU.
     pub teu_delivered: Metric,
+    /// Wagonload cargo delivered per replication (measured period), tonnes.
+    pub tonnes_delivered: Metric,
     /// Mean door-to-door days.
     pub mean_days: Metric,
     /// Median.
@@ -993,21 +1078,26 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             .map(|r| days(get(r).quantile(1.0)))
             .filter(|x| x.is_finite())
             .fold(0.0, f64::max);
-        let teu = metric(
-            &results
-                .iter()
-                .map(|r| get(r).count() as f64 * FEU_TEU)
-                .collect::<Vec<_>>(),
-        );
-        (teu, mean, q(0.5), q(0.9), q(0.95), max)
+        (mean, q(0.5), q(0.9), q(0.95), max)
     };
     let mut corridors = Vec::new();
     for (k, c) in net.corridors.iter().enumerate() {
         if results.iter().all(|r| r.corridor_hist[k].count() == 0) {
             continue;
         }
-        let (teu_delivered, mean_days, p50_days, p90_days, p95_days, max_days) =
-            transit(&|r| &r.corridor_hist[k]);
+        let (mean_days, p50_days, p90_days, p95_days, max_days) = transit(&|r| &r.corridor_hist[k]);
+        let teu_delivered = metric(
+            &results
+                .iter()
+                .map(|r| r.corridor_teu[k])
+                .collect::<Vec<_>>(),
+        );
+        let tonnes_delivered = metric(
+            &results
+                .iter()
+                .map(|r| r.corridor_tonnes[k])
+                .collect::<Vec<_>>(),
+        );
         let mut monthly = [0.0; 12];
         for r in &results {
             for (m, v) in r.monthly_teu[k].iter().enumerate() {
@@ -1019,6 +1109,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             from: None,
             to: None,
             teu_delivered,
+            tonnes_delivered,
             mean_days,
             p50_days,
             p90_days,
@@ -1033,9 +1124,23 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         if results.iter().all(|r| r.path_hist[pi].count() == 0) {
             continue;
         }
-        let (teu_delivered, mean_days, p50_days, p90_days, p95_days, max_days) =
-            transit(&|r| &r.path_hist[pi]);
+        let (mean_days, p50_days, p90_days, p95_days, max_days) = transit(&|r| &r.path_hist[pi]);
         let f = &plan.input.flows[p.flow];
+        let volume = metric(
+            &results
+                .iter()
+                .map(|r| r.path_volume[pi])
+                .collect::<Vec<_>>(),
+        );
+        let none = Metric {
+            mean: 0.0,
+            ci95: [0.0, 0.0],
+        };
+        let (teu_delivered, tonnes_delivered) = if f.is_wagonload() {
+            (none, volume)
+        } else {
+            (volume, none)
+        };
         od.push(Transit {
             corridor: p
                 .corridor
@@ -1044,6 +1149,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             from: Some(net.node(f.from).key.clone()),
             to: Some(net.node(f.to).key.clone()),
             teu_delivered,
+            tonnes_delivered,
             mean_days,
             p50_days,
             p90_days,
@@ -1126,6 +1232,10 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         .collect();
     let mut calibration = Vec::new();
     let cas: Vec<f64> = results.iter().map(|r| r.caspian_teu * year_scale).collect();
+    let cas_t: Vec<f64> = results
+        .iter()
+        .map(|r| r.caspian_tonnes * year_scale)
+        .collect();
     let nor: Vec<f64> = results
         .iter()
         .map(|r| r.northern_teu * year_scale)
@@ -1136,6 +1246,12 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             56_500.0,
             "S10",
             cas,
+        ),
+        (
+            "Middle Corridor cargo across the Caspian (containers at tonnes_per_teu, and wagonload), tonnes per year (2024)",
+            3_300_000.0,
+            "S10",
+            cas_t,
         ),
         (
             "Northern route China→Europe containers across Brest–Małaszewicze, TEU per year (2024)",
@@ -1199,4 +1315,54 @@ fn hist_mean(h: &Histogram) -> f64 {
         .map(|i| h.quantile((i as f64 + 0.5) / 200.0))
         .sum::<f64>()
         / 200.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops_input::{self, OpsInput};
+    use corridor_route::time::Instant;
+
+    #[test]
+    fn wagons_never_board_container_feeders_or_liners() {
+        let net = corridor_model::embedded::network().unwrap();
+        let parsed = ops_input::parse(
+            &net,
+            "simulation.toml",
+            ops_input::DEFAULT_SIMULATION,
+            "demand.csv",
+            ops_input::DEFAULT_DEMAND,
+        )
+        .unwrap();
+        let input = OpsInput::from_parsed(
+            parsed,
+            1.0,
+            Instant::from_civil(2024, 1, 1, 0.0).0,
+            30.0,
+            1.0,
+        );
+        let plan = Plan::new(&net, input).unwrap();
+        let container_only: Vec<&str> = net
+            .services
+            .iter()
+            .filter(|s| matches!(s.kind, ServiceKind::Feeder | ServiceKind::Liner))
+            .map(|s| s.key.as_str())
+            .collect();
+        assert!(!container_only.is_empty());
+        let mut wagon_paths = 0;
+        let mut container_on_feeder = false;
+        for p in &plan.paths {
+            let wagon = plan.input.flows[p.flow].is_wagonload();
+            wagon_paths += wagon as usize;
+            for leg in &p.legs {
+                let Some(q) = leg.queue else { continue };
+                let name = &plan.queues[q as usize].name;
+                let feeder = container_only.iter().any(|k| name.starts_with(k));
+                assert!(!(wagon && feeder), "wagonload path boards {name}");
+                container_on_feeder |= !wagon && feeder;
+            }
+        }
+        assert!(wagon_paths > 0, "the default demand has wagonload flows");
+        assert!(container_on_feeder, "containers still may use the feeders");
+    }
 }

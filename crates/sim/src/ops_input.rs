@@ -8,19 +8,29 @@ use corridor_model::diag::{Diagnostic, LoadErrors, suggest};
 use corridor_model::network::{CorridorId, Mode, NodeId};
 use serde::Deserialize;
 
-/// One origin–destination flow.
+/// One origin–destination flow: containers (`teu_per_year`) or conventional wagonload
+/// cargo (`tonnes_per_year`).
 #[derive(Clone, Debug)]
 pub struct Flow {
     /// Origin.
     pub from: NodeId,
     /// Destination.
     pub to: NodeId,
-    /// TEU per year.
+    /// Containers, TEU per year (0 for a wagonload flow).
     pub teu_per_year: f64,
+    /// Wagonload cargo, tonnes per year (0 for a container flow).
+    pub tonnes_per_year: f64,
     /// Corridor the flow is pinned to, or `None` for the logit choice.
     pub corridor: Option<CorridorId>,
     /// Line in the demand file (for messages).
     pub line: u64,
+}
+
+impl Flow {
+    /// True for conventional wagonload cargo (travels in wagons, not containers).
+    pub fn is_wagonload(&self) -> bool {
+        self.tonnes_per_year > 0.0
+    }
 }
 
 /// Weather closures of one mode's ports.
@@ -56,10 +66,12 @@ pub struct OpsInput {
     pub weather: Vec<Weather>,
     /// Route choice.
     pub choice: Choice,
-    /// TEU per railway wagon (payloads in wagons).
+    /// TEU per railway wagon (payloads in wagons; a wagon's share of ferry capacity).
     pub teu_per_wagon: f64,
     /// TEU per train (capacities in trains per day).
     pub teu_per_train: f64,
+    /// Tonnes of wagonload cargo per wagon.
+    pub tonnes_per_wagon: f64,
     /// Demand multiplier (growth scenarios; 1 = the table as written).
     pub demand_factor: f64,
     /// Start of the simulated period, hours since the epoch (UTC).
@@ -68,6 +80,48 @@ pub struct OpsInput {
     pub days: f64,
     /// Warm-up days (not measured).
     pub warmup_days: f64,
+}
+
+impl OpsInput {
+    /// The input for a run of `days` after `warmup_days`, from `start` (hours since the
+    /// epoch), with the parsed demand and parameters and a demand multiplier.
+    pub fn from_parsed(
+        p: Parsed,
+        demand_factor: f64,
+        start: f64,
+        days: f64,
+        warmup_days: f64,
+    ) -> OpsInput {
+        OpsInput {
+            flows: p.flows,
+            weather: p.weather,
+            choice: p.choice,
+            teu_per_wagon: p.teu_per_wagon,
+            teu_per_train: p.teu_per_train,
+            tonnes_per_wagon: p.tonnes_per_wagon,
+            demand_factor,
+            start,
+            days,
+            warmup_days,
+        }
+    }
+}
+
+/// What [`parse`] returns.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    /// Demand.
+    pub flows: Vec<Flow>,
+    /// Weather closures.
+    pub weather: Vec<Weather>,
+    /// Route choice.
+    pub choice: Choice,
+    /// TEU per wagon.
+    pub teu_per_wagon: f64,
+    /// TEU per train.
+    pub teu_per_train: f64,
+    /// Tonnes per wagon.
+    pub tonnes_per_wagon: f64,
 }
 
 #[derive(Deserialize)]
@@ -86,6 +140,8 @@ struct Units {
     teu_per_wagon_src: String,
     teu_per_train: f64,
     teu_per_train_src: String,
+    tonnes_per_wagon: f64,
+    tonnes_per_wagon_src: String,
 }
 
 #[derive(Deserialize)]
@@ -108,7 +164,7 @@ struct TomlChoice {
     choice_src: String,
 }
 
-/// The default parameters and demand, compiled in.
+/// The default parameters, compiled in.
 pub const DEFAULT_SIMULATION: &str = include_str!("../../../data/simulation.toml");
 /// The default demand (observed 2024 flows).
 pub const DEFAULT_DEMAND: &str = include_str!("../../../data/demand.csv");
@@ -118,11 +174,27 @@ fn line_of(text: &str, needle: &str) -> Option<u64> {
         .map(|p| text[..p].matches('\n').count() as u64 + 1)
 }
 
-/// What [`parse`] returns: flows, weather areas, route choice, TEU per wagon, TEU per train.
-pub type Parsed = (Vec<Flow>, Vec<Weather>, Choice, f64, f64);
+fn push(
+    diags: &mut Vec<Diagnostic>,
+    file: &str,
+    line: Option<u64>,
+    column: Option<usize>,
+    field: Option<&str>,
+    message: String,
+    hint: Option<String>,
+) {
+    diags.push(Diagnostic {
+        file: file.into(),
+        line,
+        column,
+        field: field.map(String::from),
+        message,
+        hint,
+    });
+}
 
 /// Parse `simulation.toml` and `demand.csv` (given as texts with the names used in
-/// messages) against a network.
+/// messages) against a network; every problem is reported.
 pub fn parse(
     net: &Network,
     sim_name: &str,
@@ -131,35 +203,23 @@ pub fn parse(
     demand_text: &str,
 ) -> Result<Parsed, LoadErrors> {
     let mut diags = Vec::new();
-    fn push(
-        diags: &mut Vec<Diagnostic>,
-        file: &str,
-        line: Option<u64>,
-        field: Option<&str>,
-        message: String,
-        hint: Option<String>,
-    ) {
-        diags.push(Diagnostic {
-            file: file.into(),
-            line,
-            column: None,
-            field: field.map(String::from),
-            message,
-            hint,
-        });
-    }
     let src_ok = |key: &str| {
         key.split([';', ' '])
             .filter(|k| !k.is_empty())
             .all(|k| net.sources.iter().any(|s| s.key == k.trim()))
     };
-    let mut weather = Vec::new();
-    let mut choice = Choice {
-        value_of_time: 0.0,
-        carbon_price: 0.0,
-        scale: 1.0,
+    let mut out = Parsed {
+        flows: Vec::new(),
+        weather: Vec::new(),
+        choice: Choice {
+            value_of_time: 0.0,
+            carbon_price: 0.0,
+            scale: 1.0,
+        },
+        teu_per_wagon: 2.0,
+        teu_per_train: 100.0,
+        tonnes_per_wagon: 60.0,
     };
-    let (mut tpw, mut tpt) = (2.0, 100.0);
     match toml::from_str::<Toml>(sim_text) {
         Err(e) => {
             let line = e.span().map(|s| {
@@ -173,6 +233,7 @@ pub fn parse(
                 sim_name,
                 line,
                 None,
+                None,
                 e.message().to_string(),
                 Some("see data/simulation.toml of the default dataset".into()),
             );
@@ -181,6 +242,7 @@ pub fn parse(
             for (field, src) in [
                 ("units.teu_per_wagon_src", &t.units.teu_per_wagon_src),
                 ("units.teu_per_train_src", &t.units.teu_per_train_src),
+                ("units.tonnes_per_wagon_src", &t.units.tonnes_per_wagon_src),
                 ("choice.choice_src", &t.choice.choice_src),
             ] {
                 if !src_ok(src) {
@@ -188,6 +250,7 @@ pub fn parse(
                         &mut diags,
                         sim_name,
                         line_of(sim_text, src),
+                        None,
                         Some(field),
                         format!("unknown source `{src}`"),
                         Some("name source ids from sources.csv".into()),
@@ -197,13 +260,21 @@ pub fn parse(
             for (field, v, lo, hi) in [
                 ("units.teu_per_wagon", t.units.teu_per_wagon, 0.1, 6.0),
                 ("units.teu_per_train", t.units.teu_per_train, 1.0, 400.0),
+                (
+                    "units.tonnes_per_wagon",
+                    t.units.tonnes_per_wagon,
+                    1.0,
+                    150.0,
+                ),
                 ("choice.scale_usd", t.choice.scale_usd, 1.0, 1e6),
             ] {
                 if !(v.is_finite() && v >= lo && v <= hi) {
+                    let key = field.split('.').nth(1).unwrap_or(field);
                     push(
                         &mut diags,
                         sim_name,
-                        line_of(sim_text, field.split('.').nth(1).unwrap_or(field)),
+                        line_of(sim_text, key),
+                        None,
                         Some(field),
                         format!("{field} must be between {lo} and {hi}, found {v}"),
                         None,
@@ -218,19 +289,22 @@ pub fn parse(
                 ("choice.carbon_usd_per_t", t.choice.carbon_usd_per_t),
             ] {
                 if !(v.is_finite() && v >= 0.0) {
+                    let key = field.split('.').nth(1).unwrap_or(field);
                     push(
                         &mut diags,
                         sim_name,
-                        line_of(sim_text, field.split('.').nth(1).unwrap_or(field)),
+                        line_of(sim_text, key),
+                        None,
                         Some(field),
                         format!("{field} must be a non-negative number, found {v}"),
                         None,
                     );
                 }
             }
-            tpw = t.units.teu_per_wagon;
-            tpt = t.units.teu_per_train;
-            choice = Choice {
+            out.teu_per_wagon = t.units.teu_per_wagon;
+            out.teu_per_train = t.units.teu_per_train;
+            out.tonnes_per_wagon = t.units.tonnes_per_wagon;
+            out.choice = Choice {
                 value_of_time: t.choice.value_of_time_usd_per_teu_day,
                 carbon_price: t.choice.carbon_usd_per_t,
                 scale: t.choice.scale_usd,
@@ -242,6 +316,7 @@ pub fn parse(
                         &mut diags,
                         sim_name,
                         line,
+                        None,
                         Some("weather.mode"),
                         format!("unknown mode `{}`", w.mode),
                         Some(format!("modes are {}", Mode::expected())),
@@ -257,6 +332,7 @@ pub fn parse(
                         &mut diags,
                         sim_name,
                         line,
+                        None,
                         Some("weather.closed_share"),
                         format!(
                             "closed_share needs 12 monthly shares in [0, 0.95), found {:?}",
@@ -274,6 +350,7 @@ pub fn parse(
                         &mut diags,
                         sim_name,
                         line,
+                        None,
                         Some("weather.episode_p50_h"),
                         "closure lengths need 0 < episode_p50_h ≤ episode_p90_h".into(),
                         None,
@@ -286,6 +363,7 @@ pub fn parse(
                             &mut diags,
                             sim_name,
                             line_of(sim_text, src),
+                            None,
                             Some("weather"),
                             format!("unknown source `{src}`"),
                             None,
@@ -294,7 +372,7 @@ pub fn parse(
                 }
                 let mut cs = [0.0; 12];
                 cs.copy_from_slice(&w.closed_share);
-                weather.push(Weather {
+                out.weather.push(Weather {
                     mode,
                     closed_share: cs,
                     episode_p50_h: w.episode_p50_h,
@@ -303,158 +381,211 @@ pub fn parse(
             }
         }
     }
-    let mut flows = Vec::new();
-    let mut rdr = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .trim(csv::Trim::All)
-        .from_reader(demand_text.as_bytes());
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(String::from).collect(),
-        Err(e) => {
-            push(
-                &mut diags,
-                demand_name,
-                None,
-                None,
-                format!("cannot read the header: {e}"),
-                None,
-            );
-            Vec::new()
-        }
-    };
-    let col = |n: &str| headers.iter().position(|h| h == n);
-    let (cf, ct, cv, cc, cs) = (
-        col("from"),
-        col("to"),
-        col("teu_per_year"),
-        col("corridor"),
-        col("src"),
+    parse_demand(
+        net,
+        demand_name,
+        demand_text,
+        &src_ok,
+        &mut out.flows,
+        &mut diags,
     );
-    if !headers.is_empty() {
-        for (name, c) in [("from", cf), ("to", ct), ("teu_per_year", cv), ("src", cs)] {
-            if c.is_none() {
-                push(
-                    &mut diags,
-                    demand_name,
-                    Some(1),
-                    Some(name),
-                    format!("missing required column `{name}`"),
-                    Some("columns: from,to,teu_per_year,corridor,src,note".into()),
-                );
-            }
-        }
-    }
-    if let (Some(cf), Some(ct), Some(cv), Some(cs)) = (cf, ct, cv, cs) {
-        for rec in rdr.records() {
-            let rec = match rec {
-                Ok(r) => r,
-                Err(e) => {
-                    push(
-                        &mut diags,
-                        demand_name,
-                        e.position().map(|p| p.line()),
-                        None,
-                        format!("malformed row: {e}"),
-                        None,
-                    );
-                    continue;
-                }
-            };
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            let node = |i: usize, field: &str, diags: &mut Vec<Diagnostic>| -> Option<NodeId> {
-                let v = rec.get(i).unwrap_or("");
-                match net.node_by_key(v) {
-                    Some(n) => Some(n),
-                    None => {
-                        let hint = suggest(v, net.nodes.iter().map(|n| n.key.as_str()))
-                            .map(|s| format!("did you mean `{s}`?"));
-                        diags.push(Diagnostic {
-                            file: demand_name.into(),
-                            line: Some(line),
-                            column: Some(i + 1),
-                            field: Some(field.into()),
-                            message: format!("unknown node `{v}`"),
-                            hint,
-                        });
-                        None
-                    }
-                }
-            };
-            let from = node(cf, "from", &mut diags);
-            let to = node(ct, "to", &mut diags);
-            let v = rec.get(cv).unwrap_or("");
-            let teu = match v.parse::<f64>() {
-                Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
-                _ => {
-                    diags.push(Diagnostic {
-                        file: demand_name.into(),
-                        line: Some(line),
-                        column: Some(cv + 1),
-                        field: Some("teu_per_year".into()),
-                        message: format!("`{v}` is not a non-negative number of TEU per year"),
-                        hint: None,
-                    });
-                    None
-                }
-            };
-            let corridor = match cc.and_then(|c| rec.get(c)).unwrap_or("") {
-                "" => Some(None),
-                k => match net.corridor_by_key(k) {
-                    Some(c) => Some(Some(c)),
-                    None => {
-                        let hint = suggest(k, net.corridors.iter().map(|c| c.key.as_str()))
-                            .map(|s| format!("did you mean `{s}`?"));
-                        diags.push(Diagnostic {
-                            file: demand_name.into(),
-                            line: Some(line),
-                            column: cc.map(|c| c + 1),
-                            field: Some("corridor".into()),
-                            message: format!("unknown corridor `{k}`"),
-                            hint,
-                        });
-                        None
-                    }
-                },
-            };
-            let src = rec.get(cs).unwrap_or("");
-            if src.is_empty() || !src_ok(src) {
-                diags.push(Diagnostic {
-                    file: demand_name.into(),
-                    line: Some(line),
-                    column: Some(cs + 1),
-                    field: Some("src".into()),
-                    message: format!("missing or unknown source `{src}`"),
-                    hint: Some("every volume names its source ids from sources.csv".into()),
-                });
-            }
-            if let (Some(from), Some(to), Some(teu), Some(corridor)) = (from, to, teu, corridor) {
-                if from == to {
-                    diags.push(Diagnostic {
-                        file: demand_name.into(),
-                        line: Some(line),
-                        column: Some(ct + 1),
-                        field: Some("to".into()),
-                        message: "origin and destination are the same place".into(),
-                        hint: None,
-                    });
-                } else {
-                    flows.push(Flow {
-                        from,
-                        to,
-                        teu_per_year: teu,
-                        corridor,
-                        line,
-                    });
-                }
-            }
-        }
-    }
     if diags.is_empty() {
-        Ok((flows, weather, choice, tpw, tpt))
+        Ok(out)
     } else {
         Err(LoadErrors {
             diagnostics: diags,
             suppressed: 0,
         })
+    }
+}
+
+fn parse_demand(
+    net: &Network,
+    name: &str,
+    text: &str,
+    src_ok: &dyn Fn(&str) -> bool,
+    flows: &mut Vec<Flow>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(String::from).collect(),
+        Err(e) => {
+            push(
+                diags,
+                name,
+                None,
+                None,
+                None,
+                format!("cannot read the header: {e}"),
+                None,
+            );
+            return;
+        }
+    };
+    let col = |n: &str| headers.iter().position(|h| h == n);
+    let (cf, ct, cv, ctn, cc, cs) = (
+        col("from"),
+        col("to"),
+        col("teu_per_year"),
+        col("tonnes_per_year"),
+        col("corridor"),
+        col("src"),
+    );
+    let columns = "from,to,teu_per_year,tonnes_per_year,corridor,src,note";
+    for (n, c) in [("from", cf), ("to", ct), ("src", cs)] {
+        if c.is_none() {
+            push(
+                diags,
+                name,
+                Some(1),
+                None,
+                Some(n),
+                format!("missing required column `{n}`"),
+                Some(format!("columns: {columns}")),
+            );
+        }
+    }
+    if cv.is_none() && ctn.is_none() {
+        push(
+            diags,
+            name,
+            Some(1),
+            None,
+            Some("teu_per_year"),
+            "missing column `teu_per_year` or `tonnes_per_year`".into(),
+            Some("containers go in teu_per_year, wagonload cargo in tonnes_per_year".into()),
+        );
+    }
+    let (Some(cf), Some(ct), Some(cs)) = (cf, ct, cs) else {
+        return;
+    };
+    if cv.is_none() && ctn.is_none() {
+        return;
+    }
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                push(
+                    diags,
+                    name,
+                    e.position().map(|p| p.line()),
+                    None,
+                    None,
+                    format!("malformed row: {e}"),
+                    None,
+                );
+                continue;
+            }
+        };
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let mut node = |i: usize, field: &str| -> Option<NodeId> {
+            let v = rec.get(i).unwrap_or("");
+            let found = net.node_by_key(v);
+            if found.is_none() {
+                let hint = suggest(v, net.nodes.iter().map(|n| n.key.as_str()))
+                    .map(|s| format!("did you mean `{s}`?"));
+                push(
+                    diags,
+                    name,
+                    Some(line),
+                    Some(i + 1),
+                    Some(field),
+                    format!("unknown node `{v}`"),
+                    hint,
+                );
+            }
+            found
+        };
+        let from = node(cf, "from");
+        let to = node(ct, "to");
+        let mut volume = |c: Option<usize>, field: &str, what: &str| -> Option<f64> {
+            let v = c.and_then(|c| rec.get(c)).unwrap_or("");
+            if v.is_empty() {
+                return Some(0.0);
+            }
+            match v.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+                _ => {
+                    push(
+                        diags,
+                        name,
+                        Some(line),
+                        c.map(|c| c + 1),
+                        Some(field),
+                        format!("`{v}` is not a non-negative number of {what}"),
+                        None,
+                    );
+                    None
+                }
+            }
+        };
+        let teu = volume(cv, "teu_per_year", "TEU per year");
+        let tonnes = volume(ctn, "tonnes_per_year", "tonnes per year");
+        if let (Some(a), Some(b)) = (teu, tonnes) {
+            if (a > 0.0) == (b > 0.0) {
+                push(diags, name, Some(line), cv.or(ctn).map(|c| c + 1), Some("teu_per_year"), "give either teu_per_year (containers) or tonnes_per_year (wagonload cargo), not both or neither".into(), None);
+            }
+        }
+        let corridor = match cc.and_then(|c| rec.get(c)).unwrap_or("") {
+            "" => Some(None),
+            k => match net.corridor_by_key(k) {
+                Some(c) => Some(Some(c)),
+                None => {
+                    let hint = suggest(k, net.corridors.iter().map(|c| c.key.as_str()))
+                        .map(|s| format!("did you mean `{s}`?"));
+                    push(
+                        diags,
+                        name,
+                        Some(line),
+                        cc.map(|c| c + 1),
+                        Some("corridor"),
+                        format!("unknown corridor `{k}`"),
+                        hint,
+                    );
+                    None
+                }
+            },
+        };
+        let src = rec.get(cs).unwrap_or("");
+        if src.is_empty() || !src_ok(src) {
+            push(
+                diags,
+                name,
+                Some(line),
+                Some(cs + 1),
+                Some("src"),
+                format!("missing or unknown source `{src}`"),
+                Some("every volume names its source ids from sources.csv".into()),
+            );
+        }
+        if let (Some(from), Some(to), Some(teu), Some(tonnes), Some(corridor)) =
+            (from, to, teu, tonnes, corridor)
+        {
+            if from == to {
+                push(
+                    diags,
+                    name,
+                    Some(line),
+                    Some(ct + 1),
+                    Some("to"),
+                    "origin and destination are the same place".into(),
+                    None,
+                );
+            } else {
+                flows.push(Flow {
+                    from,
+                    to,
+                    teu_per_year: teu,
+                    tonnes_per_year: tonnes,
+                    corridor,
+                    line,
+                });
+            }
+        }
     }
 }
