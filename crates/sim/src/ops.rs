@@ -7,8 +7,9 @@
 //! Replications run in parallel with one random stream per replication and source, so a
 //! seed gives the same results whatever the thread count.
 //!
-//! Not modelled yet (see the README): trains as batches on legs without a timetable, breakdowns (the dataset gives none), demand
-//! seasonality (flat).
+//! Demand follows a monthly profile (thinning of a Poisson process at the peak month's
+//! rate). Not modelled yet (see the README): trains as batches on legs without a
+//! timetable, breakdowns (the dataset gives none).
 
 use crate::kernel::{Model, Scheduler};
 use crate::ops_input::{Choice, OpsInput, Weather};
@@ -38,6 +39,16 @@ fn units_per_hour(f: &crate::ops_input::Flow, input: &OpsInput) -> f64 {
         f.teu_per_year / FEU_TEU
     };
     per_year * input.demand_factor / 8760.0
+}
+
+/// A flow's monthly demand profile (mean 1) and its largest month, for thinning.
+fn season<'a>(f: &crate::ops_input::Flow, input: &'a OpsInput) -> (&'a [f64; 12], f64) {
+    let p = if f.is_wagonload() {
+        &input.season_wagonload
+    } else {
+        &input.season_containers
+    };
+    (p, p.iter().cloned().fold(0.0, f64::max))
 }
 
 /// Demand of a flow in TEU-equivalents per year (a wagon counts as `teu_per_wagon`).
@@ -550,7 +561,19 @@ impl Model for Sim<'_, '_> {
         match ev {
             Ev::Gen(f) => {
                 let flow = &plan.input.flows[f as usize];
-                let rate = units_per_hour(flow, &plan.input);
+                // Seasonal demand by thinning: candidates come at the peak month's rate and
+                // are kept with probability (this month's factor / peak factor). A flat
+                // profile draws nothing here, so it reproduces the unthinned stream.
+                let (profile, peak) = season(flow, &plan.input);
+                let rate = units_per_hour(flow, &plan.input) * peak;
+                let factor = profile[(Instant(now).month() - 1) as usize];
+                if factor < peak && self.rng_demand.uniform() * peak >= factor {
+                    let dt = self.rng_demand.exp_mean(1.0 / rate);
+                    if now + dt < self.end {
+                        s.after(dt, Ev::Gen(f));
+                    }
+                    return;
+                }
                 let r = self.rng_demand.uniform();
                 let path = plan.choices[f as usize]
                     .iter()
@@ -840,7 +863,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
     let t0 = inp.start;
     for (i, f) in inp.flows.iter().enumerate() {
         if units_per_hour(f, inp) > 0.0 {
-            let rate = units_per_hour(f, inp);
+            let rate = units_per_hour(f, inp) * season(f, inp).1;
             let dt = sim.rng_demand.exp_mean(1.0 / rate);
             s.at(t0 + dt, Ev::Gen(i as u32));
         }
@@ -1012,13 +1035,14 @@ pub struct Report {
     pub days: f64,
     /// Warm-up days.
     pub warmup_days: f64,
-    /// Units (FEU) generated, summed over replications.
+    /// Units (FEU containers and wagons) generated, summed over replications.
     pub generated: u64,
     /// Units delivered by the end, summed.
     pub delivered: u64,
     /// Units still in the system at the end, summed.
     pub in_system: u64,
-    /// Containers still in the system at the end, TEU per replication.
+    /// Units still in the system at the end, TEU-equivalent per replication (a wagon
+    /// counts `teu_per_wagon`).
     pub undelivered_teu: Metric,
     /// How each flow was split over corridors.
     pub route_choice: Vec<FlowShares>,
@@ -1321,7 +1345,6 @@ fn hist_mean(h: &Histogram) -> f64 {
 mod tests {
     use super::*;
     use crate::ops_input::{self, OpsInput};
-    use corridor_route::time::Instant;
 
     #[test]
     fn wagons_never_board_container_feeders_or_liners() {

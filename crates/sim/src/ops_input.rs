@@ -72,6 +72,10 @@ pub struct OpsInput {
     pub teu_per_train: f64,
     /// Tonnes of wagonload cargo per wagon.
     pub tonnes_per_wagon: f64,
+    /// Monthly demand profile of containers, January to December (mean 1).
+    pub season_containers: [f64; 12],
+    /// Monthly demand profile of wagonload cargo, January to December (mean 1).
+    pub season_wagonload: [f64; 12],
     /// Demand multiplier (growth scenarios; 1 = the table as written).
     pub demand_factor: f64,
     /// Start of the simulated period, hours since the epoch (UTC).
@@ -99,6 +103,8 @@ impl OpsInput {
             teu_per_wagon: p.teu_per_wagon,
             teu_per_train: p.teu_per_train,
             tonnes_per_wagon: p.tonnes_per_wagon,
+            season_containers: p.season_containers,
+            season_wagonload: p.season_wagonload,
             demand_factor,
             start,
             days,
@@ -122,6 +128,10 @@ pub struct Parsed {
     pub teu_per_train: f64,
     /// Tonnes per wagon.
     pub tonnes_per_wagon: f64,
+    /// Monthly demand profile of containers (mean 1).
+    pub season_containers: [f64; 12],
+    /// Monthly demand profile of wagonload cargo (mean 1).
+    pub season_wagonload: [f64; 12],
 }
 
 #[derive(Deserialize)]
@@ -131,6 +141,16 @@ struct Toml {
     #[serde(default)]
     weather: Vec<TomlWeather>,
     choice: TomlChoice,
+    #[serde(default)]
+    seasonality: Option<TomlSeason>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TomlSeason {
+    containers: Vec<f64>,
+    wagonload: Vec<f64>,
+    src: String,
 }
 
 #[derive(Deserialize)]
@@ -219,6 +239,8 @@ pub fn parse(
         teu_per_wagon: 2.0,
         teu_per_train: 100.0,
         tonnes_per_wagon: 60.0,
+        season_containers: [1.0; 12],
+        season_wagonload: [1.0; 12],
     };
     match toml::from_str::<Toml>(sim_text) {
         Err(e) => {
@@ -239,6 +261,45 @@ pub fn parse(
             );
         }
         Ok(t) => {
+            if let Some(season) = &t.seasonality {
+                let line = line_of(sim_text, "[seasonality]");
+                if !src_ok(&season.src) {
+                    push(
+                        &mut diags,
+                        sim_name,
+                        line_of(sim_text, &season.src),
+                        None,
+                        Some("seasonality.src"),
+                        format!("unknown source `{}`", season.src),
+                        Some("name source ids from sources.csv".into()),
+                    );
+                }
+                for (field, v, slot) in [
+                    (
+                        "seasonality.containers",
+                        &season.containers,
+                        &mut out.season_containers,
+                    ),
+                    (
+                        "seasonality.wagonload",
+                        &season.wagonload,
+                        &mut out.season_wagonload,
+                    ),
+                ] {
+                    match profile(v) {
+                        Ok(p) => *slot = p,
+                        Err(msg) => push(
+                            &mut diags,
+                            sim_name,
+                            line,
+                            None,
+                            Some(field),
+                            msg,
+                            Some("12 relative monthly volumes, January to December, e.g. [1.0, 0.8, …]".into()),
+                        ),
+                    }
+                }
+            }
             for (field, src) in [
                 ("units.teu_per_wagon_src", &t.units.teu_per_wagon_src),
                 ("units.teu_per_train_src", &t.units.teu_per_train_src),
@@ -397,6 +458,25 @@ pub fn parse(
             suppressed: 0,
         })
     }
+}
+
+/// A monthly profile normalised to mean 1: 12 finite, non-negative values, not all zero.
+fn profile(v: &[f64]) -> Result<[f64; 12], String> {
+    if v.len() != 12 {
+        return Err(format!("expected 12 monthly values, found {}", v.len()));
+    }
+    if let Some(x) = v.iter().find(|x| !x.is_finite() || **x < 0.0) {
+        return Err(format!("monthly values must be finite and ≥ 0, found {x}"));
+    }
+    let mean = v.iter().sum::<f64>() / 12.0;
+    if mean <= 0.0 {
+        return Err("at least one month needs demand".into());
+    }
+    let mut p = [0.0; 12];
+    for (o, x) in p.iter_mut().zip(v) {
+        *o = x / mean;
+    }
+    Ok(p)
 }
 
 fn parse_demand(

@@ -171,3 +171,84 @@ fn a_demand_row_gives_containers_or_tonnes_not_both_or_neither() {
         od.tonnes_delivered.mean
     );
 }
+
+/// A light northern flow (20,000 TEU a year) that queues nowhere, so deliveries follow demand.
+const LIGHT: &str =
+    "from,to,teu_per_year,corridor,src,note\nCN-XIAN,DE-DUISBURG,20000,northern,S31,\n";
+
+fn input_with(sim: &str, days: f64, warmup: f64) -> Result<OpsInput, String> {
+    let net = embedded::network().unwrap();
+    let parsed = ops_input::parse(&net, "simulation.toml", sim, "demand.csv", LIGHT)
+        .map_err(|e| e.to_string())?;
+    Ok(OpsInput::from_parsed(
+        parsed,
+        1.0,
+        Instant::from_civil(2024, 1, 1, 0.0).0,
+        days,
+        warmup,
+    ))
+}
+
+fn with_container_profile(profile: &str) -> String {
+    let sim = ops_input::DEFAULT_SIMULATION;
+    let start = sim.find("\ncontainers = ").unwrap() + 1;
+    let end = start + sim[start..].find('\n').unwrap();
+    format!("{}containers = {profile}{}", &sim[..start], &sim[end..])
+}
+
+#[test]
+fn seasonal_demand_follows_the_monthly_profile() {
+    let net = embedded::network().unwrap();
+    let year = |sim: &str| {
+        let plan = Plan::new(&net, input_with(sim, 366.0, 0.0).unwrap()).unwrap();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| ops::run(&plan, 3, 1, &|_| {}))
+    };
+    let flat = year(ops_input::DEFAULT_SIMULATION);
+    // All container demand in January–June (the same yearly volume, twice the rate).
+    let seasonal = year(&with_container_profile(
+        "[1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]",
+    ));
+    let northern = |r: &Report| {
+        r.corridors
+            .iter()
+            .find(|c| c.corridor == "northern")
+            .unwrap()
+            .monthly_teu
+            .unwrap()
+    };
+    let (f, s) = (northern(&flat), northern(&seasonal));
+    // Nothing generated after June: from September only the rare long-tail container arrives.
+    assert!(
+        s[8..].iter().sum::<f64>() < 0.01 * s.iter().sum::<f64>(),
+        "{s:?}"
+    );
+    assert!(f[8..].iter().all(|&v| v > 0.0), "{f:?}");
+    // Spring months carry about twice the flat volume (Poisson noise: ~1,700 TEU a month).
+    let (spring_s, spring_f) = (s[2..5].iter().sum::<f64>(), f[2..5].iter().sum::<f64>());
+    let ratio = spring_s / spring_f;
+    assert!((1.8..=2.2).contains(&ratio), "spring ratio {ratio}");
+    // The yearly volume is kept (the flat run still has its last weeks in transit).
+    let (tf, ts) = (f.iter().sum::<f64>(), s.iter().sum::<f64>());
+    assert!(ts > tf && ts < tf * 1.12, "{ts} vs {tf}");
+}
+
+#[test]
+fn a_bad_seasonality_profile_names_the_field() {
+    let e = input_with(&with_container_profile("[1, 1, 1]"), 10.0, 1.0).unwrap_err();
+    assert!(
+        e.contains("field `seasonality.containers`")
+            && e.contains("expected 12 monthly values, found 3"),
+        "{e}"
+    );
+    let e = input_with(
+        &with_container_profile("[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1]"),
+        10.0,
+        1.0,
+    )
+    .unwrap_err();
+    assert!(e.contains("finite and ≥ 0, found -1"), "{e}");
+}
