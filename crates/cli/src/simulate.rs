@@ -229,6 +229,7 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
                 x.name.clone(),
                 x.kind.clone(),
                 format!("{:.0} %", x.utilisation.mean * 100.0),
+                format!("{:.0}", x.throughput_teu.mean * 365.0 / r.days),
                 format!("{:.0}", x.mean_queue_teu.mean),
                 format!("{:.0}", x.max_queue_teu),
                 x.mean_wait_h
@@ -244,6 +245,7 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
             "RESOURCE",
             "KIND",
             "UTILISATION",
+            "TEU/YEAR",
             "MEAN QUEUE TEU",
             "MAX QUEUE TEU",
             "MEAN WAIT H",
@@ -331,6 +333,7 @@ fn csv(r: &Report) -> String {
     }
     for x in &r.resources {
         row("utilisation", &x.name, &x.utilisation);
+        row("throughput_teu", &x.name, &x.throughput_teu);
         row("mean_queue_teu", &x.name, &x.mean_queue_teu);
     }
     row("undelivered_teu", "all", &r.undelivered_teu);
@@ -338,5 +341,27 @@ fn csv(r: &Report) -> String {
         "generated,all,{},,\ndelivered,all,{},,\nin_system,all,{},,\n",
         r.generated, r.delivered, r.in_system
     ));
+    // Monthly throughput (mean over replications): per corridor, containers delivered;
+    // per resource, TEU-equivalents boarded or served. Scope `NAME:MM`.
+    for c in &r.corridors {
+        if let Some(m) = &c.monthly_teu {
+            for (i, v) in m.iter().enumerate() {
+                w.push_str(&format!(
+                    "monthly_teu_delivered,{}:{:02},{v},,\n",
+                    c.corridor,
+                    i + 1
+                ));
+            }
+        }
+    }
+    for x in &r.resources {
+        for (i, v) in x.monthly_teu.iter().enumerate() {
+            w.push_str(&format!(
+                "monthly_throughput_teu,{}:{:02},{v},,\n",
+                x.name,
+                i + 1
+            ));
+        }
+    }
     w
 }

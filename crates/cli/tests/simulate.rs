@@ -96,6 +96,14 @@ fn summary_and_csv() {
     assert_eq!(code, 0);
     assert!(out.starts_with("metric,scope,mean,ci95_lo,ci95_hi\n"));
     assert!(out.lines().any(|l| l.starts_with("p50_days,northern,")));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("throughput_teu,KZ-DOSTYK,"))
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("monthly_throughput_teu,KZ-DOSTYK:02,"))
+    );
 }
 
 #[test]

@@ -467,6 +467,9 @@ struct Sim<'p, 'n> {
     caspian_tonnes: f64,
     northern_teu: f64,
     brest_link: Option<LinkId>,
+    /// TEU-equivalents through each resource by calendar month, measured period only:
+    /// departure queues first, then nodes (offset by the number of queues).
+    through: Vec<[f64; 12]>,
 }
 
 impl Sim<'_, '_> {
@@ -541,6 +544,9 @@ impl Sim<'_, '_> {
                 let since = st.enqueued_at.pop_front().expect("paired with units");
                 st.wait.add(now - since);
                 st.teu_carried += size;
+                if now >= self.warm_end {
+                    self.through[q as usize][(Instant(now).month() - 1) as usize] += size;
+                }
                 let unit = self.units[u as usize];
                 let leg = &self.plan.paths[unit.path as usize].legs[unit.leg as usize];
                 // One draw per departure: everyone on board arrives together.
@@ -678,6 +684,10 @@ impl Model for Sim<'_, '_> {
             }
             Ev::NodeDone(node, u) => {
                 let r = plan.node_rate_teu_h[node as usize].expect("a node server has a rate");
+                if now >= self.warm_end {
+                    self.through[plan.queues.len() + node as usize]
+                        [(Instant(now).month() - 1) as usize] += self.units[u as usize].size;
+                }
                 if let Some(next) = self.nodes[node as usize]
                     .as_mut()
                     .expect("server")
@@ -806,6 +816,7 @@ pub struct RepResult {
     caspian_tonnes: f64,
     northern_teu: f64,
     closed_days: Vec<f64>,
+    through: Vec<[f64; 12]>,
     events: u64,
 }
 
@@ -858,6 +869,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         caspian_tonnes: 0.0,
         northern_teu: 0.0,
         brest_link: plan.net.link_by_key("L-BREST-MALASZEWICZE"),
+        through: vec![[0.0; 12]; plan.queues.len() + plan.node_rate_teu_h.len()],
     };
     let mut s = Scheduler::new();
     let t0 = inp.start;
@@ -940,6 +952,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         caspian_tonnes: sim.caspian_tonnes,
         northern_teu: sim.northern_teu,
         closed_days: closed_h.iter().map(|h| h / 24.0).collect(),
+        through: sim.through,
         events: s.processed(),
     }
 }
@@ -1007,6 +1020,11 @@ pub struct Resource {
     pub mean_wait_h: Option<Metric>,
     /// Utilisation × mean wait (or queue), the bottleneck score.
     pub score: f64,
+    /// TEU-equivalents through the resource in the measured period, per replication
+    /// (boarded on departures, served at nodes; a wagon counts `teu_per_wagon`).
+    pub throughput_teu: Metric,
+    /// The same by calendar month, January to December (mean over replications).
+    pub monthly_teu: [f64; 12],
 }
 
 /// Simulated against observed.
@@ -1184,6 +1202,19 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         });
     }
     let mut resources = Vec::new();
+    let through = |i: usize| {
+        let total = results
+            .iter()
+            .map(|r| r.through[i].iter().sum::<f64>())
+            .collect::<Vec<_>>();
+        let mut monthly = [0.0; 12];
+        for r in &results {
+            for (m, v) in r.through[i].iter().enumerate() {
+                monthly[m] += v / results.len() as f64;
+            }
+        }
+        (metric(&total), monthly)
+    };
     for (q, spec) in plan.queues.iter().enumerate() {
         let per = |f: &dyn Fn(&QueueStats) -> f64| {
             results.iter().map(|r| f(&r.queues[q])).collect::<Vec<_>>()
@@ -1199,7 +1230,10 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         let qm = per(&|x| x.0);
         let u = metric(&util);
         let w = metric(&wait);
+        let (throughput_teu, monthly_teu) = through(q);
         resources.push(Resource {
+            throughput_teu,
+            monthly_teu,
             name: spec.name.clone(),
             kind: "departures".into(),
             score: u.mean * w.mean,
@@ -1221,7 +1255,10 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         };
         let u = metric(&get(0));
         let qm = metric(&get(1));
+        let (throughput_teu, monthly_teu) = through(plan.queues.len() + ni);
         resources.push(Resource {
+            throughput_teu,
+            monthly_teu,
             name: net.nodes[ni].key.clone(),
             kind: "node".into(),
             score: u.mean * qm.mean,

@@ -93,6 +93,29 @@ fn the_2024_baseline_reproduces_the_observed_volumes() {
     }
     // The worst bottleneck is a China–Kazakhstan or Caspian/Black Sea resource, as reported.
     assert!(!r.bottlenecks.is_empty());
+    // Throughput per resource: months add up to the total, and the containers served at
+    // Małaszewicze are the ones counted across Brest (scaled to a year) within 3 %.
+    for x in &r.resources {
+        let months: f64 = x.monthly_teu.iter().sum();
+        assert!(
+            (months - x.throughput_teu.mean).abs() <= 1e-6 * months.max(1.0),
+            "{}: {months} vs {}",
+            x.name,
+            x.throughput_teu.mean
+        );
+    }
+    let mal = r
+        .resources
+        .iter()
+        .find(|x| x.name == "PL-MALASZEWICZE")
+        .unwrap();
+    let brest = r.calibration.iter().find(|c| c.source == "S31").unwrap();
+    let per_year = mal.throughput_teu.mean * 365.0 / r.days;
+    assert!(
+        (per_year / brest.simulated.mean - 1.0).abs() < 0.03,
+        "{per_year} vs {}",
+        brest.simulated.mean
+    );
 }
 
 #[test]
