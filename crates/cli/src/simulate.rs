@@ -239,7 +239,7 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
             ]
         })
         .collect();
-    out.push_str("\nResources, worst first (utilisation × queueing):\n");
+    out.push_str("\nResources, worst first (utilisation × mean wait):\n");
     out.push_str(&render(
         &[
             "RESOURCE",

@@ -452,6 +452,9 @@ struct Sim<'p, 'n> {
     rng_weather: Stream,
     queues: Vec<QueueState>,
     nodes: Vec<Option<Servers<u32>>>,
+    /// TEU-equivalents waiting at each capacity-limited node (containers and wagons differ
+    /// in size, so the server's unit count is not enough).
+    node_queued: Vec<(f64, TimeAverage)>,
     closed: Vec<bool>,
     generated: u64,
     delivered: u64,
@@ -674,12 +677,17 @@ impl Model for Sim<'_, '_> {
                 let head = plan.paths[unit.path as usize].legs[unit.leg as usize - 1].head;
                 let r =
                     plan.node_rate_teu_h[head.idx()].expect("arrival events only at server nodes");
-                if let Some(x) = self.nodes[head.idx()]
+                match self.nodes[head.idx()]
                     .as_mut()
                     .expect("server")
                     .arrive(now, u)
                 {
-                    s.after(self.units[x as usize].size / r, Ev::NodeDone(head.0, x));
+                    Some(x) => s.after(self.units[x as usize].size / r, Ev::NodeDone(head.0, x)),
+                    None => {
+                        let q = &mut self.node_queued[head.idx()];
+                        q.0 += unit.size;
+                        q.1.set(now, q.0);
+                    }
                 }
             }
             Ev::NodeDone(node, u) => {
@@ -693,7 +701,11 @@ impl Model for Sim<'_, '_> {
                     .expect("server")
                     .finish(now)
                 {
-                    s.after(self.units[next as usize].size / r, Ev::NodeDone(node, next));
+                    let size = self.units[next as usize].size;
+                    let q = &mut self.node_queued[node as usize];
+                    q.0 -= size;
+                    q.1.set(now, q.0);
+                    s.after(size / r, Ev::NodeDone(node, next));
                 }
                 let d = self.dwell(NodeId(node));
                 s.after(d, Ev::Ready(u));
@@ -747,6 +759,9 @@ impl Model for Sim<'_, '_> {
                 for srv in self.nodes.iter_mut().flatten() {
                     srv.queue_len.reset(now);
                     srv.busy_servers.reset(now);
+                }
+                for q in &mut self.node_queued {
+                    q.1.reset(now);
                 }
             }
             Ev::Sample => {
@@ -854,6 +869,11 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             .iter()
             .map(|r| r.map(|_| Servers::new(1, inp.start)))
             .collect(),
+        node_queued: plan
+            .node_rate_teu_h
+            .iter()
+            .map(|_| (0.0, TimeAverage::start(inp.start, 0.0)))
+            .collect(),
         closed: vec![false; inp.weather.len()],
         generated: 0,
         delivered: 0,
@@ -937,14 +957,10 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         nodes: sim
             .nodes
             .iter()
-            .map(|n| {
-                n.as_ref().map(|srv| {
-                    (
-                        srv.utilisation(end),
-                        srv.queue_len.mean(end) * FEU_TEU,
-                        srv.queue_len.max * FEU_TEU,
-                    )
-                })
+            .zip(&sim.node_queued)
+            .map(|(n, q)| {
+                n.as_ref()
+                    .map(|srv| (srv.utilisation(end), q.1.mean(end), q.1.max))
             })
             .collect(),
         backlog: sim.backlog,
@@ -1016,9 +1032,10 @@ pub struct Resource {
     pub mean_queue_teu: Metric,
     /// Largest TEU waiting in any replication.
     pub max_queue_teu: f64,
-    /// Mean wait for a departure, hours (departures only).
+    /// Mean wait, hours: for a departure (departures), or before service (nodes, by
+    /// Little's law from the mean queue and the throughput).
     pub mean_wait_h: Option<Metric>,
-    /// Utilisation × mean wait (or queue), the bottleneck score.
+    /// Utilisation × mean wait, the bottleneck score.
     pub score: f64,
     /// TEU-equivalents through the resource in the measured period, per replication
     /// (boarded on departures, served at nodes; a wagon counts `teu_per_wagon`).
@@ -1255,17 +1272,29 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         };
         let u = metric(&get(0));
         let qm = metric(&get(1));
+        // Mean wait before service by Little's law, per replication: TEU waiting on average
+        // over TEU served per hour.
+        let hours = plan.input.days * 24.0;
+        let waits: Vec<f64> = results
+            .iter()
+            .zip(get(1))
+            .map(|(r, q)| {
+                let served = r.through[plan.queues.len() + ni].iter().sum::<f64>() / hours;
+                if served > 0.0 { q / served } else { 0.0 }
+            })
+            .collect();
+        let w = metric(&waits);
         let (throughput_teu, monthly_teu) = through(plan.queues.len() + ni);
         resources.push(Resource {
             throughput_teu,
             monthly_teu,
             name: net.nodes[ni].key.clone(),
             kind: "node".into(),
-            score: u.mean * qm.mean,
+            score: u.mean * w.mean,
             utilisation: u,
             mean_queue_teu: qm,
             max_queue_teu: get(2).into_iter().fold(0.0, f64::max),
-            mean_wait_h: None,
+            mean_wait_h: Some(w),
         });
     }
     resources.sort_by(|a, b| {

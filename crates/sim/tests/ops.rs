@@ -110,6 +110,16 @@ fn the_2024_baseline_reproduces_the_observed_volumes() {
         .find(|x| x.name == "PL-MALASZEWICZE")
         .unwrap();
     let brest = r.calibration.iter().find(|c| c.source == "S31").unwrap();
+    // Every resource reports a wait; a queue's mean never exceeds its maximum; the
+    // resources come worst first by utilisation × mean wait.
+    for x in &r.resources {
+        let w = x.mean_wait_h.as_ref().unwrap().mean;
+        assert!(
+            w >= 0.0 && x.mean_queue_teu.mean <= x.max_queue_teu + 1e-9,
+            "{x:?}"
+        );
+    }
+    assert!(r.resources.windows(2).all(|p| p[0].score >= p[1].score));
     let per_year = mal.throughput_teu.mean * 365.0 / r.days;
     assert!(
         (per_year / brest.simulated.mean - 1.0).abs() < 0.03,
