@@ -94,6 +94,7 @@ impl Distribution {
 
     /// The `p`-quantile (`p` is clamped into [0, 1]; for the log-normal, 0 and 1 map to
     /// the 1e-9 and 1 − 1e-9 quantiles).
+    #[inline]
     pub fn quantile(&self, p: f64) -> Hours {
         let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
         match self {
@@ -238,6 +239,7 @@ fn check_lognormal(p50: Hours, p90: Hours) -> Result<(), SpecError> {
 }
 
 /// σ of the log-normal with the given median and 90th percentile.
+#[inline]
 pub fn lognormal_sigma(p50: Hours, p90: Hours) -> f64 {
     if p50.0 <= 0.0 || p90.0 <= p50.0 {
         0.0

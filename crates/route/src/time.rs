@@ -67,6 +67,7 @@ impl Instant {
     }
 
     /// Calendar month, 1 to 12.
+    #[inline]
     pub fn month(self) -> u32 {
         civil_from_days((self.0 / 24.0).floor() as i64).1
     }
@@ -124,6 +125,7 @@ fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+#[inline]
 fn civil_from_days(z: i64) -> (i32, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);

@@ -479,30 +479,45 @@ impl Sim<'_, '_> {
     /// The unit's current leg ends at `t`: count it, advance the unit, and schedule what
     /// happens at the next node (one event instead of an arrival and a dwell, unless the
     /// node has a capacity-limited server to queue at).
-    fn end_leg(&mut self, s: &mut Scheduler<Ev>, u: u32, t: f64) {
+    fn end_leg(&mut self, s: &mut Scheduler<Ev>, u: u32, mut t: f64) {
         let plan = self.plan;
-        let unit = self.units[u as usize];
-        let leg = &plan.paths[unit.path as usize].legs[unit.leg as usize];
-        if unit.measured || t >= self.warm_end {
-            if leg.mode == Mode::CaspianFerry {
-                if unit.wagon {
-                    self.caspian_tonnes += plan.input.tonnes_per_wagon;
-                } else {
-                    self.caspian_teu += FEU_TEU;
-                    self.caspian_tonnes += FEU_TEU * plan.net.meta.tonnes_per_teu.value.0;
+        // Legs without a timetable that meet at nodes without a server are chained here:
+        // nothing at such a node depends on the simulation state, so the unit's next
+        // event is where it next interacts with the state (a queue, a server, delivery).
+        loop {
+            let unit = self.units[u as usize];
+            let path = &plan.paths[unit.path as usize];
+            let leg = &path.legs[unit.leg as usize];
+            if unit.measured || t >= self.warm_end {
+                if leg.mode == Mode::CaspianFerry {
+                    if unit.wagon {
+                        self.caspian_tonnes += plan.input.tonnes_per_wagon;
+                    } else {
+                        self.caspian_teu += FEU_TEU;
+                        self.caspian_tonnes += FEU_TEU * plan.net.meta.tonnes_per_teu.value.0;
+                    }
+                }
+                if Some(leg.link) == self.brest_link && !unit.wagon {
+                    self.northern_teu += FEU_TEU;
                 }
             }
-            if Some(leg.link) == self.brest_link && !unit.wagon {
-                self.northern_teu += FEU_TEU;
+            let head = leg.head;
+            let next = unit.leg as usize + 1;
+            self.units[u as usize].leg += 1;
+            if plan.node_rate_teu_h[head.idx()].is_some() {
+                s.at(t, Ev::Arrive(u));
+                return;
             }
-        }
-        let head = leg.head;
-        self.units[u as usize].leg += 1;
-        if plan.node_rate_teu_h[head.idx()].is_some() {
-            s.at(t, Ev::Arrive(u));
-        } else {
             let d = self.dwell(head);
-            s.at(t + d, Ev::Ready(u));
+            match path.legs.get(next) {
+                Some(l) if l.queue.is_none() => {
+                    t += d + l.time.sample(self.rng_time.uniform()).0;
+                }
+                _ => {
+                    s.at(t + d, Ev::Ready(u));
+                    return;
+                }
+            }
         }
     }
 
