@@ -488,7 +488,9 @@ impl Sim<'_, '_> {
             let unit = self.units[u as usize];
             let path = &plan.paths[unit.path as usize];
             let leg = &path.legs[unit.leg as usize];
-            if unit.measured || t >= self.warm_end {
+            // Crossings count when the leg ends inside the measured window (a chained leg
+            // may end after the horizon).
+            if t >= self.warm_end && t < self.end {
                 if leg.mode == Mode::CaspianFerry {
                     if unit.wagon {
                         self.caspian_tonnes += plan.input.tonnes_per_wagon;
