@@ -31,6 +31,49 @@ use std::collections::VecDeque;
 
 const FEU_TEU: f64 = 2.0;
 
+/// A time distribution with its constants computed once: draws are those of
+/// [`Distribution::sample`], bit for bit, without recomputing the log-normal's σ per draw.
+#[derive(Clone, Debug)]
+enum Sampler {
+    Fixed(f64),
+    LogNormal { p50: f64, sigma: f64 },
+    Other(Distribution),
+}
+
+impl Sampler {
+    fn new(d: &Distribution) -> Sampler {
+        match d {
+            Distribution::Fixed { value } => Sampler::Fixed(value.0),
+            Distribution::LogNormal { p50, p90 } => {
+                let sigma = corridor_model::dist::lognormal_sigma(*p50, *p90);
+                if sigma == 0.0 {
+                    Sampler::Fixed(p50.0)
+                } else {
+                    Sampler::LogNormal { p50: p50.0, sigma }
+                }
+            }
+            other => Sampler::Other(other.clone()),
+        }
+    }
+
+    /// A draw from a uniform variate in (0, 1).
+    #[inline]
+    fn sample(&self, u: f64) -> f64 {
+        match self {
+            Sampler::Fixed(v) => *v,
+            Sampler::LogNormal { p50, sigma } => {
+                let p = if u.is_nan() {
+                    0.5
+                } else {
+                    u.clamp(1e-9, 1.0 - 1e-9)
+                };
+                p50 * (sigma * corridor_model::dist::inverse_normal_cdf(p)).exp()
+            }
+            Sampler::Other(d) => d.sample(u).0,
+        }
+    }
+}
+
 /// Arrivals per hour of a flow's units (containers as FEU, or wagons).
 fn units_per_hour(f: &crate::ops_input::Flow, input: &OpsInput) -> f64 {
     let per_year = if f.is_wagonload() {
@@ -59,7 +102,7 @@ fn flow_teu_equivalent(f: &crate::ops_input::Flow, input: &OpsInput) -> f64 {
 
 struct Leg {
     head: NodeId,
-    time: Distribution,
+    time: Sampler,
     queue: Option<u32>,
     mode: Mode,
     link: LinkId,
@@ -90,6 +133,8 @@ pub struct Plan<'n> {
     choices: Vec<Vec<(usize, f64)>>,
     queues: Vec<QueueSpec>,
     node_rate_teu_h: Vec<Option<f64>>,
+    /// Dwell time at each node, ready to sample.
+    dwell: Vec<Option<Sampler>>,
     /// How each flow's corridor shares were set.
     pub shares: Vec<FlowShares>,
 }
@@ -352,7 +397,7 @@ impl<'n> Plan<'n> {
                     };
                     legs.push(Leg {
                         head: l.node,
-                        time: link.time(),
+                        time: Sampler::new(&link.time()),
                         queue,
                         mode: link.mode,
                         link: l.link,
@@ -398,6 +443,11 @@ impl<'n> Plan<'n> {
             choices,
             queues,
             node_rate_teu_h,
+            dwell: net
+                .nodes
+                .iter()
+                .map(|n| n.dwell.as_ref().map(|d| Sampler::new(&d.value)))
+                .collect(),
             shares: shares_out,
         })
     }
@@ -513,7 +563,7 @@ impl Sim<'_, '_> {
             let d = self.dwell(head);
             match path.legs.get(next) {
                 Some(l) if l.queue.is_none() => {
-                    t += d + l.time.sample(self.rng_time.uniform()).0;
+                    t += d + l.time.sample(self.rng_time.uniform());
                 }
                 _ => {
                     s.at(t + d, Ev::Ready(u));
@@ -524,8 +574,8 @@ impl Sim<'_, '_> {
     }
 
     fn dwell(&mut self, node: NodeId) -> f64 {
-        match &self.plan.net.node(node).dwell {
-            Some(d) => d.value.sample(self.rng_dwell.uniform()).0,
+        match &self.plan.dwell[node.idx()] {
+            Some(d) => d.sample(self.rng_dwell.uniform()),
             None => 0.0,
         }
     }
@@ -570,7 +620,7 @@ impl Sim<'_, '_> {
                 let unit = self.units[u as usize];
                 let leg = &self.plan.paths[unit.path as usize].legs[unit.leg as usize];
                 // One draw per departure: everyone on board arrives together.
-                let t = *t_leg.get_or_insert_with(|| leg.time.sample(self.rng_time.uniform()).0);
+                let t = *t_leg.get_or_insert_with(|| leg.time.sample(self.rng_time.uniform()));
                 self.end_leg(s, u, now + t);
             }
             let st = &mut self.queues[q as usize];
@@ -682,7 +732,7 @@ impl Model for Sim<'_, '_> {
                         self.try_depart(s, q);
                     }
                     None => {
-                        let t = leg.time.sample(self.rng_time.uniform()).0;
+                        let t = leg.time.sample(self.rng_time.uniform());
                         self.end_leg(s, u, now + t);
                     }
                 }
