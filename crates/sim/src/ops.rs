@@ -1206,7 +1206,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         let mean = metric(
             &results
                 .iter()
-                .map(|r| days(hist_mean(get(r))))
+                .map(|r| days(get(r).mean()))
                 .filter(|x| x.is_finite())
                 .collect::<Vec<_>>(),
         );
@@ -1471,18 +1471,6 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         calibration,
         events: results.iter().map(|r| r.events).sum(),
     }
-}
-
-fn hist_mean(h: &Histogram) -> f64 {
-    // The histogram keeps counts, not sums: the mean is taken from 200 quantiles, which is
-    // within the histogram's resolution of the true mean.
-    if h.count() == 0 {
-        return f64::NAN;
-    }
-    (0..200)
-        .map(|i| h.quantile((i as f64 + 0.5) / 200.0))
-        .sum::<f64>()
-        / 200.0
 }
 
 #[cfg(test)]

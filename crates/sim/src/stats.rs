@@ -112,6 +112,8 @@ pub struct Histogram {
     counts: Vec<u64>,
     zero: u64,
     n: u64,
+    /// Exact sum of the observations, for the mean.
+    sum: f64,
 }
 
 impl Histogram {
@@ -127,12 +129,14 @@ impl Histogram {
             counts: vec![0; Self::BUCKETS],
             zero: 0,
             n: 0,
+            sum: 0.0,
         }
     }
     /// Add an observation (negative values count as zero).
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.n += 1;
+        self.sum += x.max(0.0);
         if x <= 0.0 {
             self.zero += 1;
             return;
@@ -169,6 +173,15 @@ impl Histogram {
         }
         self.zero += o.zero;
         self.n += o.n;
+        self.sum += o.sum;
+    }
+    /// The exact mean of the observations (NaN if empty).
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            f64::NAN
+        } else {
+            self.sum / self.n as f64
+        }
     }
 }
 
@@ -304,9 +317,14 @@ mod tests {
                 h.quantile(p)
             );
         }
+        // The mean is exact: (0.01 + 1000) / 2.
+        assert!((h.mean() - 500.005).abs() < 1e-9, "{}", h.mean());
         let mut g = Histogram::new();
         g.merge(&h);
+        g.merge(&h);
         assert_eq!(g.quantile(0.5), h.quantile(0.5));
+        assert!((g.mean() - h.mean()).abs() < 1e-9 && g.count() == 2 * h.count());
+        assert!(Histogram::new().mean().is_nan());
     }
 
     #[test]
