@@ -14,7 +14,6 @@ struct Entry<E> {
 
 impl<E> Entry<E> {
     /// Strictly earlier in (time, sequence) order. Times are finite (checked on insert).
-    #[cfg(test)]
     #[inline(always)]
     fn before(&self, o: &Self) -> bool {
         self.t < o.t || (self.t == o.t && self.seq < o.seq)
@@ -37,6 +36,11 @@ impl<E> Entry<E> {
 /// so the order is exactly the (time, sequence) order of a heap.
 struct RadixHeap<E> {
     buckets: Vec<Vec<Entry<E>>>,
+    /// Bit i set when bucket i is not empty, so the lowest one is found with one
+    /// `trailing_zeros` instead of a scan (small models pop from an empty bucket 0 often).
+    occupied: u128,
+    /// Bucket 128 (keys differing from `last` in the top bit) is not in `occupied`.
+    top: bool,
     last: u128,
     len: usize,
 }
@@ -45,6 +49,8 @@ impl<E: Copy> RadixHeap<E> {
     fn new() -> Self {
         RadixHeap {
             buckets: (0..129).map(|_| Vec::new()).collect(),
+            occupied: 0,
+            top: false,
             last: 0,
             len: 0,
         }
@@ -61,23 +67,44 @@ impl<E: Copy> RadixHeap<E> {
     fn push(&mut self, e: Entry<E>) {
         let k = e.key();
         debug_assert!(k >= self.last, "radix heap keys must not decrease");
-        self.buckets[Self::bucket(k, self.last)].push(e);
+        let b = Self::bucket(k, self.last);
+        self.mark(b);
+        self.buckets[b].push(e);
         self.len += 1;
+    }
+    #[inline(always)]
+    fn mark(&mut self, b: usize) {
+        if b < 128 {
+            self.occupied |= 1u128 << b;
+        } else {
+            self.top = true;
+        }
     }
     /// Bring the minimum into bucket 0 (false if empty).
     #[inline]
     fn settle(&mut self) -> bool {
-        if !self.buckets[0].is_empty() {
+        if self.occupied & 1 != 0 {
             return true;
         }
-        let Some(i) = (1..129).find(|&i| !self.buckets[i].is_empty()) else {
+        let i = if self.occupied != 0 {
+            self.occupied.trailing_zeros() as usize
+        } else if self.top {
+            128
+        } else {
             return false;
         };
         let mut v = std::mem::take(&mut self.buckets[i]);
+        if i < 128 {
+            self.occupied &= !(1u128 << i);
+        } else {
+            self.top = false;
+        }
         let last = v.iter().map(Entry::key).min().expect("non-empty bucket");
         self.last = last;
         for e in v.drain(..) {
-            self.buckets[Self::bucket(e.key(), last)].push(e);
+            let b = Self::bucket(e.key(), last);
+            self.mark(b);
+            self.buckets[b].push(e);
         }
         // Keep the bucket's allocation for later pushes.
         self.buckets[i] = v;
@@ -89,7 +116,11 @@ impl<E: Copy> RadixHeap<E> {
             return None;
         }
         self.len -= 1;
-        self.buckets[0].pop()
+        let e = self.buckets[0].pop();
+        if self.buckets[0].is_empty() {
+            self.occupied &= !1;
+        }
+        e
     }
     #[inline]
     fn peek(&mut self) -> Option<&Entry<E>> {
@@ -101,16 +132,25 @@ impl<E: Copy> RadixHeap<E> {
     fn len(&self) -> usize {
         self.len
     }
+    /// Move every entry into `quad`, leaving this heap empty.
+    fn drain_into(&mut self, quad: &mut QuadHeap<E>) {
+        for b in &mut self.buckets {
+            for e in b.drain(..) {
+                quad.push(e);
+            }
+        }
+        self.occupied = 0;
+        self.top = false;
+        self.len = 0;
+    }
 }
 
-/// A 4-ary min-heap, the kernel's event list before the radix heap; kept as the tests'
-/// reference order.
-#[cfg(test)]
+/// A 4-ary min-heap (hole-based sifting): the cheapest list for the few pending events of
+/// a queueing model.
 struct QuadHeap<E> {
     v: Vec<Entry<E>>,
 }
 
-#[cfg(test)]
 impl<E: Copy> QuadHeap<E> {
     fn with_capacity(n: usize) -> Self {
         QuadHeap {
@@ -166,14 +206,91 @@ impl<E: Copy> QuadHeap<E> {
         self.v[i] = last;
         Some(top)
     }
+    #[inline]
+    fn peek(&self) -> Option<&Entry<E>> {
+        self.v.first()
+    }
     fn len(&self) -> usize {
         self.v.len()
     }
 }
 
+/// The future-event list: a 4-ary heap while few events are pending, a radix heap past
+/// [`LARGE`] (no sifting through deep heap levels with their cache misses), back to the heap
+/// below [`SMALL`]. Both are exact priority queues on unique keys, so the order of events
+/// never depends on which one holds them.
+struct EventList<E> {
+    quad: QuadHeap<E>,
+    radix: RadixHeap<E>,
+    big: bool,
+    /// Key of the last entry taken: every pending key is larger.
+    last: u128,
+}
+
+/// Pending events above which the radix heap takes over.
+const LARGE: usize = 2048;
+/// Pending events below which the 4-ary heap takes over again.
+const SMALL: usize = 256;
+
+impl<E: Copy> EventList<E> {
+    fn new() -> Self {
+        EventList {
+            quad: QuadHeap::with_capacity(1024),
+            radix: RadixHeap::new(),
+            big: false,
+            last: 0,
+        }
+    }
+    #[inline]
+    fn push(&mut self, e: Entry<E>) {
+        if self.big {
+            self.radix.push(e);
+        } else {
+            self.quad.push(e);
+            if self.quad.len() > LARGE {
+                self.radix.last = self.last;
+                for e in self.quad.v.drain(..) {
+                    self.radix.push(e);
+                }
+                self.big = true;
+            }
+        }
+    }
+    #[inline]
+    fn pop(&mut self) -> Option<Entry<E>> {
+        let e = if self.big {
+            let e = self.radix.pop();
+            if self.radix.len() < SMALL {
+                self.radix.drain_into(&mut self.quad);
+                self.big = false;
+            }
+            e
+        } else {
+            self.quad.pop()
+        }?;
+        self.last = e.key();
+        Some(e)
+    }
+    #[inline]
+    fn peek(&mut self) -> Option<&Entry<E>> {
+        if self.big {
+            self.radix.peek()
+        } else {
+            self.quad.peek()
+        }
+    }
+    fn len(&self) -> usize {
+        if self.big {
+            self.radix.len()
+        } else {
+            self.quad.len()
+        }
+    }
+}
+
 /// The simulation clock and future-event list.
 pub struct Scheduler<E> {
-    heap: RadixHeap<E>,
+    heap: EventList<E>,
     seq: u64,
     now: f64,
     processed: u64,
@@ -189,7 +306,7 @@ impl<E: Copy> Scheduler<E> {
     /// An empty scheduler at time 0.
     pub fn new() -> Self {
         Scheduler {
-            heap: RadixHeap::new(),
+            heap: EventList::new(),
             seq: 0,
             now: 0.0,
             processed: 0,
@@ -304,12 +421,51 @@ mod tests {
         assert_eq!(s.processed(), 4);
     }
 
+    trait Pq {
+        fn push(&mut self, e: Entry<u32>);
+        fn pop(&mut self) -> Option<Entry<u32>>;
+        fn len(&self) -> usize;
+    }
+    impl Pq for RadixHeap<u32> {
+        fn push(&mut self, e: Entry<u32>) {
+            RadixHeap::push(self, e)
+        }
+        fn pop(&mut self) -> Option<Entry<u32>> {
+            RadixHeap::pop(self)
+        }
+        fn len(&self) -> usize {
+            RadixHeap::len(self)
+        }
+    }
+    impl Pq for EventList<u32> {
+        fn push(&mut self, e: Entry<u32>) {
+            EventList::push(self, e)
+        }
+        fn pop(&mut self) -> Option<Entry<u32>> {
+            EventList::pop(self)
+        }
+        fn len(&self) -> usize {
+            EventList::len(self)
+        }
+    }
+
     #[test]
     fn radix_heap_pops_in_the_order_of_a_heap() {
+        same_order_as_a_heap(RadixHeap::new());
+    }
+
+    #[test]
+    fn the_event_list_keeps_the_order_across_its_switches() {
+        // The traffic below grows to ~67k pending events and drains to none: the list goes
+        // from the 4-ary heap to the radix heap and back.
+        same_order_as_a_heap(EventList::new());
+    }
+
+    fn same_order_as_a_heap(mut radix: impl Pq) {
         // Random simulation-like traffic: every push is at or after the last popped time,
-        // with many ties; the radix heap and the 4-ary heap must agree entry by entry.
+        // with many ties; the list under test and the 4-ary heap must agree entry by entry.
         let mut rng = crate::rng::Stream::new(1, 2, 3);
-        let (mut radix, mut quad) = (RadixHeap::new(), QuadHeap::with_capacity(16));
+        let mut quad = QuadHeap::with_capacity(16);
         let (mut now, mut seq) = (0.0f64, 0u64);
         for step in 0..200_000u32 {
             let pushes = if step % 3 == 0 { 2 } else { 1 };
