@@ -126,3 +126,81 @@ fn a_bad_demand_file_exits_2_naming_file_line_and_field() {
     assert_eq!(code, 2);
     assert!(err.contains("--days"), "{err}");
 }
+
+/// A copy of the default dataset in a temporary directory, with `simulation.toml` edited.
+fn dataset_with_simulation(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let sim = dir.path().join("simulation.toml");
+    let text = std::fs::read_to_string(&sim).unwrap();
+    std::fs::write(&sim, edit(&text)).unwrap();
+    dir
+}
+
+#[test]
+fn a_users_seasonality_drives_the_run_and_a_bad_one_exits_2() {
+    let winter = |t: &str| {
+        let start = t.find("\ncontainers = ").unwrap() + 1;
+        let end = start + t[start..].find('\n').unwrap();
+        format!(
+            "{}containers = [3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]{}",
+            &t[..start],
+            &t[end..]
+        )
+    };
+    let dir = dataset_with_simulation(winter);
+    // A light flow that queues nowhere, so deliveries follow demand (the observed 2024
+    // flows, six times as fast in two months, would queue behind Dostyk for months).
+    std::fs::write(
+        dir.path().join("demand.csv"),
+        "from,to,teu_per_year,corridor,src,note\nCN-XIAN,DE-DUISBURG,20000,northern,S31,\n",
+    )
+    .unwrap();
+    let d = dir.path().to_str().unwrap();
+    // Containers arrive only in January and February: none delivered from May.
+    let (code, out, err) = run(&[
+        "simulate",
+        "--data",
+        d,
+        "--days",
+        "300",
+        "--warmup-days",
+        "1",
+        "--replications",
+        "1",
+        "--csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let month = |m: u32| -> f64 {
+        out.lines()
+            .find(|l| l.starts_with(&format!("monthly_teu_delivered,northern:{m:02},")))
+            .and_then(|l| l.split(',').nth(2))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(month(2) > 3_000.0, "{}", month(2));
+    assert!(month(6) < 0.01 * month(2), "{} vs {}", month(6), month(2));
+
+    let bad = dataset_with_simulation(|t| t.replace("\ncontainers = [", "\ncontainers = [1, "));
+    let (code, _, err) = run(&[
+        "simulate",
+        "--data",
+        bad.path().to_str().unwrap(),
+        "--days",
+        "5",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("simulation.toml")
+            && err.contains("field `seasonality.containers`")
+            && err.contains("expected 12 monthly values, found 13"),
+        "{err}"
+    );
+}
