@@ -363,5 +363,15 @@ fn csv(r: &Report) -> String {
             ));
         }
     }
+    for l in &r.links {
+        let x = &l.throughput_teu;
+        w.push_str(&format!(
+            "link_throughput_teu,{},{},{},{}\n",
+            l.link, x.mean, x.ci95[0], x.ci95[1]
+        ));
+        for (i, v) in l.monthly_teu.iter().enumerate() {
+            w.push_str(&format!("monthly_link_teu,{}:{:02},{v},,\n", l.link, i + 1));
+        }
+    }
     w
 }

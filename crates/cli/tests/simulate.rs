@@ -104,6 +104,10 @@ fn summary_and_csv() {
         out.lines()
             .any(|l| l.starts_with("monthly_throughput_teu,KZ-DOSTYK:02,"))
     );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("link_throughput_teu,L-BREST-MALASZEWICZE,"))
+    );
 }
 
 #[test]

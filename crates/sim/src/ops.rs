@@ -535,6 +535,8 @@ struct Sim<'p, 'n> {
     /// TEU-equivalents through each resource by calendar month, measured period only:
     /// departure queues first, then nodes (offset by the number of queues).
     through: Vec<[f64; 12]>,
+    /// TEU-equivalents over each link by calendar month of arrival, measured period only.
+    link_through: Vec<[f64; 12]>,
 }
 
 impl Sim<'_, '_> {
@@ -553,6 +555,8 @@ impl Sim<'_, '_> {
             // Crossings count when the leg ends inside the measured window (a chained leg
             // may end after the horizon).
             if t >= self.warm_end && t < self.end {
+                self.link_through[leg.link.idx()][(Instant(t).month() - 1) as usize] +=
+                    unit.size(&plan.input);
                 if leg.mode == Mode::CaspianFerry {
                     if unit.wagon {
                         self.caspian_tonnes += plan.input.tonnes_per_wagon;
@@ -910,6 +914,7 @@ pub struct RepResult {
     northern_teu: f64,
     closed_days: Vec<f64>,
     through: Vec<[f64; 12]>,
+    link_through: Vec<[f64; 12]>,
     events: u64,
 }
 
@@ -968,6 +973,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         northern_teu: 0.0,
         brest_link: plan.net.link_by_key("L-BREST-MALASZEWICZE"),
         through: vec![[0.0; 12]; plan.queues.len() + plan.node_rate_teu_h.len()],
+        link_through: vec![[0.0; 12]; plan.net.links.len()],
     };
     let mut s = Scheduler::new();
     let t0 = inp.start;
@@ -1047,6 +1053,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         northern_teu: sim.northern_teu,
         closed_days: closed_h.iter().map(|h| h / 24.0).collect(),
         through: sim.through,
+        link_through: sim.link_through,
         events: s.processed(),
     }
 }
@@ -1095,6 +1102,24 @@ pub struct Transit {
     pub planned_days: Option<f64>,
     /// Delivered TEU per calendar month (mean over replications).
     pub monthly_teu: Option<[f64; 12]>,
+}
+
+/// Traffic over one link.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkFlow {
+    /// Link id.
+    pub link: String,
+    /// From node id.
+    pub from: String,
+    /// To node id.
+    pub to: String,
+    /// Mode.
+    pub mode: String,
+    /// TEU-equivalents arriving over the link in the measured period, per replication
+    /// (a wagon counts `teu_per_wagon`).
+    pub throughput_teu: Metric,
+    /// The same by calendar month of arrival, January to December (mean over replications).
+    pub monthly_teu: [f64; 12],
 }
 
 /// A queue or a capacity-limited node.
@@ -1167,6 +1192,8 @@ pub struct Report {
     pub resources: Vec<Resource>,
     /// The five worst resources by utilisation × queueing delay.
     pub bottlenecks: Vec<String>,
+    /// Links that carried anything, busiest first.
+    pub links: Vec<LinkFlow>,
     /// TEU in the system, daily, mean over replications.
     pub backlog_teu: Vec<f64>,
     /// Closed days per weather area (mean).
@@ -1394,6 +1421,41 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             )
         })
         .collect();
+    let mut links: Vec<LinkFlow> = (0..net.links.len())
+        .filter(|&l| {
+            results
+                .iter()
+                .any(|r| r.link_through[l].iter().any(|&v| v > 0.0))
+        })
+        .map(|l| {
+            let link = &net.links[l];
+            let mut monthly = [0.0; 12];
+            for r in &results {
+                for (m, v) in r.link_through[l].iter().enumerate() {
+                    monthly[m] += v / results.len() as f64;
+                }
+            }
+            LinkFlow {
+                link: link.key.clone(),
+                from: net.node(link.from).key.clone(),
+                to: net.node(link.to).key.clone(),
+                mode: link.mode.to_string(),
+                throughput_teu: metric(
+                    &results
+                        .iter()
+                        .map(|r| r.link_through[l].iter().sum::<f64>())
+                        .collect::<Vec<_>>(),
+                ),
+                monthly_teu: monthly,
+            }
+        })
+        .collect();
+    links.sort_by(|a, b| {
+        b.throughput_teu
+            .mean
+            .total_cmp(&a.throughput_teu.mean)
+            .then(a.link.cmp(&b.link))
+    });
     let ndays = results.iter().map(|r| r.backlog.len()).min().unwrap_or(0);
     let backlog_teu = (0..ndays)
         .map(|d| results.iter().map(|r| r.backlog[d]).sum::<f64>() / reps as f64)
@@ -1455,6 +1517,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         od,
         resources,
         bottlenecks,
+        links,
         backlog_teu,
         weather_closed_days: plan
             .input

@@ -120,6 +120,29 @@ fn the_2024_baseline_reproduces_the_observed_volumes() {
         );
     }
     assert!(r.resources.windows(2).all(|p| p[0].score >= p[1].score));
+    // Link throughput: what arrives over Brest–Małaszewicze is what the Małaszewicze
+    // terminal serves (within 3 %: units in its queue at the horizon), busiest links first.
+    let link = r
+        .links
+        .iter()
+        .find(|l| l.link == "L-BREST-MALASZEWICZE")
+        .unwrap();
+    let node = r
+        .resources
+        .iter()
+        .find(|x| x.name == "PL-MALASZEWICZE")
+        .unwrap();
+    assert!(
+        (link.throughput_teu.mean / node.throughput_teu.mean - 1.0).abs() < 0.03,
+        "{} vs {}",
+        link.throughput_teu.mean,
+        node.throughput_teu.mean
+    );
+    assert!(
+        r.links
+            .windows(2)
+            .all(|p| p[0].throughput_teu.mean >= p[1].throughput_teu.mean)
+    );
     let per_year = mal.throughput_teu.mean * 365.0 / r.days;
     assert!(
         (per_year / brest.simulated.mean - 1.0).abs() < 0.03,
