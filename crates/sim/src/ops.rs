@@ -537,6 +537,9 @@ struct Sim<'p, 'n> {
     through: Vec<[f64; 12]>,
     /// TEU-equivalents over each link by calendar month of arrival, measured period only.
     link_through: Vec<[f64; 12]>,
+    /// Calendar month (0–11) of each day of the run from `day0` (days since the epoch).
+    month_of_day: Vec<u8>,
+    day0: i64,
 }
 
 impl Sim<'_, '_> {
@@ -555,8 +558,8 @@ impl Sim<'_, '_> {
             // Crossings count when the leg ends inside the measured window (a chained leg
             // may end after the horizon).
             if t >= self.warm_end && t < self.end {
-                self.link_through[leg.link.idx()][(Instant(t).month() - 1) as usize] +=
-                    unit.size(&plan.input);
+                let m = self.month0(t);
+                self.link_through[leg.link.idx()][m] += unit.size(&plan.input);
                 if leg.mode == Mode::CaspianFerry {
                     if unit.wagon {
                         self.caspian_tonnes += plan.input.tonnes_per_wagon;
@@ -586,6 +589,20 @@ impl Sim<'_, '_> {
                     return;
                 }
             }
+        }
+    }
+
+    /// Calendar month of `t`, 0 for January: `Instant::month` through a table of the run's
+    /// days (the same day arithmetic, without the civil-calendar conversion per event).
+    #[inline]
+    fn month0(&self, t: f64) -> usize {
+        let d = (t / 24.0).floor() as i64 - self.day0;
+        match usize::try_from(d)
+            .ok()
+            .and_then(|d| self.month_of_day.get(d))
+        {
+            Some(&m) => m as usize,
+            None => (Instant(t).month() - 1) as usize,
         }
     }
 
@@ -631,7 +648,8 @@ impl Sim<'_, '_> {
                 st.wait.add(now - since);
                 st.teu_carried += size;
                 if now >= self.warm_end {
-                    self.through[q as usize][(Instant(now).month() - 1) as usize] += size;
+                    let m = self.month0(now);
+                    self.through[q as usize][m] += size;
                 }
                 let unit = self.units[u as usize];
                 let leg = &self.plan.paths[unit.path as usize].legs[unit.leg as usize];
@@ -658,7 +676,7 @@ impl Model for Sim<'_, '_> {
                 // profile draws nothing here, so it reproduces the unthinned stream.
                 let (profile, peak) = season(flow, &plan.input);
                 let rate = units_per_hour(flow, &plan.input) * peak;
-                let factor = profile[(Instant(now).month() - 1) as usize];
+                let factor = profile[self.month0(now)];
                 if factor < peak && self.rng_demand.uniform() * peak >= factor {
                     let dt = self.rng_demand.exp_mean(1.0 / rate);
                     if now + dt < self.end {
@@ -724,8 +742,8 @@ impl Model for Sim<'_, '_> {
                                 self.corridor_tonnes[c.0 as usize] += volume;
                             } else {
                                 self.corridor_teu[c.0 as usize] += volume;
-                                self.monthly_teu[c.0 as usize]
-                                    [(Instant(now).month() - 1) as usize] += volume;
+                                let m = self.month0(now);
+                                self.monthly_teu[c.0 as usize][m] += volume;
                             }
                         }
                     }
@@ -774,8 +792,8 @@ impl Model for Sim<'_, '_> {
             Ev::NodeDone(node, u) => {
                 let r = plan.node_rate_teu_h[node as usize].expect("a node server has a rate");
                 if now >= self.warm_end {
-                    self.through[plan.queues.len() + node as usize]
-                        [(Instant(now).month() - 1) as usize] +=
+                    let m = self.month0(now);
+                    self.through[plan.queues.len() + node as usize][m] +=
                         self.units[u as usize].size(&plan.input);
                 }
                 if let Some(next) = self.nodes[node as usize]
@@ -864,7 +882,7 @@ impl Sim<'_, '_> {
     /// to its end, then checked again.
     fn schedule_open_spell(&mut self, s: &mut Scheduler<Ev>, a: usize, w: &Weather) {
         let now = s.now();
-        let share = w.closed_share[(Instant(now).month() - 1) as usize];
+        let share = w.closed_share[self.month0(now)];
         if share <= 0.0 {
             let t = Instant(now).next_month_start().0;
             if t < self.end {
@@ -974,6 +992,14 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         brest_link: plan.net.link_by_key("L-BREST-MALASZEWICZE"),
         through: vec![[0.0; 12]; plan.queues.len() + plan.node_rate_teu_h.len()],
         link_through: vec![[0.0; 12]; plan.net.links.len()],
+        day0: (inp.start / 24.0).floor() as i64,
+        month_of_day: {
+            let day0 = (inp.start / 24.0).floor() as i64;
+            let days = ((end / 24.0).floor() as i64 - day0 + 2).max(0);
+            (0..days)
+                .map(|d| (Instant((day0 + d) as f64 * 24.0).month() - 1) as u8)
+                .collect()
+        },
     };
     let mut s = Scheduler::new();
     let t0 = inp.start;
