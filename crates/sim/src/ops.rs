@@ -77,7 +77,7 @@ impl Sampler {
 /// Arrivals per hour of a flow's units (containers as FEU, or wagons).
 fn units_per_hour(f: &crate::ops_input::Flow, input: &OpsInput) -> f64 {
     let per_year = if f.is_wagonload() {
-        f.tonnes_per_year / input.tonnes_per_wagon
+        f.tonnes_per_year / input.params.tonnes_per_wagon
     } else {
         f.teu_per_year / FEU_TEU
     };
@@ -87,16 +87,17 @@ fn units_per_hour(f: &crate::ops_input::Flow, input: &OpsInput) -> f64 {
 /// A flow's monthly demand profile (mean 1) and its largest month, for thinning.
 fn season<'a>(f: &crate::ops_input::Flow, input: &'a OpsInput) -> (&'a [f64; 12], f64) {
     let p = if f.is_wagonload() {
-        &input.season_wagonload
+        &input.params.season_wagonload
     } else {
-        &input.season_containers
+        &input.params.season_containers
     };
     (p, p.iter().cloned().fold(0.0, f64::max))
 }
 
 /// Demand of a flow in TEU-equivalents per year (a wagon counts as `teu_per_wagon`).
 fn flow_teu_equivalent(f: &crate::ops_input::Flow, input: &OpsInput) -> f64 {
-    (f.teu_per_year + f.tonnes_per_year / input.tonnes_per_wagon * input.teu_per_wagon)
+    (f.teu_per_year
+        + f.tonnes_per_year / input.params.tonnes_per_wagon * input.params.teu_per_wagon)
         * input.demand_factor
 }
 
@@ -159,7 +160,7 @@ pub struct FlowShares {
 fn payload_teu(p: Payload, input: &OpsInput, tonnes_per_teu: f64) -> f64 {
     match p {
         Payload::Teu(v) => v,
-        Payload::Wagons(v) => v * input.teu_per_wagon,
+        Payload::Wagons(v) => v * input.params.teu_per_wagon,
         Payload::Tonnes(v) => v / tonnes_per_teu,
     }
 }
@@ -182,14 +183,14 @@ impl<'n> Plan<'n> {
             .map(|n| match n.capacity.map(|c| c.value) {
                 Some(Capacity::TeuPerDay(v)) => Some(v / 24.0),
                 Some(Capacity::TeuPerYear(v)) => Some(v / 8760.0),
-                Some(Capacity::TrainsPerDay(v)) => Some(v * input.teu_per_train / 24.0),
-                Some(Capacity::TrainsPerYear(v)) => Some(v * input.teu_per_train / 8760.0),
-                Some(Capacity::WagonsPerDay(v)) => Some(v * input.teu_per_wagon / 24.0),
+                Some(Capacity::TrainsPerDay(v)) => Some(v * input.params.teu_per_train / 24.0),
+                Some(Capacity::TrainsPerYear(v)) => Some(v * input.params.teu_per_train / 8760.0),
+                Some(Capacity::WagonsPerDay(v)) => Some(v * input.params.teu_per_wagon / 24.0),
                 // Tonnage capacities cover all cargo, mostly not containers: not a container limit.
                 Some(Capacity::MtPerYear(_)) | None => None,
             })
             .collect();
-        for f in input.flows.iter() {
+        for f in input.params.flows.iter() {
             let s = Shipment {
                 from: f.from,
                 to: f.to,
@@ -252,7 +253,12 @@ impl<'n> Plan<'n> {
                             + ch.value_of_time * (last.time - s.ready) / 24.0
                             + ch.carbon_price * last.wtw / 1000.0 / FEU_TEU
                     };
-                    options.push((c, path, gc(&input.choice), (last.time - s.ready) / 24.0));
+                    options.push((
+                        c,
+                        path,
+                        gc(&input.params.choice),
+                        (last.time - s.ready) / 24.0,
+                    ));
                 }
             }
             if options.is_empty() {
@@ -303,7 +309,7 @@ impl<'n> Plan<'n> {
             let min = gcs.iter().copied().fold(f64::INFINITY, f64::min);
             let w: Vec<f64> = gcs
                 .iter()
-                .map(|g| (-(g - min) / input.choice.scale).exp())
+                .map(|g| (-(g - min) / input.params.choice.scale).exp())
                 .collect();
             let t: f64 = w.iter().sum();
             w.into_iter().map(|x| x / t).collect()
@@ -317,7 +323,7 @@ impl<'n> Plan<'n> {
             let mut load = vec![0.0; nres];
             let mut cap = vec![f64::INFINITY; nres];
             for (fi, opts) in res.iter().enumerate() {
-                let teu_h = flow_teu_equivalent(&input.flows[fi], &input) / 8760.0;
+                let teu_h = flow_teu_equivalent(&input.params.flows[fi], &input) / 8760.0;
                 for (oi, rs) in opts.iter().enumerate() {
                     for &(r, c) in rs {
                         load[r] += shares[fi][oi] * teu_h;
@@ -334,7 +340,7 @@ impl<'n> Plan<'n> {
                             .iter()
                             .map(|&(r, _)| 24.0 * (load[r] / (0.95 * cap[r])).powi(20).min(1e6))
                             .sum();
-                        o.2 + input.choice.value_of_time * penalty_h / 24.0
+                        o.2 + input.params.choice.value_of_time * penalty_h / 24.0
                     })
                     .collect();
                 let target = logit(&gcs);
@@ -345,7 +351,7 @@ impl<'n> Plan<'n> {
             }
         }
         for (fi, options) in all_options.into_iter().enumerate() {
-            let f = &input.flows[fi];
+            let f = &input.params.flows[fi];
             let weights = shares[fi].clone();
             let total: f64 = weights.iter().sum();
             let mut cum = 0.0;
@@ -385,6 +391,7 @@ impl<'n> Plan<'n> {
                                         max_hold_h: svc.max_hold.map(|h| h.value.0).unwrap_or(0.0),
                                         schedule: svc.schedule.value.clone(),
                                         weather: input
+                                            .params
                                             .weather
                                             .iter()
                                             .position(|w| w.mode == link.mode),
@@ -483,7 +490,7 @@ impl Unit {
     #[inline]
     fn size(&self, input: &OpsInput) -> f64 {
         if self.wagon {
-            input.teu_per_wagon
+            input.params.teu_per_wagon
         } else {
             FEU_TEU
         }
@@ -562,7 +569,7 @@ impl Sim<'_, '_> {
                 self.link_through[leg.link.idx()][m] += unit.size(&plan.input);
                 if leg.mode == Mode::CaspianFerry {
                     if unit.wagon {
-                        self.caspian_tonnes += plan.input.tonnes_per_wagon;
+                        self.caspian_tonnes += plan.input.params.tonnes_per_wagon;
                     } else {
                         self.caspian_teu += FEU_TEU;
                         self.caspian_tonnes += FEU_TEU * plan.net.meta.tonnes_per_teu.value.0;
@@ -670,7 +677,7 @@ impl Model for Sim<'_, '_> {
         let plan = self.plan;
         match ev {
             Ev::Gen(f) => {
-                let flow = &plan.input.flows[f as usize];
+                let flow = &plan.input.params.flows[f as usize];
                 // Seasonal demand by thinning: candidates come at the peak month's rate and
                 // are kept with probability (this month's factor / peak factor). A flat
                 // profile draws nothing here, so it reproduces the unthinned stream.
@@ -727,7 +734,7 @@ impl Model for Sim<'_, '_> {
                         let h = now - unit.created;
                         self.path_hist[unit.path as usize].add(h);
                         let volume = if unit.wagon {
-                            plan.input.tonnes_per_wagon
+                            plan.input.params.tonnes_per_wagon
                         } else {
                             FEU_TEU
                         };
@@ -825,7 +832,7 @@ impl Model for Sim<'_, '_> {
             Ev::Hold(q) => self.try_depart(s, q),
             Ev::WxToggle(a) => {
                 let a = a as usize;
-                let w: &Weather = &plan.input.weather[a];
+                let w: &Weather = &plan.input.params.weather[a];
                 if self.closed[a] {
                     self.closed[a] = false;
                     for q in 0..plan.queues.len() {
@@ -845,7 +852,7 @@ impl Model for Sim<'_, '_> {
                 }
             }
             Ev::WxCheck(a) => {
-                let w = &plan.input.weather[a as usize];
+                let w = &plan.input.params.weather[a as usize];
                 self.schedule_open_spell(s, a as usize, w);
             }
             Ev::WarmEnd => {
@@ -975,7 +982,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             .iter()
             .map(|_| (0.0, TimeAverage::start(inp.start, 0.0)))
             .collect(),
-        closed: vec![false; inp.weather.len()],
+        closed: vec![false; inp.params.weather.len()],
         generated: 0,
         delivered: 0,
         path_hist: plan.paths.iter().map(|_| Histogram::new()).collect(),
@@ -1003,7 +1010,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
     };
     let mut s = Scheduler::new();
     let t0 = inp.start;
-    for (i, f) in inp.flows.iter().enumerate() {
+    for (i, f) in inp.params.flows.iter().enumerate() {
         if units_per_hour(f, inp) > 0.0 {
             let rate = units_per_hour(f, inp) * season(f, inp).1;
             let dt = sim.rng_demand.exp_mean(1.0 / rate);
@@ -1016,14 +1023,14 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             Ev::Slot(q as u32),
         );
     }
-    for a in 0..inp.weather.len() {
+    for a in 0..inp.params.weather.len() {
         s.at(t0, Ev::WxCheck(a as u32));
     }
     s.at(warm_end, Ev::WarmEnd);
     s.at(warm_end, Ev::Sample);
     // Track closed time per area through the kernel's clock: sampled hourly would cost
     // events; instead integrate the closed flag between events.
-    let mut closed_h = vec![0.0; inp.weather.len()];
+    let mut closed_h = vec![0.0; inp.params.weather.len()];
     let mut last = t0;
     while let Some(t) = s.peek_time() {
         if t > end {
@@ -1315,7 +1322,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             continue;
         }
         let (mean_days, p50_days, p90_days, p95_days, max_days) = transit(&|r| &r.path_hist[pi]);
-        let f = &plan.input.flows[p.flow];
+        let f = &plan.input.params.flows[p.flow];
         let volume = metric(
             &results
                 .iter()
@@ -1547,6 +1554,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         backlog_teu,
         weather_closed_days: plan
             .input
+            .params
             .weather
             .iter()
             .enumerate()
@@ -1596,7 +1604,7 @@ mod tests {
         let mut wagon_paths = 0;
         let mut container_on_feeder = false;
         for p in &plan.paths {
-            let wagon = plan.input.flows[p.flow].is_wagonload();
+            let wagon = plan.input.params.flows[p.flow].is_wagonload();
             wagon_paths += wagon as usize;
             for leg in &p.legs {
                 let Some(q) = leg.queue else { continue };

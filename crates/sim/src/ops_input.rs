@@ -57,9 +57,45 @@ pub struct Choice {
     pub scale: f64,
 }
 
-/// Everything a simulation run needs besides the network.
+/// Everything a simulation run needs besides the network: the parsed parameters and demand,
+/// and the run's period and demand multiplier.
 #[derive(Clone, Debug)]
 pub struct OpsInput {
+    /// Demand, units, weather, route choice (from `simulation.toml` and `demand.csv`).
+    pub params: Parsed,
+    /// Demand multiplier (growth scenarios; 1 = the table as written).
+    pub demand_factor: f64,
+    /// Start of the simulated period, hours since the epoch (UTC).
+    pub start: f64,
+    /// Simulated days after the warm-up.
+    pub days: f64,
+    /// Warm-up days (not measured).
+    pub warmup_days: f64,
+}
+
+impl OpsInput {
+    /// The input for a run of `days` after `warmup_days`, from `start` (hours since the
+    /// epoch), with the parsed demand and parameters and a demand multiplier.
+    pub fn from_parsed(
+        params: Parsed,
+        demand_factor: f64,
+        start: f64,
+        days: f64,
+        warmup_days: f64,
+    ) -> OpsInput {
+        OpsInput {
+            params,
+            demand_factor,
+            start,
+            days,
+            warmup_days,
+        }
+    }
+}
+
+/// What [`parse`] returns: the run's parameters and demand.
+#[derive(Clone, Debug)]
+pub struct Parsed {
     /// Demand.
     pub flows: Vec<Flow>,
     /// Weather closures.
@@ -75,62 +111,6 @@ pub struct OpsInput {
     /// Monthly demand profile of containers, January to December (mean 1).
     pub season_containers: [f64; 12],
     /// Monthly demand profile of wagonload cargo, January to December (mean 1).
-    pub season_wagonload: [f64; 12],
-    /// Demand multiplier (growth scenarios; 1 = the table as written).
-    pub demand_factor: f64,
-    /// Start of the simulated period, hours since the epoch (UTC).
-    pub start: f64,
-    /// Simulated days after the warm-up.
-    pub days: f64,
-    /// Warm-up days (not measured).
-    pub warmup_days: f64,
-}
-
-impl OpsInput {
-    /// The input for a run of `days` after `warmup_days`, from `start` (hours since the
-    /// epoch), with the parsed demand and parameters and a demand multiplier.
-    pub fn from_parsed(
-        p: Parsed,
-        demand_factor: f64,
-        start: f64,
-        days: f64,
-        warmup_days: f64,
-    ) -> OpsInput {
-        OpsInput {
-            flows: p.flows,
-            weather: p.weather,
-            choice: p.choice,
-            teu_per_wagon: p.teu_per_wagon,
-            teu_per_train: p.teu_per_train,
-            tonnes_per_wagon: p.tonnes_per_wagon,
-            season_containers: p.season_containers,
-            season_wagonload: p.season_wagonload,
-            demand_factor,
-            start,
-            days,
-            warmup_days,
-        }
-    }
-}
-
-/// What [`parse`] returns.
-#[derive(Clone, Debug)]
-pub struct Parsed {
-    /// Demand.
-    pub flows: Vec<Flow>,
-    /// Weather closures.
-    pub weather: Vec<Weather>,
-    /// Route choice.
-    pub choice: Choice,
-    /// TEU per wagon.
-    pub teu_per_wagon: f64,
-    /// TEU per train.
-    pub teu_per_train: f64,
-    /// Tonnes per wagon.
-    pub tonnes_per_wagon: f64,
-    /// Monthly demand profile of containers (mean 1).
-    pub season_containers: [f64; 12],
-    /// Monthly demand profile of wagonload cargo (mean 1).
     pub season_wagonload: [f64; 12],
 }
 
