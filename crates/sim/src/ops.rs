@@ -525,28 +525,12 @@ struct Sim<'p, 'n> {
     /// in size, so the server's unit count is not enough).
     node_queued: Vec<(f64, TimeAverage)>,
     closed: Vec<bool>,
-    generated: u64,
-    delivered: u64,
-    path_hist: Vec<Histogram>,
-    corridor_hist: Vec<Histogram>,
-    monthly_teu: Vec<[f64; 12]>,
-    corridor_teu: Vec<f64>,
-    corridor_tonnes: Vec<f64>,
-    path_volume: Vec<f64>,
-    in_system_teu: f64,
-    backlog: Vec<f64>,
-    caspian_teu: f64,
-    caspian_tonnes: f64,
-    northern_teu: f64,
     brest_link: Option<LinkId>,
-    /// TEU-equivalents through each resource by calendar month, measured period only:
-    /// departure queues first, then nodes (offset by the number of queues).
-    through: Vec<[f64; 12]>,
-    /// TEU-equivalents over each link by calendar month of arrival, measured period only.
-    link_through: Vec<[f64; 12]>,
     /// Calendar month (0–11) of each day of the run from `day0` (days since the epoch).
     month_of_day: Vec<u8>,
     day0: i64,
+    /// What the replication measures.
+    c: Counts,
 }
 
 impl Sim<'_, '_> {
@@ -566,17 +550,17 @@ impl Sim<'_, '_> {
             // may end after the horizon).
             if t >= self.warm_end && t < self.end {
                 let m = self.month0(t);
-                self.link_through[leg.link.idx()][m] += unit.size(&plan.input);
+                self.c.link_through[leg.link.idx()][m] += unit.size(&plan.input);
                 if leg.mode == Mode::CaspianFerry {
                     if unit.wagon {
-                        self.caspian_tonnes += plan.input.params.tonnes_per_wagon;
+                        self.c.caspian_tonnes += plan.input.params.tonnes_per_wagon;
                     } else {
-                        self.caspian_teu += FEU_TEU;
-                        self.caspian_tonnes += FEU_TEU * plan.net.meta.tonnes_per_teu.value.0;
+                        self.c.caspian_teu += FEU_TEU;
+                        self.c.caspian_tonnes += FEU_TEU * plan.net.meta.tonnes_per_teu.value.0;
                     }
                 }
                 if Some(leg.link) == self.brest_link && !unit.wagon {
-                    self.northern_teu += FEU_TEU;
+                    self.c.northern_teu += FEU_TEU;
                 }
             }
             let head = leg.head;
@@ -656,7 +640,7 @@ impl Sim<'_, '_> {
                 st.teu_carried += size;
                 if now >= self.warm_end {
                     let m = self.month0(now);
-                    self.through[q as usize][m] += size;
+                    self.c.through[q as usize][m] += size;
                 }
                 let unit = self.units[u as usize];
                 let leg = &self.plan.paths[unit.path as usize].legs[unit.leg as usize];
@@ -715,8 +699,8 @@ impl Model for Sim<'_, '_> {
                         (self.units.len() - 1) as u32
                     }
                 };
-                self.generated += 1;
-                self.in_system_teu += unit.size(&plan.input);
+                self.c.generated += 1;
+                self.c.in_system_teu += unit.size(&plan.input);
                 let d = self.dwell(flow.from);
                 s.after(d, Ev::Ready(id));
                 let dt = self.rng_demand.exp_mean(1.0 / rate);
@@ -728,29 +712,29 @@ impl Model for Sim<'_, '_> {
                 let unit = self.units[u as usize];
                 let path = &plan.paths[unit.path as usize];
                 if unit.leg as usize == path.legs.len() {
-                    self.delivered += 1;
-                    self.in_system_teu -= unit.size(&plan.input);
+                    self.c.delivered += 1;
+                    self.c.in_system_teu -= unit.size(&plan.input);
                     if unit.measured {
                         let h = now - unit.created;
-                        self.path_hist[unit.path as usize].add(h);
+                        self.c.path_hist[unit.path as usize].add(h);
                         let volume = if unit.wagon {
                             plan.input.params.tonnes_per_wagon
                         } else {
                             FEU_TEU
                         };
-                        self.path_volume[unit.path as usize] += volume;
+                        self.c.path_volume[unit.path as usize] += volume;
                         if let Some(c) = path.corridor {
                             // Corridor transit times are container door-to-door times (the
                             // published comparators); wagonload keeps its per-pair rows.
                             if !unit.wagon {
-                                self.corridor_hist[c.0 as usize].add(h);
+                                self.c.corridor_hist[c.0 as usize].add(h);
                             }
                             if unit.wagon {
-                                self.corridor_tonnes[c.0 as usize] += volume;
+                                self.c.corridor_tonnes[c.0 as usize] += volume;
                             } else {
-                                self.corridor_teu[c.0 as usize] += volume;
+                                self.c.corridor_teu[c.0 as usize] += volume;
                                 let m = self.month0(now);
-                                self.monthly_teu[c.0 as usize][m] += volume;
+                                self.c.monthly_teu[c.0 as usize][m] += volume;
                             }
                         }
                     }
@@ -800,7 +784,7 @@ impl Model for Sim<'_, '_> {
                 let r = plan.node_rate_teu_h[node as usize].expect("a node server has a rate");
                 if now >= self.warm_end {
                     let m = self.month0(now);
-                    self.through[plan.queues.len() + node as usize][m] +=
+                    self.c.through[plan.queues.len() + node as usize][m] +=
                         self.units[u as usize].size(&plan.input);
                 }
                 if let Some(next) = self.nodes[node as usize]
@@ -873,7 +857,7 @@ impl Model for Sim<'_, '_> {
             }
             Ev::Sample => {
                 if now >= self.warm_end {
-                    self.backlog.push(self.in_system_teu);
+                    self.c.backlog.push(self.c.in_system_teu);
                 }
                 if now + 24.0 < self.end {
                     s.after(24.0, Ev::Sample);
@@ -920,26 +904,38 @@ impl Sim<'_, '_> {
 /// Per queue: (mean TEU waiting, max TEU waiting, mean wait h, departures, TEU carried).
 type QueueStats = (f64, f64, f64, u64, f64);
 
-/// Results of one replication.
-pub struct RepResult {
+/// The counters a replication keeps while it runs and hands over at its end.
+struct Counts {
     generated: u64,
     delivered: u64,
+    /// TEU-equivalents in the system now.
     in_system_teu: f64,
     path_hist: Vec<Histogram>,
     corridor_hist: Vec<Histogram>,
+    /// Containers delivered per corridor by calendar month, TEU.
     monthly_teu: Vec<[f64; 12]>,
     corridor_teu: Vec<f64>,
     corridor_tonnes: Vec<f64>,
+    /// TEU (containers) or tonnes (wagonload) delivered per path.
     path_volume: Vec<f64>,
-    queues: Vec<QueueStats>,
-    nodes: Vec<Option<(f64, f64, f64)>>,
+    /// TEU-equivalents in the system, daily.
     backlog: Vec<f64>,
     caspian_teu: f64,
     caspian_tonnes: f64,
     northern_teu: f64,
-    closed_days: Vec<f64>,
+    /// TEU-equivalents through each resource by calendar month, measured period only:
+    /// departure queues first, then nodes (offset by the number of queues).
     through: Vec<[f64; 12]>,
+    /// TEU-equivalents over each link by calendar month of arrival, measured period only.
     link_through: Vec<[f64; 12]>,
+}
+
+/// Results of one replication.
+pub struct RepResult {
+    c: Counts,
+    queues: Vec<QueueStats>,
+    nodes: Vec<Option<(f64, f64, f64)>>,
+    closed_days: Vec<f64>,
     events: u64,
 }
 
@@ -983,22 +979,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             .map(|_| (0.0, TimeAverage::start(inp.start, 0.0)))
             .collect(),
         closed: vec![false; inp.params.weather.len()],
-        generated: 0,
-        delivered: 0,
-        path_hist: plan.paths.iter().map(|_| Histogram::new()).collect(),
-        corridor_hist: (0..nc).map(|_| Histogram::new()).collect(),
-        monthly_teu: vec![[0.0; 12]; nc],
-        corridor_teu: vec![0.0; nc],
-        corridor_tonnes: vec![0.0; nc],
-        path_volume: vec![0.0; plan.paths.len()],
-        in_system_teu: 0.0,
-        backlog: Vec::new(),
-        caspian_teu: 0.0,
-        caspian_tonnes: 0.0,
-        northern_teu: 0.0,
         brest_link: plan.net.link_by_key("L-BREST-MALASZEWICZE"),
-        through: vec![[0.0; 12]; plan.queues.len() + plan.node_rate_teu_h.len()],
-        link_through: vec![[0.0; 12]; plan.net.links.len()],
         day0: (inp.start / 24.0).floor() as i64,
         month_of_day: {
             let day0 = (inp.start / 24.0).floor() as i64;
@@ -1006,6 +987,23 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             (0..days)
                 .map(|d| (Instant((day0 + d) as f64 * 24.0).month() - 1) as u8)
                 .collect()
+        },
+        c: Counts {
+            generated: 0,
+            delivered: 0,
+            path_hist: plan.paths.iter().map(|_| Histogram::new()).collect(),
+            corridor_hist: (0..nc).map(|_| Histogram::new()).collect(),
+            monthly_teu: vec![[0.0; 12]; nc],
+            corridor_teu: vec![0.0; nc],
+            corridor_tonnes: vec![0.0; nc],
+            path_volume: vec![0.0; plan.paths.len()],
+            in_system_teu: 0.0,
+            backlog: Vec::new(),
+            caspian_teu: 0.0,
+            caspian_tonnes: 0.0,
+            northern_teu: 0.0,
+            through: vec![[0.0; 12]; plan.queues.len() + plan.node_rate_teu_h.len()],
+            link_through: vec![[0.0; 12]; plan.net.links.len()],
         },
     };
     let mut s = Scheduler::new();
@@ -1049,15 +1047,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         sim.handle(&mut s, ev);
     }
     RepResult {
-        generated: sim.generated,
-        delivered: sim.delivered,
-        in_system_teu: sim.in_system_teu,
-        path_hist: sim.path_hist,
-        corridor_hist: sim.corridor_hist,
-        monthly_teu: sim.monthly_teu,
-        corridor_teu: sim.corridor_teu,
-        corridor_tonnes: sim.corridor_tonnes,
-        path_volume: sim.path_volume,
+        c: sim.c,
         queues: sim
             .queues
             .iter()
@@ -1080,13 +1070,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
                     .map(|srv| (srv.utilisation(end), q.1.mean(end), q.1.max))
             })
             .collect(),
-        backlog: sim.backlog,
-        caspian_teu: sim.caspian_teu,
-        caspian_tonnes: sim.caspian_tonnes,
-        northern_teu: sim.northern_teu,
         closed_days: closed_h.iter().map(|h| h / 24.0).collect(),
-        through: sim.through,
-        link_through: sim.link_through,
         events: s.processed(),
     }
 }
@@ -1279,25 +1263,26 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
     };
     let mut corridors = Vec::new();
     for (k, c) in net.corridors.iter().enumerate() {
-        if results.iter().all(|r| r.corridor_hist[k].count() == 0) {
+        if results.iter().all(|r| r.c.corridor_hist[k].count() == 0) {
             continue;
         }
-        let (mean_days, p50_days, p90_days, p95_days, max_days) = transit(&|r| &r.corridor_hist[k]);
+        let (mean_days, p50_days, p90_days, p95_days, max_days) =
+            transit(&|r| &r.c.corridor_hist[k]);
         let teu_delivered = metric(
             &results
                 .iter()
-                .map(|r| r.corridor_teu[k])
+                .map(|r| r.c.corridor_teu[k])
                 .collect::<Vec<_>>(),
         );
         let tonnes_delivered = metric(
             &results
                 .iter()
-                .map(|r| r.corridor_tonnes[k])
+                .map(|r| r.c.corridor_tonnes[k])
                 .collect::<Vec<_>>(),
         );
         let mut monthly = [0.0; 12];
         for r in &results {
-            for (m, v) in r.monthly_teu[k].iter().enumerate() {
+            for (m, v) in r.c.monthly_teu[k].iter().enumerate() {
                 monthly[m] += v / reps as f64;
             }
         }
@@ -1318,15 +1303,15 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
     }
     let mut od = Vec::new();
     for (pi, p) in plan.paths.iter().enumerate() {
-        if results.iter().all(|r| r.path_hist[pi].count() == 0) {
+        if results.iter().all(|r| r.c.path_hist[pi].count() == 0) {
             continue;
         }
-        let (mean_days, p50_days, p90_days, p95_days, max_days) = transit(&|r| &r.path_hist[pi]);
+        let (mean_days, p50_days, p90_days, p95_days, max_days) = transit(&|r| &r.c.path_hist[pi]);
         let f = &plan.input.params.flows[p.flow];
         let volume = metric(
             &results
                 .iter()
-                .map(|r| r.path_volume[pi])
+                .map(|r| r.c.path_volume[pi])
                 .collect::<Vec<_>>(),
         );
         let none = Metric {
@@ -1360,11 +1345,11 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
     let through = |i: usize| {
         let total = results
             .iter()
-            .map(|r| r.through[i].iter().sum::<f64>())
+            .map(|r| r.c.through[i].iter().sum::<f64>())
             .collect::<Vec<_>>();
         let mut monthly = [0.0; 12];
         for r in &results {
-            for (m, v) in r.through[i].iter().enumerate() {
+            for (m, v) in r.c.through[i].iter().enumerate() {
                 monthly[m] += v / results.len() as f64;
             }
         }
@@ -1417,7 +1402,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             .iter()
             .zip(get(1))
             .map(|(r, q)| {
-                let served = r.through[plan.queues.len() + ni].iter().sum::<f64>() / hours;
+                let served = r.c.through[plan.queues.len() + ni].iter().sum::<f64>() / hours;
                 if served > 0.0 { q / served } else { 0.0 }
             })
             .collect();
@@ -1458,13 +1443,13 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         .filter(|&l| {
             results
                 .iter()
-                .any(|r| r.link_through[l].iter().any(|&v| v > 0.0))
+                .any(|r| r.c.link_through[l].iter().any(|&v| v > 0.0))
         })
         .map(|l| {
             let link = &net.links[l];
             let mut monthly = [0.0; 12];
             for r in &results {
-                for (m, v) in r.link_through[l].iter().enumerate() {
+                for (m, v) in r.c.link_through[l].iter().enumerate() {
                     monthly[m] += v / results.len() as f64;
                 }
             }
@@ -1476,7 +1461,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
                 throughput_teu: metric(
                     &results
                         .iter()
-                        .map(|r| r.link_through[l].iter().sum::<f64>())
+                        .map(|r| r.c.link_through[l].iter().sum::<f64>())
                         .collect::<Vec<_>>(),
                 ),
                 monthly_teu: monthly,
@@ -1489,19 +1474,22 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             .total_cmp(&a.throughput_teu.mean)
             .then(a.link.cmp(&b.link))
     });
-    let ndays = results.iter().map(|r| r.backlog.len()).min().unwrap_or(0);
+    let ndays = results.iter().map(|r| r.c.backlog.len()).min().unwrap_or(0);
     let backlog_teu = (0..ndays)
-        .map(|d| results.iter().map(|r| r.backlog[d]).sum::<f64>() / reps as f64)
+        .map(|d| results.iter().map(|r| r.c.backlog[d]).sum::<f64>() / reps as f64)
         .collect();
     let mut calibration = Vec::new();
-    let cas: Vec<f64> = results.iter().map(|r| r.caspian_teu * year_scale).collect();
+    let cas: Vec<f64> = results
+        .iter()
+        .map(|r| r.c.caspian_teu * year_scale)
+        .collect();
     let cas_t: Vec<f64> = results
         .iter()
-        .map(|r| r.caspian_tonnes * year_scale)
+        .map(|r| r.c.caspian_tonnes * year_scale)
         .collect();
     let nor: Vec<f64> = results
         .iter()
-        .map(|r| r.northern_teu * year_scale)
+        .map(|r| r.c.northern_teu * year_scale)
         .collect();
     for (name, obs, src, xs) in [
         (
@@ -1534,8 +1522,8 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             });
         }
     }
-    let generated = results.iter().map(|r| r.generated).sum();
-    let delivered = results.iter().map(|r| r.delivered).sum();
+    let generated = results.iter().map(|r| r.c.generated).sum();
+    let delivered = results.iter().map(|r| r.c.delivered).sum();
     Report {
         replications: reps,
         seed,
@@ -1544,7 +1532,12 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         generated,
         delivered,
         in_system: generated - delivered,
-        undelivered_teu: metric(&results.iter().map(|r| r.in_system_teu).collect::<Vec<_>>()),
+        undelivered_teu: metric(
+            &results
+                .iter()
+                .map(|r| r.c.in_system_teu)
+                .collect::<Vec<_>>(),
+        ),
         route_choice: plan.shares.clone(),
         corridors,
         od,
