@@ -8,15 +8,14 @@ use corridor_sim::ops::{self, Plan, Report};
 use corridor_sim::ops_input::{self, OpsInput};
 
 fn input(days: f64, warmup: f64, demand: &str) -> Result<OpsInput, String> {
+    input_from(ops_input::DEFAULT_SIMULATION, demand, days, warmup)
+}
+
+/// The input from a `simulation.toml` and a `demand.csv` text, for a run from 1 Jan 2024.
+fn input_from(sim: &str, demand: &str, days: f64, warmup: f64) -> Result<OpsInput, String> {
     let net = embedded::network().unwrap();
-    let parsed = ops_input::parse(
-        &net,
-        "simulation.toml",
-        ops_input::DEFAULT_SIMULATION,
-        "demand.csv",
-        demand,
-    )
-    .map_err(|e| e.to_string())?;
+    let parsed = ops_input::parse(&net, "simulation.toml", sim, "demand.csv", demand)
+        .map_err(|e| e.to_string())?;
     Ok(OpsInput::from_parsed(
         parsed,
         1.0,
@@ -33,11 +32,15 @@ fn run(days: f64, warmup: f64, reps: u64, threads: usize) -> Report {
         input(days, warmup, ops_input::DEFAULT_DEMAND).unwrap(),
     )
     .unwrap();
-    let pool = rayon::ThreadPoolBuilder::new()
+    run_plan(&plan, 42, reps, threads)
+}
+
+fn run_plan(plan: &Plan, seed: u64, reps: u64, threads: usize) -> Report {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .unwrap();
-    pool.install(|| ops::run(&plan, 42, reps, &|_| {}))
+        .unwrap()
+        .install(|| ops::run(plan, seed, reps, &|_| {}))
 }
 
 #[test]
@@ -213,11 +216,7 @@ fn a_demand_row_gives_containers_or_tonnes_not_both_or_neither() {
     let ok = "from,to,tonnes_per_year,corridor,src,note\nKZ-SHU,AZ-ALAT,1000000,middle_btk,S10,\n";
     let net = embedded::network().unwrap();
     let plan = Plan::new(&net, input(60.0, 5.0, ok).unwrap()).unwrap();
-    let r = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap()
-        .install(|| ops::run(&plan, 7, 1, &|_| {}));
+    let r = run_plan(&plan, 7, 1, 1);
     let od = &r.od[0];
     assert_eq!(od.teu_delivered.mean, 0.0);
     // 1 Mt a year over 55 measured days ≈ 150 kt; allow for cargo still in transit.
@@ -233,16 +232,7 @@ const LIGHT: &str =
     "from,to,teu_per_year,corridor,src,note\nCN-XIAN,DE-DUISBURG,20000,northern,S31,\n";
 
 fn input_with(sim: &str, days: f64, warmup: f64) -> Result<OpsInput, String> {
-    let net = embedded::network().unwrap();
-    let parsed = ops_input::parse(&net, "simulation.toml", sim, "demand.csv", LIGHT)
-        .map_err(|e| e.to_string())?;
-    Ok(OpsInput::from_parsed(
-        parsed,
-        1.0,
-        Instant::from_civil(2024, 1, 1, 0.0).0,
-        days,
-        warmup,
-    ))
+    input_from(sim, LIGHT, days, warmup)
 }
 
 fn with_container_profile(profile: &str) -> String {
@@ -257,11 +247,7 @@ fn seasonal_demand_follows_the_monthly_profile() {
     let net = embedded::network().unwrap();
     let year = |sim: &str| {
         let plan = Plan::new(&net, input_with(sim, 366.0, 0.0).unwrap()).unwrap();
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap()
-            .install(|| ops::run(&plan, 3, 1, &|_| {}))
+        run_plan(&plan, 3, 1, 1)
     };
     let flat = year(ops_input::DEFAULT_SIMULATION);
     // All container demand in January–June (the same yearly volume, twice the rate).
