@@ -1,19 +1,7 @@
 //! End-to-end tests of `corridor simulate`.
 
-use assert_cmd::Command;
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("corridor")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+mod common;
+use common::run;
 
 #[test]
 fn json_has_the_conservation_counts_and_corridor_quantiles() {
