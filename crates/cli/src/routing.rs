@@ -304,25 +304,34 @@ fn route_summary_rows(net: &Network, routes: &[Route]) -> Vec<Vec<String>> {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            vec![
+            let mut row = vec![
                 (i + 1).to_string(),
                 if r.corridors.is_empty() {
                     "mixed".into()
                 } else {
                     r.corridors.join("+")
                 },
-                format!("{:.1}", r.p50_days),
-                format!("{:.1}", r.p90_days),
-                format!("{:.0}", r.cost_usd),
-                format!("{:.0}", r.co2e_wtw_kg),
-                format!("{:.0}", r.co2e_ttw_kg),
-                format!("{:.0}%", r.reliability * 100.0),
-                r.transshipments.to_string(),
-                r.border_crossings.to_string(),
-                path_text(net, r),
-            ]
+            ];
+            row.extend(route_cells(net, r));
+            row
         })
         .collect()
+}
+
+/// A route's cells in the summary tables: P50, P90, cost, CO2e WTW and TTW, on time,
+/// transshipments, borders, path.
+fn route_cells(net: &Network, r: &Route) -> Vec<String> {
+    vec![
+        format!("{:.1}", r.p50_days),
+        format!("{:.1}", r.p90_days),
+        format!("{:.0}", r.cost_usd),
+        format!("{:.0}", r.co2e_wtw_kg),
+        format!("{:.0}", r.co2e_ttw_kg),
+        format!("{:.0}%", r.reliability * 100.0),
+        r.transshipments.to_string(),
+        r.border_crossings.to_string(),
+        path_text(net, r),
+    ]
 }
 
 const SUMMARY: [&str; 11] = [
@@ -434,18 +443,11 @@ pub fn compare(net: &Network, a: &ShipmentArgs) -> Result<String, Failure> {
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|x| match &x.route {
-            Some(rt) => vec![
-                x.corridor_name.clone(),
-                format!("{:.1}", rt.p50_days),
-                format!("{:.1}", rt.p90_days),
-                format!("{:.0}", rt.cost_usd),
-                format!("{:.0}", rt.co2e_wtw_kg),
-                format!("{:.0}", rt.co2e_ttw_kg),
-                format!("{:.0}%", rt.reliability * 100.0),
-                rt.transshipments.to_string(),
-                rt.border_crossings.to_string(),
-                path_text(net, rt),
-            ],
+            Some(rt) => {
+                let mut row = vec![x.corridor_name.clone()];
+                row.extend(route_cells(net, rt));
+                row
+            }
             None => vec![
                 x.corridor_name.clone(),
                 "—".into(),
