@@ -930,6 +930,22 @@ struct Counts {
     link_through: Vec<[f64; 12]>,
 }
 
+/// A monthly counter over replications: its yearly total (mean and interval over
+/// replications) and its mean by month.
+fn by_month<'r>(
+    results: &'r [RepResult],
+    get: impl Fn(&'r Counts) -> &'r [f64; 12],
+) -> (Metric, [f64; 12]) {
+    let mut monthly = [0.0; 12];
+    for r in results {
+        for (m, v) in get(&r.c).iter().enumerate() {
+            monthly[m] += v / results.len() as f64;
+        }
+    }
+    let totals: Vec<f64> = results.iter().map(|r| get(&r.c).iter().sum()).collect();
+    (metric(&totals), monthly)
+}
+
 /// Results of one replication.
 pub struct RepResult {
     c: Counts,
@@ -1280,12 +1296,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
                 .map(|r| r.c.corridor_tonnes[k])
                 .collect::<Vec<_>>(),
         );
-        let mut monthly = [0.0; 12];
-        for r in &results {
-            for (m, v) in r.c.monthly_teu[k].iter().enumerate() {
-                monthly[m] += v / reps as f64;
-            }
-        }
+        let (_, monthly) = by_month(&results, |c| &c.monthly_teu[k]);
         corridors.push(Transit {
             corridor: c.key.clone(),
             from: None,
@@ -1342,19 +1353,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         });
     }
     let mut resources = Vec::new();
-    let through = |i: usize| {
-        let total = results
-            .iter()
-            .map(|r| r.c.through[i].iter().sum::<f64>())
-            .collect::<Vec<_>>();
-        let mut monthly = [0.0; 12];
-        for r in &results {
-            for (m, v) in r.c.through[i].iter().enumerate() {
-                monthly[m] += v / results.len() as f64;
-            }
-        }
-        (metric(&total), monthly)
-    };
+    let through = |i: usize| by_month(&results, |c| &c.through[i]);
     for (q, spec) in plan.queues.iter().enumerate() {
         let per = |f: &dyn Fn(&QueueStats) -> f64| {
             results.iter().map(|r| f(&r.queues[q])).collect::<Vec<_>>()
@@ -1447,24 +1446,14 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         })
         .map(|l| {
             let link = &net.links[l];
-            let mut monthly = [0.0; 12];
-            for r in &results {
-                for (m, v) in r.c.link_through[l].iter().enumerate() {
-                    monthly[m] += v / results.len() as f64;
-                }
-            }
+            let (throughput_teu, monthly_teu) = by_month(&results, |c| &c.link_through[l]);
             LinkFlow {
                 link: link.key.clone(),
                 from: net.node(link.from).key.clone(),
                 to: net.node(link.to).key.clone(),
                 mode: link.mode.to_string(),
-                throughput_teu: metric(
-                    &results
-                        .iter()
-                        .map(|r| r.c.link_through[l].iter().sum::<f64>())
-                        .collect::<Vec<_>>(),
-                ),
-                monthly_teu: monthly,
+                throughput_teu,
+                monthly_teu,
             }
         })
         .collect();
