@@ -308,36 +308,33 @@ pub fn parse(
                     150.0,
                 ),
                 ("choice.scale_usd", t.choice.scale_usd, 1.0, 1e6),
-            ] {
-                if !(v.is_finite() && v >= lo && v <= hi) {
-                    let key = field.split('.').nth(1).unwrap_or(field);
-                    push(
-                        &mut diags,
-                        sim_name,
-                        line_of(sim_text, key),
-                        None,
-                        Some(field),
-                        format!("{field} must be between {lo} and {hi}, found {v}"),
-                        None,
-                    );
-                }
-            }
-            for (field, v) in [
                 (
                     "choice.value_of_time_usd_per_teu_day",
                     t.choice.value_of_time_usd_per_teu_day,
+                    0.0,
+                    f64::INFINITY,
                 ),
-                ("choice.carbon_usd_per_t", t.choice.carbon_usd_per_t),
+                (
+                    "choice.carbon_usd_per_t",
+                    t.choice.carbon_usd_per_t,
+                    0.0,
+                    f64::INFINITY,
+                ),
             ] {
-                if !(v.is_finite() && v >= 0.0) {
+                if !(v.is_finite() && v >= lo && v <= hi) {
                     let key = field.split('.').nth(1).unwrap_or(field);
+                    let expected = if hi.is_finite() {
+                        format!("between {lo} and {hi}")
+                    } else {
+                        "a non-negative number".to_string()
+                    };
                     push(
                         &mut diags,
                         sim_name,
                         line_of(sim_text, key),
                         None,
                         Some(field),
-                        format!("{field} must be a non-negative number, found {v}"),
+                        format!("{field} must be {expected}, found {v}"),
                         None,
                     );
                 }
