@@ -294,3 +294,25 @@ fn a_bad_seasonality_profile_names_the_field() {
     .unwrap_err();
     assert!(e.contains("finite and ≥ 0, found -1"), "{e}");
 }
+
+#[test]
+fn bad_parameters_in_simulation_toml_name_the_field_and_the_range() {
+    let sim = ops_input::DEFAULT_SIMULATION
+        .replace("teu_per_wagon = 1.85", "teu_per_wagon = -1")
+        .replace("carbon_usd_per_t = 0.0", "carbon_usd_per_t = -5")
+        .replace("\"E-SEASONALITY-FLAT\"", "\"E-NO-SUCH-SOURCE\"");
+    let e = input_from(&sim, LIGHT, 10.0, 1.0).unwrap_err();
+    assert!(
+        e.contains("field `units.teu_per_wagon`") && e.contains("must be between"),
+        "{e}"
+    );
+    assert!(
+        e.contains("field `choice.carbon_usd_per_t`")
+            && e.contains("must be a non-negative number, found -5"),
+        "{e}"
+    );
+    assert!(
+        e.contains("field `seasonality.src`") && e.contains("unknown source `E-NO-SUCH-SOURCE`"),
+        "{e}"
+    );
+}
