@@ -84,14 +84,13 @@ fn units_per_hour(f: &crate::ops_input::Flow, input: &OpsInput) -> f64 {
     per_year * input.demand_factor / 8760.0
 }
 
-/// A flow's monthly demand profile (mean 1) and its largest month, for thinning.
-fn season<'a>(f: &crate::ops_input::Flow, input: &'a OpsInput) -> (&'a [f64; 12], f64) {
-    let p = if f.is_wagonload() {
+/// A flow's monthly demand profile (mean 1).
+fn season<'a>(f: &crate::ops_input::Flow, input: &'a OpsInput) -> &'a [f64; 12] {
+    if f.is_wagonload() {
         &input.params.season_wagonload
     } else {
         &input.params.season_containers
-    };
-    (p, p.iter().cloned().fold(0.0, f64::max))
+    }
 }
 
 /// Demand of a flow in TEU-equivalents per year (a wagon counts as `teu_per_wagon`).
@@ -134,6 +133,8 @@ pub struct Plan<'n> {
     choices: Vec<Vec<(usize, f64)>>,
     queues: Vec<QueueSpec>,
     node_rate_teu_h: Vec<Option<f64>>,
+    /// Per flow: (mean hours between arrival candidates, peak monthly factor).
+    arrivals: Vec<(f64, f64)>,
     /// Dwell time at each node, ready to sample.
     dwell: Vec<Option<Sampler>>,
     /// How each flow's corridor shares were set.
@@ -443,8 +444,21 @@ impl<'n> Plan<'n> {
             choices.push(ch);
         }
 
+        // Arrival candidates per flow: mean hours between them at the peak month's rate,
+        // and the peak factor they are thinned against (0 mean gap: no demand).
+        let arrivals = input
+            .params
+            .flows
+            .iter()
+            .map(|f| {
+                let peak = season(f, &input).iter().cloned().fold(0.0, f64::max);
+                let rate = units_per_hour(f, &input) * peak;
+                (if rate > 0.0 { 1.0 / rate } else { 0.0 }, peak)
+            })
+            .collect();
         Ok(Plan {
             net,
+            arrivals,
             input,
             paths,
             choices,
@@ -597,6 +611,14 @@ impl Sim<'_, '_> {
         }
     }
 
+    /// Schedule flow `f`'s next arrival candidate after `from`, if inside the run.
+    fn next_candidate(&mut self, s: &mut Scheduler<Ev>, f: u32, from: f64) {
+        let t = from + self.rng_demand.exp_mean(self.plan.arrivals[f as usize].0);
+        if t < self.end {
+            s.at(t, Ev::Gen(f));
+        }
+    }
+
     fn dwell(&mut self, node: NodeId) -> f64 {
         match &self.plan.dwell[node.idx()] {
             Some(d) => d.sample(self.rng_dwell.uniform()),
@@ -665,14 +687,10 @@ impl Model for Sim<'_, '_> {
                 // Seasonal demand by thinning: candidates come at the peak month's rate and
                 // are kept with probability (this month's factor / peak factor). A flat
                 // profile draws nothing here, so it reproduces the unthinned stream.
-                let (profile, peak) = season(flow, &plan.input);
-                let rate = units_per_hour(flow, &plan.input) * peak;
-                let factor = profile[self.month0(now)];
+                let peak = plan.arrivals[f as usize].1;
+                let factor = season(flow, &plan.input)[self.month0(now)];
                 if factor < peak && self.rng_demand.uniform() * peak >= factor {
-                    let dt = self.rng_demand.exp_mean(1.0 / rate);
-                    if now + dt < self.end {
-                        s.after(dt, Ev::Gen(f));
-                    }
+                    self.next_candidate(s, f, now);
                     return;
                 }
                 let r = self.rng_demand.uniform();
@@ -703,10 +721,7 @@ impl Model for Sim<'_, '_> {
                 self.c.in_system_teu += unit.size(&plan.input);
                 let d = self.dwell(flow.from);
                 s.after(d, Ev::Ready(id));
-                let dt = self.rng_demand.exp_mean(1.0 / rate);
-                if now + dt < self.end {
-                    s.after(dt, Ev::Gen(f));
-                }
+                self.next_candidate(s, f, now);
             }
             Ev::Ready(u) => {
                 let unit = self.units[u as usize];
@@ -1024,11 +1039,9 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
     };
     let mut s = Scheduler::new();
     let t0 = inp.start;
-    for (i, f) in inp.params.flows.iter().enumerate() {
-        if units_per_hour(f, inp) > 0.0 {
-            let rate = units_per_hour(f, inp) * season(f, inp).1;
-            let dt = sim.rng_demand.exp_mean(1.0 / rate);
-            s.at(t0 + dt, Ev::Gen(i as u32));
+    for f in 0..inp.params.flows.len() {
+        if plan.arrivals[f].0 > 0.0 {
+            sim.next_candidate(&mut s, f as u32, t0);
         }
     }
     for (q, spec) in plan.queues.iter().enumerate() {
