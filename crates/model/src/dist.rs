@@ -112,12 +112,7 @@ impl Distribution {
                 }
             }
             Distribution::LogNormal { p50, p90 } => {
-                let s = lognormal_sigma(*p50, *p90);
-                if s == 0.0 {
-                    return *p50;
-                }
-                let p = p.clamp(1e-9, 1.0 - 1e-9);
-                Hours(p50.0 * (s * inverse_normal_cdf(p)).exp())
+                Hours(lognormal_quantile(p50.0, lognormal_sigma(*p50, *p90), p))
             }
             Distribution::Empirical { points } => {
                 let mut acc = 0.0;
@@ -236,6 +231,18 @@ fn check_lognormal(p50: Hours, p90: Hours) -> Result<(), SpecError> {
         .hint("the 90th percentile cannot be smaller than the median; swap them?"));
     }
     Ok(())
+}
+
+/// The `p`-quantile of the log-normal with median `p50` and log-σ `sigma` (`p` in [0, 1];
+/// 0 and 1 map to the 1e-9 and 1 − 1e-9 quantiles). Callers that draw many times from one
+/// distribution compute σ once with [`lognormal_sigma`] and call this.
+#[inline]
+pub fn lognormal_quantile(p50: f64, sigma: f64, p: f64) -> f64 {
+    if sigma == 0.0 {
+        return p50;
+    }
+    let p = p.clamp(1e-9, 1.0 - 1e-9);
+    p50 * (sigma * inverse_normal_cdf(p)).exp()
 }
 
 /// σ of the log-normal with the given median and 90th percentile.

@@ -62,12 +62,8 @@ impl Sampler {
         match self {
             Sampler::Fixed(v) => *v,
             Sampler::LogNormal { p50, sigma } => {
-                let p = if u.is_nan() {
-                    0.5
-                } else {
-                    u.clamp(1e-9, 1.0 - 1e-9)
-                };
-                p50 * (sigma * corridor_model::dist::inverse_normal_cdf(p)).exp()
+                let p = if u.is_nan() { 0.5 } else { u };
+                corridor_model::dist::lognormal_quantile(*p50, *sigma, p)
             }
             Sampler::Other(d) => d.sample(u).0,
         }
