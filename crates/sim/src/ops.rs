@@ -484,15 +484,15 @@ enum Ev {
     WarmEnd,
 }
 
-#[derive(Clone, Copy)]
 /// A container (FEU) or a wagon in the system: 16 bytes, so that the records of the
-/// ~10⁵ units in transit stay close in cache (their size follows from `wagon`).
+/// ~10⁵ units in transit stay close in cache (their size follows from `wagon`, whether
+/// they are measured from `created`).
+#[derive(Clone, Copy)]
 struct Unit {
     path: u32,
     leg: u16,
     wagon: bool,
     created: f64,
-    measured: bool,
 }
 
 impl Unit {
@@ -701,7 +701,6 @@ impl Model for Sim<'_, '_> {
                     leg: 0,
                     wagon,
                     created: now,
-                    measured: now >= self.warm_end,
                 };
                 let id = match self.free.pop() {
                     Some(i) => {
@@ -725,7 +724,8 @@ impl Model for Sim<'_, '_> {
                 if unit.leg as usize == path.legs.len() {
                     self.c.delivered += 1;
                     self.c.in_system_teu -= unit.size(&plan.input);
-                    if unit.measured {
+                    // Units created after the warm-up are the measured ones.
+                    if unit.created >= self.warm_end {
                         let h = now - unit.created;
                         self.c.path_hist[unit.path as usize].add(h);
                         let volume = if unit.wagon {
