@@ -131,6 +131,9 @@ pub struct Plan<'n> {
     node_rate_teu_h: Vec<Option<f64>>,
     /// Per flow: (mean hours between arrival candidates, peak monthly factor).
     arrivals: Vec<(f64, f64)>,
+    /// Calendar month (0–11) of each day of the run from `day0` (days since the epoch).
+    month_of_day: Vec<u8>,
+    day0: i64,
     /// Dwell time at each node, ready to sample.
     dwell: Vec<Option<Sampler>>,
     /// How each flow's corridor shares were set.
@@ -452,9 +455,16 @@ impl<'n> Plan<'n> {
                 (if rate > 0.0 { 1.0 / rate } else { 0.0 }, peak)
             })
             .collect();
+        let day0 = (input.start / 24.0).floor() as i64;
+        let end = input.start + (input.warmup_days + input.days) * 24.0;
+        let month_of_day = (0..((end / 24.0).floor() as i64 - day0 + 2).max(0))
+            .map(|d| (Instant((day0 + d) as f64 * 24.0).month() - 1) as u8)
+            .collect();
         Ok(Plan {
             net,
             arrivals,
+            month_of_day,
+            day0,
             input,
             paths,
             choices,
@@ -536,9 +546,6 @@ struct Sim<'p, 'n> {
     node_queued: Vec<(f64, TimeAverage)>,
     closed: Vec<bool>,
     brest_link: Option<LinkId>,
-    /// Calendar month (0–11) of each day of the run from `day0` (days since the epoch).
-    month_of_day: Vec<u8>,
-    day0: i64,
     /// What the replication measures.
     c: Counts,
 }
@@ -597,10 +604,10 @@ impl Sim<'_, '_> {
     /// days (the same day arithmetic, without the civil-calendar conversion per event).
     #[inline]
     fn month0(&self, t: f64) -> usize {
-        let d = (t / 24.0).floor() as i64 - self.day0;
+        let d = (t / 24.0).floor() as i64 - self.plan.day0;
         match usize::try_from(d)
             .ok()
-            .and_then(|d| self.month_of_day.get(d))
+            .and_then(|d| self.plan.month_of_day.get(d))
         {
             Some(&m) => m as usize,
             None => (Instant(t).month() - 1) as usize,
@@ -1007,14 +1014,6 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             .collect(),
         closed: vec![false; inp.params.weather.len()],
         brest_link: plan.net.link_by_key("L-BREST-MALASZEWICZE"),
-        day0: (inp.start / 24.0).floor() as i64,
-        month_of_day: {
-            let day0 = (inp.start / 24.0).floor() as i64;
-            let days = ((end / 24.0).floor() as i64 - day0 + 2).max(0);
-            (0..days)
-                .map(|d| (Instant((day0 + d) as f64 * 24.0).month() - 1) as u8)
-                .collect()
-        },
         c: Counts {
             generated: 0,
             delivered: 0,
