@@ -166,6 +166,13 @@ fn payload_teu(p: Payload, input: &OpsInput, tonnes_per_teu: f64) -> f64 {
 }
 
 impl<'n> Plan<'n> {
+    /// The node a unit has reached: the head of its last completed leg (a unit at or
+    /// queued for a node server has completed at least one leg).
+    #[inline]
+    fn node_of(&self, unit: Unit) -> NodeId {
+        self.paths[unit.path as usize].legs[unit.leg as usize - 1].head
+    }
+
     /// Route every flow and prepare queues and capacities. Errors name the demand line of a
     /// flow that has no route.
     pub fn new(net: &'n Network, input: OpsInput) -> Result<Plan<'n>, String> {
@@ -483,9 +490,9 @@ impl<'n> Plan<'n> {
 #[derive(Clone, Copy)]
 enum Ev {
     Gen(u32),
-    Ready(u32),
-    Arrive(u32),
-    NodeDone(u32, u32),
+    Ready(Unit),
+    Arrive(Unit),
+    NodeDone(Unit),
     Slot(u32),
     Hold(u32),
     WxToggle(u32),
@@ -494,9 +501,13 @@ enum Ev {
     WarmEnd,
 }
 
-/// A container (FEU) or a wagon in the system: 16 bytes, so that the records of the
-/// ~10⁵ units in transit stay close in cache (their size follows from `wagon`, whether
-/// they are measured from `created`).
+// An event carries the unit it moves, so handling it touches no shared table of units
+// (that table's random accesses were most of the cost of an event).
+const _: () = assert!(std::mem::size_of::<Ev>() <= 24);
+
+/// A container (FEU) or a wagon in the system: 16 bytes, held by value in the event that
+/// moves it or in the queue it waits in, never in a shared table (its size follows from
+/// `wagon`, whether it is measured from `created`).
 #[derive(Clone, Copy)]
 struct Unit {
     path: u32,
@@ -518,7 +529,7 @@ impl Unit {
 }
 
 struct QueueState {
-    units: VecDeque<u32>,
+    units: VecDeque<Unit>,
     berth: VecDeque<f64>,
     queued_teu: TimeAverage,
     /// TEU-equivalents waiting.
@@ -533,14 +544,12 @@ struct Sim<'p, 'n> {
     plan: &'p Plan<'n>,
     end: f64,
     warm_end: f64,
-    units: Vec<Unit>,
-    free: Vec<u32>,
     rng_demand: Stream,
     rng_time: Stream,
     rng_dwell: Stream,
     rng_weather: Stream,
     queues: Vec<QueueState>,
-    nodes: Vec<Option<Servers<u32>>>,
+    nodes: Vec<Option<Servers<Unit>>>,
     /// TEU-equivalents waiting at each capacity-limited node (containers and wagons differ
     /// in size, so the server's unit count is not enough).
     node_queued: Vec<(f64, TimeAverage)>,
@@ -554,13 +563,12 @@ impl Sim<'_, '_> {
     /// The unit's current leg ends at `t`: count it, advance the unit, and schedule what
     /// happens at the next node (one event instead of an arrival and a dwell, unless the
     /// node has a capacity-limited server to queue at).
-    fn end_leg(&mut self, s: &mut Scheduler<Ev>, u: u32, mut t: f64) {
+    fn end_leg(&mut self, s: &mut Scheduler<Ev>, mut unit: Unit, mut t: f64) {
         let plan = self.plan;
         // Legs without a timetable that meet at nodes without a server are chained here:
         // nothing at such a node depends on the simulation state, so the unit's next
         // event is where it next interacts with the state (a queue, a server, delivery).
         loop {
-            let unit = self.units[u as usize];
             let path = &plan.paths[unit.path as usize];
             let leg = &path.legs[unit.leg as usize];
             // Crossings count when the leg ends inside the measured window (a chained leg
@@ -582,9 +590,9 @@ impl Sim<'_, '_> {
             }
             let head = leg.head;
             let next = unit.leg as usize + 1;
-            self.units[u as usize].leg += 1;
+            unit.leg += 1;
             if plan.node_rate_teu_h[head.idx()].is_some() {
-                s.at(t, Ev::Arrive(u));
+                s.at(t, Ev::Arrive(unit));
                 return;
             }
             let d = self.dwell(head);
@@ -593,7 +601,7 @@ impl Sim<'_, '_> {
                     t += d + l.time.sample(self.rng_time.uniform());
                 }
                 _ => {
-                    s.at(t + d, Ev::Ready(u));
+                    s.at(t + d, Ev::Ready(unit));
                     return;
                 }
             }
@@ -652,8 +660,10 @@ impl Sim<'_, '_> {
             let mut t_leg = None;
             loop {
                 let st = &mut self.queues[q as usize];
-                let Some(&u) = st.units.front() else { break };
-                let size = self.units[u as usize].size(&self.plan.input);
+                let Some(&unit) = st.units.front() else {
+                    break;
+                };
+                let size = unit.size(&self.plan.input);
                 if load + size > spec.cap_teu + 1e-9 {
                     break;
                 }
@@ -667,11 +677,10 @@ impl Sim<'_, '_> {
                     let m = self.month0(now);
                     self.c.through[q as usize][m] += size;
                 }
-                let unit = self.units[u as usize];
                 let leg = &self.plan.paths[unit.path as usize].legs[unit.leg as usize];
                 // One draw per departure: everyone on board arrives together.
                 let t = *t_leg.get_or_insert_with(|| leg.time.sample(self.rng_time.uniform()));
-                self.end_leg(s, u, now + t);
+                self.end_leg(s, unit, now + t);
             }
             let st = &mut self.queues[q as usize];
             st.queued_teu.set(now, st.queued);
@@ -709,24 +718,13 @@ impl Model for Sim<'_, '_> {
                     wagon,
                     created: now,
                 };
-                let id = match self.free.pop() {
-                    Some(i) => {
-                        self.units[i as usize] = unit;
-                        i
-                    }
-                    None => {
-                        self.units.push(unit);
-                        (self.units.len() - 1) as u32
-                    }
-                };
                 self.c.generated += 1;
                 self.c.in_system_teu += unit.size(&plan.input);
                 let d = self.dwell(flow.from);
-                s.after(d, Ev::Ready(id));
+                s.after(d, Ev::Ready(unit));
                 self.next_candidate(s, f, now);
             }
-            Ev::Ready(u) => {
-                let unit = self.units[u as usize];
+            Ev::Ready(unit) => {
                 let path = &plan.paths[unit.path as usize];
                 if unit.leg as usize == path.legs.len() {
                     self.c.delivered += 1;
@@ -756,14 +754,13 @@ impl Model for Sim<'_, '_> {
                             }
                         }
                     }
-                    self.free.push(u);
                     return;
                 }
                 let leg = &path.legs[unit.leg as usize];
                 match leg.queue {
                     Some(q) => {
                         let st = &mut self.queues[q as usize];
-                        st.units.push_back(u);
+                        st.units.push_back(unit);
                         st.queued += unit.size(&plan.input);
                         st.enqueued_at.push_back(now);
                         st.queued_teu.set(now, st.queued);
@@ -771,26 +768,22 @@ impl Model for Sim<'_, '_> {
                     }
                     None => {
                         let t = leg.time.sample(self.rng_time.uniform());
-                        self.end_leg(s, u, now + t);
+                        self.end_leg(s, unit, now + t);
                     }
                 }
             }
-            Ev::Arrive(u) => {
+            Ev::Arrive(unit) => {
                 // Only legs that end at a capacity-limited node have an arrival event: the
                 // unit joins the node's queue (the leg was already counted and advanced).
-                let unit = self.units[u as usize];
-                let head = plan.paths[unit.path as usize].legs[unit.leg as usize - 1].head;
+                let head = plan.node_of(unit);
                 let r =
                     plan.node_rate_teu_h[head.idx()].expect("arrival events only at server nodes");
                 match self.nodes[head.idx()]
                     .as_mut()
                     .expect("server")
-                    .arrive(now, u)
+                    .arrive(now, unit)
                 {
-                    Some(x) => s.after(
-                        self.units[x as usize].size(&plan.input) / r,
-                        Ev::NodeDone(head.0, x),
-                    ),
+                    Some(x) => s.after(x.size(&plan.input) / r, Ev::NodeDone(x)),
                     None => {
                         let q = &mut self.node_queued[head.idx()];
                         q.0 += unit.size(&plan.input);
@@ -798,26 +791,26 @@ impl Model for Sim<'_, '_> {
                     }
                 }
             }
-            Ev::NodeDone(node, u) => {
+            Ev::NodeDone(unit) => {
+                let node = plan.node_of(unit).0;
                 let r = plan.node_rate_teu_h[node as usize].expect("a node server has a rate");
                 if now >= self.warm_end {
                     let m = self.month0(now);
-                    self.c.through[plan.queues.len() + node as usize][m] +=
-                        self.units[u as usize].size(&plan.input);
+                    self.c.through[plan.queues.len() + node as usize][m] += unit.size(&plan.input);
                 }
                 if let Some(next) = self.nodes[node as usize]
                     .as_mut()
                     .expect("server")
                     .finish(now)
                 {
-                    let size = self.units[next as usize].size(&plan.input);
+                    let size = next.size(&plan.input);
                     let q = &mut self.node_queued[node as usize];
                     q.0 -= size;
                     q.1.set(now, q.0);
-                    s.after(size / r, Ev::NodeDone(node, next));
+                    s.after(size / r, Ev::NodeDone(next));
                 }
                 let d = self.dwell(NodeId(node));
-                s.after(d, Ev::Ready(u));
+                s.after(d, Ev::Ready(unit));
             }
             Ev::Slot(q) => {
                 let spec = &plan.queues[q as usize];
@@ -982,8 +975,6 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         plan,
         end,
         warm_end,
-        units: Vec::with_capacity(1 << 16),
-        free: Vec::new(),
         rng_demand: Stream::new(seed, rep, 1),
         rng_time: Stream::new(seed, rep, 2),
         rng_dwell: Stream::new(seed, rep, 3),
