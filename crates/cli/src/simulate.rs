@@ -232,6 +232,7 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
                 x.kind.clone(),
                 format!("{:.0} %", x.utilisation.mean * 100.0),
                 format!("{:.0}", x.throughput_teu.mean * 365.0 / r.days),
+                format!("{:.0}", x.batches.mean * 365.0 / r.days),
                 format!("{:.0}", x.mean_queue_teu.mean),
                 format!("{:.0}", x.max_queue_teu),
                 x.mean_wait_h
@@ -241,13 +242,17 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
             ]
         })
         .collect();
-    out.push_str("\nResources, worst first (utilisation × mean wait):\n");
+    out.push_str(
+        "\nResources, worst first (utilisation × mean wait; batches are departures, or the \
+         trains and sailing loads a node serves):\n",
+    );
     out.push_str(&render(
         &[
             "RESOURCE",
             "KIND",
             "UTILISATION",
             "TEU/YEAR",
+            "BATCHES/YEAR",
             "MEAN QUEUE TEU",
             "MAX QUEUE TEU",
             "MEAN WAIT H",
@@ -336,6 +341,7 @@ fn csv(r: &Report) -> String {
     for x in &r.resources {
         row("utilisation", &x.name, &x.utilisation);
         row("throughput_teu", &x.name, &x.throughput_teu);
+        row("batches", &x.name, &x.batches);
         row("mean_queue_teu", &x.name, &x.mean_queue_teu);
     }
     row("undelivered_teu", "all", &r.undelivered_teu);

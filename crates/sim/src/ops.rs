@@ -490,9 +490,14 @@ impl<'n> Plan<'n> {
 #[derive(Clone, Copy)]
 enum Ev {
     Gen(u32),
-    Ready(Unit),
-    Arrive(Unit),
-    NodeDone(Unit),
+    /// A new unit is ready at its origin (after the origin dwell).
+    Start(Unit),
+    /// A convoy is ready at a node for its next step: delivery or a timetabled service.
+    Ready(u32),
+    /// A convoy reaches a capacity-limited node.
+    Arrive(u32),
+    /// A node finishes serving a convoy.
+    NodeDone(u32),
     Slot(u32),
     Hold(u32),
     WxToggle(u32),
@@ -501,9 +506,27 @@ enum Ev {
     WarmEnd,
 }
 
-// An event carries the unit it moves, so handling it touches no shared table of units
-// (that table's random accesses were most of the cost of an event).
+// An event carries the unit or the convoy number it moves, so handling it touches no
+// shared table of single units (whose random accesses were most of the cost of an event).
 const _: () = assert!(std::mem::size_of::<Ev>() <= 24);
+
+/// Units that travel together: the load of one departure of a train or a ship, kept
+/// together over the legs and nodes its units share (a block train is dispatched, rides,
+/// is dwelled and crosses a border as one) and split where their routes part or where
+/// they change to a timetabled service. A unit with no timetabled first leg travels as a
+/// convoy of one.
+#[derive(Default)]
+struct Convoy {
+    units: Vec<Unit>,
+}
+
+/// What a unit does next at a node.
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    Deliver,
+    Queue(u32),
+    Ride(LinkId),
+}
 
 /// A container (FEU) or a wagon in the system: 16 bytes, held by value in the event that
 /// moves it or in the queue it waits in, never in a shared table (its size follows from
@@ -549,61 +572,176 @@ struct Sim<'p, 'n> {
     rng_dwell: Stream,
     rng_weather: Stream,
     queues: Vec<QueueState>,
-    nodes: Vec<Option<Servers<Unit>>>,
+    nodes: Vec<Option<Servers<u32>>>,
     /// TEU-equivalents waiting at each capacity-limited node (containers and wagons differ
     /// in size, so the server's unit count is not enough).
     node_queued: Vec<(f64, TimeAverage)>,
     closed: Vec<bool>,
     brest_link: Option<LinkId>,
+    /// Convoys, by number; `free_convoys` lists the numbers not in use (their buffers are
+    /// kept for reuse).
+    convoys: Vec<Convoy>,
+    free_convoys: Vec<u32>,
     /// What the replication measures.
     c: Counts,
 }
 
 impl Sim<'_, '_> {
-    /// The unit's current leg ends at `t`: count it, advance the unit, and schedule what
-    /// happens at the next node (one event instead of an arrival and a dwell, unless the
-    /// node has a capacity-limited server to queue at).
-    fn end_leg(&mut self, s: &mut Scheduler<Ev>, mut unit: Unit, mut t: f64) {
+    /// `unit` reaches its destination at `now`.
+    fn deliver(&mut self, now: f64, unit: &Unit) {
         let plan = self.plan;
-        // Legs without a timetable that meet at nodes without a server are chained here:
-        // nothing at such a node depends on the simulation state, so the unit's next
-        // event is where it next interacts with the state (a queue, a server, delivery).
-        loop {
-            let path = &plan.paths[unit.path as usize];
-            let leg = &path.legs[unit.leg as usize];
-            // Crossings count when the leg ends inside the measured window (a chained leg
-            // may end after the horizon).
-            if t >= self.warm_end && t < self.end {
-                let m = self.month0(t);
-                self.c.link_through[leg.link.idx()][m] += unit.size(&plan.input);
-                if leg.mode == Mode::CaspianFerry {
-                    if unit.wagon {
-                        self.c.caspian_tonnes += plan.input.params.tonnes_per_wagon;
-                    } else {
-                        self.c.caspian_teu += FEU_TEU;
-                        self.c.caspian_tonnes += FEU_TEU * plan.net.meta.tonnes_per_teu.value.0;
-                    }
-                }
-                if Some(leg.link) == self.brest_link && !unit.wagon {
-                    self.c.northern_teu += FEU_TEU;
+        self.c.delivered += 1;
+        self.c.in_system_teu -= unit.size(&plan.input);
+        // Units created after the warm-up are the measured ones.
+        if unit.created < self.warm_end {
+            return;
+        }
+        let h = now - unit.created;
+        self.c.path_hist[unit.path as usize].add(h);
+        let volume = if unit.wagon {
+            plan.input.params.tonnes_per_wagon
+        } else {
+            FEU_TEU
+        };
+        self.c.path_volume[unit.path as usize] += volume;
+        if let Some(c) = plan.paths[unit.path as usize].corridor {
+            // Corridor transit times are container door-to-door times (the published
+            // comparators); wagonload keeps its per-pair rows.
+            if unit.wagon {
+                self.c.corridor_tonnes[c.0 as usize] += volume;
+            } else {
+                self.c.corridor_hist[c.0 as usize].add(h);
+                self.c.corridor_teu[c.0 as usize] += volume;
+                let m = self.month0(now);
+                self.c.monthly_teu[c.0 as usize][m] += volume;
+            }
+        }
+    }
+
+    /// `unit` joins the queue for timetabled service `q` and boards if a departure is due.
+    fn join_queue(&mut self, s: &mut Scheduler<Ev>, q: u32, unit: Unit) {
+        let now = s.now();
+        let st = &mut self.queues[q as usize];
+        st.units.push_back(unit);
+        st.queued += unit.size(&self.plan.input);
+        st.enqueued_at.push_back(now);
+        st.queued_teu.set(now, st.queued);
+        self.try_depart(s, q);
+    }
+
+    /// A convoy with no units, from the free list when one is there.
+    fn new_convoy(&mut self) -> u32 {
+        match self.free_convoys.pop() {
+            Some(c) => c,
+            None => {
+                self.convoys.push(Convoy::default());
+                (self.convoys.len() - 1) as u32
+            }
+        }
+    }
+
+    fn free_convoy(&mut self, c: u32) {
+        self.convoys[c as usize].units.clear();
+        self.free_convoys.push(c);
+    }
+
+    /// TEU-equivalents in a convoy.
+    fn convoy_teu(&self, c: u32) -> f64 {
+        let input = &self.plan.input;
+        self.convoys[c as usize]
+            .units
+            .iter()
+            .map(|u| u.size(input))
+            .sum()
+    }
+
+    /// What `unit` does next at the node it has reached.
+    #[inline]
+    fn step(&self, unit: &Unit) -> Step {
+        match self.plan.paths[unit.path as usize].legs.get(unit.leg as usize) {
+            None => Step::Deliver,
+            Some(l) => match l.queue {
+                Some(q) => Step::Queue(q),
+                None => Step::Ride(l.link),
+            },
+        }
+    }
+
+    /// The convoy's current leg (the same link for all its units) ends at `t`: count the
+    /// crossing, advance its units, and schedule what happens at the next node (the node's
+    /// server, or after the node's dwell, the units' next steps).
+    fn end_leg(&mut self, s: &mut Scheduler<Ev>, c: u32, t: f64) {
+        let plan = self.plan;
+        let first = self.convoys[c as usize].units[0];
+        let leg = &plan.paths[first.path as usize].legs[first.leg as usize];
+        // Crossings count when the leg ends inside the measured window (a chained leg may
+        // end after the horizon).
+        if t >= self.warm_end && t < self.end {
+            let m = self.month0(t);
+            let (mut teu, mut wagons, mut containers) = (0.0, 0.0, 0.0);
+            for u in &self.convoys[c as usize].units {
+                teu += u.size(&plan.input);
+                if u.wagon {
+                    wagons += 1.0;
+                } else {
+                    containers += 1.0;
                 }
             }
-            let head = leg.head;
-            let next = unit.leg as usize + 1;
-            unit.leg += 1;
-            if plan.node_rate_teu_h[head.idx()].is_some() {
-                s.at(t, Ev::Arrive(unit));
-                return;
+            self.c.link_through[leg.link.idx()][m] += teu;
+            if leg.mode == Mode::CaspianFerry {
+                self.c.caspian_tonnes += wagons * plan.input.params.tonnes_per_wagon
+                    + containers * FEU_TEU * plan.net.meta.tonnes_per_teu.value.0;
+                self.c.caspian_teu += containers * FEU_TEU;
             }
-            let d = self.dwell(head);
-            match path.legs.get(next) {
-                Some(l) if l.queue.is_none() => {
-                    t += d + l.time.sample(self.rng_time.uniform());
+            if Some(leg.link) == self.brest_link {
+                self.c.northern_teu += containers * FEU_TEU;
+            }
+        }
+        let head = leg.head;
+        for u in &mut self.convoys[c as usize].units {
+            u.leg += 1;
+        }
+        if plan.node_rate_teu_h[head.idx()].is_some() {
+            s.at(t, Ev::Arrive(c));
+            return;
+        }
+        let d = self.dwell(head);
+        self.next_steps(s, c, t + d);
+    }
+
+    /// The convoy is ready at its node at `t` for its units' next steps. Units whose next
+    /// step differs from the first unit's leave in convoys of their own. A convoy that
+    /// rides on (a leg without a timetable) is followed to the end of that leg at once:
+    /// nothing on such a leg depends on the simulation state, so its next event is where
+    /// it next meets the state (a server, a queue, delivery).
+    fn next_steps(&mut self, s: &mut Scheduler<Ev>, c: u32, t: f64) {
+        let step = self.step(&self.convoys[c as usize].units[0]);
+        let parts = self.convoys[c as usize]
+            .units
+            .iter()
+            .any(|u| self.step(u) != step);
+        if parts {
+            let other = self.new_convoy();
+            let mut stay = std::mem::take(&mut self.convoys[c as usize].units);
+            let mut leave = std::mem::take(&mut self.convoys[other as usize].units);
+            stay.retain(|u| {
+                let keep = self.step(u) == step;
+                if !keep {
+                    leave.push(*u);
                 }
-                _ => {
-                    s.at(t + d, Ev::Ready(unit));
-                    return;
-                }
+                keep
+            });
+            self.convoys[c as usize].units = stay;
+            self.convoys[other as usize].units = leave;
+            self.next_steps(s, other, t);
+        }
+        match step {
+            Step::Deliver | Step::Queue(_) => s.at(t, Ev::Ready(c)),
+            Step::Ride(_) => {
+                let first = self.convoys[c as usize].units[0];
+                let leg = &self.plan.paths[first.path as usize].legs[first.leg as usize];
+                let dt = leg.time.sample(self.rng_time.uniform());
+                self.end_leg(s, c, t + dt);
             }
         }
     }
@@ -655,9 +793,10 @@ impl Sim<'_, '_> {
             }
             st.berth.pop_front();
             st.sailings += 1;
-            // Board first come, first served while the next unit fits.
+            // Board first come, first served while the next unit fits; everyone on board
+            // leaves as one convoy.
             let mut load = 0.0;
-            let mut t_leg = None;
+            let convoy = self.new_convoy();
             loop {
                 let st = &mut self.queues[q as usize];
                 let Some(&unit) = st.units.front() else {
@@ -677,10 +816,16 @@ impl Sim<'_, '_> {
                     let m = self.month0(now);
                     self.c.through[q as usize][m] += size;
                 }
-                let leg = &self.plan.paths[unit.path as usize].legs[unit.leg as usize];
-                // One draw per departure: everyone on board arrives together.
-                let t = *t_leg.get_or_insert_with(|| leg.time.sample(self.rng_time.uniform()));
-                self.end_leg(s, unit, now + t);
+                self.convoys[convoy as usize].units.push(unit);
+            }
+            match self.convoys[convoy as usize].units.first() {
+                Some(first) => {
+                    // One draw per departure: everyone on board arrives together.
+                    let leg = &self.plan.paths[first.path as usize].legs[first.leg as usize];
+                    let t = leg.time.sample(self.rng_time.uniform());
+                    self.end_leg(s, convoy, now + t);
+                }
+                None => self.free_convoy(convoy),
             }
             let st = &mut self.queues[q as usize];
             st.queued_teu.set(now, st.queued);
@@ -721,96 +866,78 @@ impl Model for Sim<'_, '_> {
                 self.c.generated += 1;
                 self.c.in_system_teu += unit.size(&plan.input);
                 let d = self.dwell(flow.from);
-                s.after(d, Ev::Ready(unit));
+                s.after(d, Ev::Start(unit));
                 self.next_candidate(s, f, now);
             }
-            Ev::Ready(unit) => {
-                let path = &plan.paths[unit.path as usize];
-                if unit.leg as usize == path.legs.len() {
-                    self.c.delivered += 1;
-                    self.c.in_system_teu -= unit.size(&plan.input);
-                    // Units created after the warm-up are the measured ones.
-                    if unit.created >= self.warm_end {
-                        let h = now - unit.created;
-                        self.c.path_hist[unit.path as usize].add(h);
-                        let volume = if unit.wagon {
-                            plan.input.params.tonnes_per_wagon
-                        } else {
-                            FEU_TEU
-                        };
-                        self.c.path_volume[unit.path as usize] += volume;
-                        if let Some(c) = path.corridor {
-                            // Corridor transit times are container door-to-door times (the
-                            // published comparators); wagonload keeps its per-pair rows.
-                            if !unit.wagon {
-                                self.c.corridor_hist[c.0 as usize].add(h);
-                            }
-                            if unit.wagon {
-                                self.c.corridor_tonnes[c.0 as usize] += volume;
-                            } else {
-                                self.c.corridor_teu[c.0 as usize] += volume;
-                                let m = self.month0(now);
-                                self.c.monthly_teu[c.0 as usize][m] += volume;
-                            }
+            Ev::Start(unit) => match self.step(&unit) {
+                Step::Queue(q) => self.join_queue(s, q, unit),
+                _ => {
+                    let c = self.new_convoy();
+                    self.convoys[c as usize].units.push(unit);
+                    self.next_steps(s, c, now);
+                }
+            },
+            Ev::Ready(c) => {
+                // Every unit of the convoy has the same next step (see `next_steps`).
+                let units = std::mem::take(&mut self.convoys[c as usize].units);
+                match self.step(&units[0]) {
+                    Step::Deliver => {
+                        for u in &units {
+                            self.deliver(now, u);
                         }
                     }
-                    return;
-                }
-                let leg = &path.legs[unit.leg as usize];
-                match leg.queue {
-                    Some(q) => {
-                        let st = &mut self.queues[q as usize];
-                        st.units.push_back(unit);
-                        st.queued += unit.size(&plan.input);
-                        st.enqueued_at.push_back(now);
-                        st.queued_teu.set(now, st.queued);
-                        self.try_depart(s, q);
+                    Step::Queue(q) => {
+                        for u in &units {
+                            self.join_queue(s, q, *u);
+                        }
                     }
-                    None => {
-                        let t = leg.time.sample(self.rng_time.uniform());
-                        self.end_leg(s, unit, now + t);
-                    }
+                    Step::Ride(_) => unreachable!("a riding convoy is followed at once"),
                 }
+                self.convoys[c as usize].units = units;
+                self.free_convoy(c);
             }
-            Ev::Arrive(unit) => {
+            Ev::Arrive(c) => {
                 // Only legs that end at a capacity-limited node have an arrival event: the
-                // unit joins the node's queue (the leg was already counted and advanced).
-                let head = plan.node_of(unit);
+                // convoy joins the node's queue (the leg was already counted and advanced)
+                // and is served as one, for its TEU-equivalents at the node's rate.
+                let head = plan.node_of(self.convoys[c as usize].units[0]);
                 let r =
                     plan.node_rate_teu_h[head.idx()].expect("arrival events only at server nodes");
+                let teu = self.convoy_teu(c);
                 match self.nodes[head.idx()]
                     .as_mut()
                     .expect("server")
-                    .arrive(now, unit)
+                    .arrive(now, c)
                 {
-                    Some(x) => s.after(x.size(&plan.input) / r, Ev::NodeDone(x)),
+                    Some(x) => s.after(teu / r, Ev::NodeDone(x)),
                     None => {
                         let q = &mut self.node_queued[head.idx()];
-                        q.0 += unit.size(&plan.input);
+                        q.0 += teu;
                         q.1.set(now, q.0);
                     }
                 }
             }
-            Ev::NodeDone(unit) => {
-                let node = plan.node_of(unit).0;
+            Ev::NodeDone(c) => {
+                let node = plan.node_of(self.convoys[c as usize].units[0]).0;
                 let r = plan.node_rate_teu_h[node as usize].expect("a node server has a rate");
                 if now >= self.warm_end {
                     let m = self.month0(now);
-                    self.c.through[plan.queues.len() + node as usize][m] += unit.size(&plan.input);
+                    self.c.through[plan.queues.len() + node as usize][m] += self.convoy_teu(c);
+                    self.c.node_convoys[node as usize] += 1;
                 }
                 if let Some(next) = self.nodes[node as usize]
                     .as_mut()
                     .expect("server")
                     .finish(now)
                 {
-                    let size = next.size(&plan.input);
+                    let size = self.convoy_teu(next);
                     let q = &mut self.node_queued[node as usize];
                     q.0 -= size;
                     q.1.set(now, q.0);
                     s.after(size / r, Ev::NodeDone(next));
                 }
                 let d = self.dwell(NodeId(node));
-                s.after(d, Ev::Ready(unit));
+                self.next_steps(s, c, now + d);
             }
             Ev::Slot(q) => {
                 let spec = &plan.queues[q as usize];
@@ -939,6 +1066,8 @@ struct Counts {
     through: Vec<[f64; 12]>,
     /// TEU-equivalents over each link by calendar month of arrival, measured period only.
     link_through: Vec<[f64; 12]>,
+    /// Convoys served at each node in the measured period (zero where there is no server).
+    node_convoys: Vec<u64>,
 }
 
 /// A monthly counter over replications: its yearly total (mean and interval over
@@ -1005,6 +1134,8 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             .collect(),
         closed: vec![false; inp.params.weather.len()],
         brest_link: plan.net.link_by_key("L-BREST-MALASZEWICZE"),
+        convoys: Vec::new(),
+        free_convoys: Vec::new(),
         c: Counts {
             generated: 0,
             delivered: 0,
@@ -1021,6 +1152,7 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             northern_teu: 0.0,
             through: vec![[0.0; 12]; plan.queues.len() + plan.node_rate_teu_h.len()],
             link_through: vec![[0.0; 12]; plan.net.links.len()],
+            node_convoys: vec![0; plan.node_rate_teu_h.len()],
         },
     };
     let mut s = Scheduler::new();
@@ -1177,6 +1309,9 @@ pub struct Resource {
     pub throughput_teu: Metric,
     /// The same by calendar month, January to December (mean over replications).
     pub monthly_teu: [f64; 12],
+    /// Batches in the measured period, per replication: departures (departures), or
+    /// convoys served (nodes: a block train, or the load of one sailing, is served as one).
+    pub batches: Metric,
 }
 
 /// Simulated against observed.
@@ -1379,6 +1514,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             mean_queue_teu: metric(&qm),
             max_queue_teu: per(&|x| x.1).into_iter().fold(0.0, f64::max),
             mean_wait_h: Some(w),
+            batches: metric(&per(&|x| x.3 as f64)),
         });
     }
     for (ni, rate) in plan.node_rate_teu_h.iter().enumerate() {
@@ -1416,6 +1552,12 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             mean_queue_teu: qm,
             max_queue_teu: get(2).into_iter().fold(0.0, f64::max),
             mean_wait_h: Some(w),
+            batches: metric(
+                &results
+                    .iter()
+                    .map(|r| r.c.node_convoys[ni] as f64)
+                    .collect::<Vec<_>>(),
+            ),
         });
     }
     resources.sort_by(|a, b| {

@@ -60,6 +60,29 @@ fn every_container_is_delivered_or_still_in_the_system() {
 }
 
 #[test]
+fn block_trains_cross_borders_as_one() {
+    // The units of one departure ride, dwell and queue at the next server together while
+    // their routes coincide: the border at Dostyk serves trains, not single containers
+    // (a unit is at most 2 TEU), and no convoy is larger than the departure it came from.
+    let r = run(60.0, 10.0, 1, 1);
+    let find = |name: &str| r.resources.iter().find(|x| x.name == name).unwrap();
+    // Trains from the Chinese origins carry 55 FEU (110 TEU); convoys split, never merge.
+    let largest_departure = 110.0;
+    for name in ["KZ-DOSTYK", "KZ-ALTYNKOL", "PL-MALASZEWICZE"] {
+        let node = find(name);
+        assert!(node.batches.mean > 0.0, "{name} served nothing");
+        let per_convoy = node.throughput_teu.mean / node.batches.mean;
+        assert!(
+            per_convoy > 10.0,
+            "{name}: {per_convoy:.1} TEU per convoy, single units rather than trains"
+        );
+        assert!(per_convoy <= largest_departure, "{name}: {per_convoy:.1} TEU");
+    }
+    let xian = find("S-XIAN-WEST");
+    assert!(xian.throughput_teu.mean / xian.batches.mean <= largest_departure + 1e-9);
+}
+
+#[test]
 fn same_seed_same_report_with_one_or_two_threads() {
     let a = serde_json::to_string(&run(15.0, 3.0, 3, 1)).unwrap();
     let b = serde_json::to_string(&run(15.0, 3.0, 3, 2)).unwrap();
