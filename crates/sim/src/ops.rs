@@ -2,14 +2,13 @@
 //! generated from an origin–destination demand table follow the route planner's best route of their
 //! corridor; timetabled legs wait for a vessel or train with a capacity per departure
 //! (fixed departures, or sail-when-full with a maximum hold); nodes with a container
-//! capacity queue the units; dwell and travel times are drawn from the dataset's
-//! distributions; Caspian and Black Sea sailings stop during seasonal weather closures.
-//! Replications run in parallel with one random stream per replication and source, so a
-//! seed gives the same results whatever the thread count.
+//! capacity serve the trains and sailing loads (convoys) that reach them; dwell and travel
+//! times are drawn from the dataset's distributions; Caspian and Black Sea sailings stop
+//! during seasonal weather closures. Replications run in parallel with one random stream
+//! per replication and source, so a seed gives the same results whatever the thread count.
 //!
 //! Demand follows a monthly profile (thinning of a Poisson process at the peak month's
-//! rate). Not modelled yet (see the README): trains as batches on legs without a
-//! timetable, breakdowns (the dataset gives none).
+//! rate). Not modelled yet (see the README): breakdowns (the dataset gives none).
 
 use crate::kernel::{Model, Scheduler};
 use crate::ops_input::{Choice, OpsInput, Weather};
@@ -529,8 +528,8 @@ enum Step {
 }
 
 /// A container (FEU) or a wagon in the system: 16 bytes, held by value in the event that
-/// moves it or in the queue it waits in, never in a shared table (its size follows from
-/// `wagon`, whether it is measured from `created`).
+/// moves it, the convoy it travels in or the queue it waits in, never in a table of units
+/// (its size follows from `wagon`, whether it is measured from `created`).
 #[derive(Clone, Copy)]
 struct Unit {
     path: u32,
@@ -658,7 +657,10 @@ impl Sim<'_, '_> {
     /// What `unit` does next at the node it has reached.
     #[inline]
     fn step(&self, unit: &Unit) -> Step {
-        match self.plan.paths[unit.path as usize].legs.get(unit.leg as usize) {
+        match self.plan.paths[unit.path as usize]
+            .legs
+            .get(unit.leg as usize)
+        {
             None => Step::Deliver,
             Some(l) => match l.queue {
                 Some(q) => Step::Queue(q),

@@ -76,7 +76,10 @@ fn block_trains_cross_borders_as_one() {
             per_convoy > 10.0,
             "{name}: {per_convoy:.1} TEU per convoy, single units rather than trains"
         );
-        assert!(per_convoy <= largest_departure, "{name}: {per_convoy:.1} TEU");
+        assert!(
+            per_convoy <= largest_departure,
+            "{name}: {per_convoy:.1} TEU"
+        );
     }
     let xian = find("S-XIAN-WEST");
     assert!(xian.throughput_teu.mean / xian.batches.mean <= largest_departure + 1e-9);
