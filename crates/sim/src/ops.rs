@@ -1088,9 +1088,36 @@ fn by_month<'r>(
     (metric(&totals), monthly)
 }
 
-/// Results of one replication.
+/// What the report needs of one replication's transit-time histogram (a histogram is
+/// ~185 kB, so a replication keeps this instead: memory stays flat in the number of
+/// replications).
+#[derive(Clone, Copy)]
+struct TransitSummary {
+    n: u64,
+    /// Mean, P50, P90, P95 and maximum, hours.
+    stats: [f64; 5],
+}
+
+impl TransitSummary {
+    fn of(h: &Histogram) -> TransitSummary {
+        TransitSummary {
+            n: h.count(),
+            stats: [
+                h.mean(),
+                h.quantile(0.5),
+                h.quantile(0.9),
+                h.quantile(0.95),
+                h.quantile(1.0),
+            ],
+        }
+    }
+}
+
+/// Results of one replication (its histograms summarised, see `TransitSummary`).
 pub struct RepResult {
     c: Counts,
+    path_transit: Vec<TransitSummary>,
+    corridor_transit: Vec<TransitSummary>,
     queues: Vec<QueueStats>,
     nodes: Vec<Option<(f64, f64, f64)>>,
     closed_days: Vec<f64>,
@@ -1195,8 +1222,14 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         last = t;
         sim.handle(&mut s, ev);
     }
+    let path_transit = sim.c.path_hist.iter().map(TransitSummary::of).collect();
+    let corridor_transit = sim.c.corridor_hist.iter().map(TransitSummary::of).collect();
+    sim.c.path_hist = Vec::new();
+    sim.c.corridor_hist = Vec::new();
     RepResult {
         c: sim.c,
+        path_transit,
+        corridor_transit,
         queues: sim
             .queues
             .iter()
@@ -1389,37 +1422,30 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
     let net = plan.net;
     let year_scale = 365.0 / plan.input.days;
     let days = |h: f64| h / 24.0;
-    let transit = |get: &dyn Fn(&RepResult) -> &Histogram| {
-        let q = |p: f64| {
+    let transit = |get: &dyn Fn(&RepResult) -> &TransitSummary| {
+        let q = |i: usize| {
             metric(
                 &results
                     .iter()
-                    .map(|r| days(get(r).quantile(p)))
+                    .map(|r| days(get(r).stats[i]))
                     .filter(|x| x.is_finite())
                     .collect::<Vec<_>>(),
             )
         };
-        let mean = metric(
-            &results
-                .iter()
-                .map(|r| days(get(r).mean()))
-                .filter(|x| x.is_finite())
-                .collect::<Vec<_>>(),
-        );
         let max = results
             .iter()
-            .map(|r| days(get(r).quantile(1.0)))
+            .map(|r| days(get(r).stats[4]))
             .filter(|x| x.is_finite())
             .fold(0.0, f64::max);
-        (mean, q(0.5), q(0.9), q(0.95), max)
+        (q(0), q(1), q(2), q(3), max)
     };
     let mut corridors = Vec::new();
     for (k, c) in net.corridors.iter().enumerate() {
-        if results.iter().all(|r| r.c.corridor_hist[k].count() == 0) {
+        if results.iter().all(|r| r.corridor_transit[k].n == 0) {
             continue;
         }
         let (mean_days, p50_days, p90_days, p95_days, max_days) =
-            transit(&|r| &r.c.corridor_hist[k]);
+            transit(&|r| &r.corridor_transit[k]);
         let teu_delivered = metric(
             &results
                 .iter()
@@ -1450,10 +1476,10 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
     }
     let mut od = Vec::new();
     for (pi, p) in plan.paths.iter().enumerate() {
-        if results.iter().all(|r| r.c.path_hist[pi].count() == 0) {
+        if results.iter().all(|r| r.path_transit[pi].n == 0) {
             continue;
         }
-        let (mean_days, p50_days, p90_days, p95_days, max_days) = transit(&|r| &r.c.path_hist[pi]);
+        let (mean_days, p50_days, p90_days, p95_days, max_days) = transit(&|r| &r.path_transit[pi]);
         let f = &plan.input.params.flows[p.flow];
         let volume = metric(
             &results
