@@ -286,6 +286,23 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
             .collect::<Vec<_>>()
             .join("; "),
     );
+    out.push_str("\nBreakdowns: ");
+    if r.breakdowns.is_empty() {
+        out.push_str("none (no [[breakdown]] in simulation.toml)");
+    } else {
+        out.push_str(
+            &r.breakdowns
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{} failed {:.1} times, out of service {:.1} days",
+                        b.target, b.failures.mean, b.down_days.mean
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+    }
     out.push_str("\nRoute choice: ");
     out.push_str(
         &r.route_choice
@@ -343,6 +360,10 @@ fn csv(r: &Report) -> String {
         row("throughput_teu", &x.name, &x.throughput_teu);
         row("batches", &x.name, &x.batches);
         row("mean_queue_teu", &x.name, &x.mean_queue_teu);
+    }
+    for b in &r.breakdowns {
+        row("breakdown_failures", &b.target, &b.failures);
+        row("breakdown_down_days", &b.target, &b.down_days);
     }
     row("undelivered_teu", "all", &r.undelivered_teu);
     w.push_str(&format!(

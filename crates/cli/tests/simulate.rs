@@ -199,7 +199,10 @@ fn a_users_seasonality_drives_the_run_and_a_bad_one_exits_2() {
 
 #[test]
 fn the_2030_example_demand_offers_a_million_teu_and_overloads_the_2024_network() {
-    let demand = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/demand-2030.csv");
+    let demand = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/demand-2030.csv"
+    );
     let (code, out, err) = run(&[
         "simulate",
         "--demand",
@@ -220,7 +223,11 @@ fn the_2030_example_demand_offers_a_million_teu_and_overloads_the_2024_network()
     let r = &v["report"];
     let flows = r["route_choice"].as_array().unwrap();
     let sum = |k: &str| flows.iter().map(|f| f[k].as_f64().unwrap()).sum::<f64>();
-    assert!((sum("teu_per_year") - 1_035_600.0).abs() < 1.0, "{}", sum("teu_per_year"));
+    assert!(
+        (sum("teu_per_year") - 1_035_600.0).abs() < 1.0,
+        "{}",
+        sum("teu_per_year")
+    );
     assert!((sum("tonnes_per_year") - 6_000_000.0).abs() < 1.0);
     // Offered to the 2024 network, the 2030 demand exceeds the Caspian crossings: the
     // backlog grows through the run.

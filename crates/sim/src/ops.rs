@@ -11,13 +11,15 @@
 //! rate). Not modelled yet (see the README): breakdowns (the dataset gives none).
 
 use crate::kernel::{Model, Scheduler};
-use crate::ops_input::{Choice, OpsInput, Weather};
+use crate::ops_input::{Choice, OpsInput, Outage, Weather};
 use crate::resource::Servers;
 use crate::rng::Stream;
 use crate::stats::{Ci, Histogram, TimeAverage, ci};
 use corridor_model::Network;
 use corridor_model::dist::Distribution;
-use corridor_model::network::{CorridorId, DepartureRule, LinkId, Mode, NodeId, ServiceKind};
+use corridor_model::network::{
+    CorridorId, DepartureRule, LinkId, Mode, NodeId, ServiceId, ServiceKind,
+};
 use corridor_model::units::Capacity;
 use corridor_model::units::Payload;
 use corridor_route::graph::{Board, Graph};
@@ -117,6 +119,7 @@ struct QueueSpec {
     max_hold_h: f64,
     schedule: corridor_model::network::Schedule,
     weather: Option<usize>,
+    service: ServiceId,
 }
 
 /// Everything fixed across replications: routes, queues, capacities.
@@ -401,6 +404,7 @@ impl<'n> Plan<'n> {
                                             .weather
                                             .iter()
                                             .position(|w| w.mode == link.mode),
+                                        service: sv,
                                     });
                                     queue_of.push((key, q));
                                     q
@@ -501,6 +505,10 @@ enum Ev {
     Hold(u32),
     WxToggle(u32),
     WxCheck(u32),
+    /// Breakdown `b` fails.
+    Fail(u32),
+    /// Breakdown `b` is repaired.
+    Repair(u32),
     Sample,
     WarmEnd,
 }
@@ -570,6 +578,12 @@ struct Sim<'p, 'n> {
     rng_time: Stream,
     rng_dwell: Stream,
     rng_weather: Stream,
+    rng_breakdown: Stream,
+    /// Breakdowns under way at each node and each departure queue.
+    node_down: Vec<u16>,
+    queue_down: Vec<u16>,
+    /// Start of each breakdown's current outage (NaN while up).
+    down_since: Vec<f64>,
     queues: Vec<QueueState>,
     nodes: Vec<Option<Servers<u32>>>,
     /// TEU-equivalents waiting at each capacity-limited node (containers and wagons differ
@@ -626,6 +640,43 @@ impl Sim<'_, '_> {
         st.enqueued_at.push_back(now);
         st.queued_teu.set(now, st.queued);
         self.try_depart(s, q);
+    }
+
+    /// Schedule breakdown `b`'s next failure after `from`, if inside the run.
+    fn next_failure(&mut self, s: &mut Scheduler<Ev>, b: usize, from: f64) {
+        let t = from
+            + self
+                .rng_breakdown
+                .exp_mean(self.plan.input.params.breakdowns[b].mtbf_h);
+        if t < self.end {
+            s.at(t, Ev::Fail(b as u32));
+        }
+    }
+
+    /// Count the part of an outage of breakdown `b` from `from` to `to` inside the
+    /// measured window.
+    fn count_down(&mut self, b: usize, from: f64, to: f64) {
+        let h = to.min(self.end) - from.max(self.warm_end);
+        if h > 0.0 {
+            self.c.down_h[b] += h;
+        }
+    }
+
+    /// A node is back in service: its free servers start the convoys waiting.
+    fn restart_node(&mut self, s: &mut Scheduler<Ev>, n: NodeId) {
+        let now = s.now();
+        let r = self.plan.node_rate_teu_h[n.idx()].expect("a node server has a rate");
+        while let Some(c) = self.nodes[n.idx()]
+            .as_mut()
+            .expect("server")
+            .start_next(now)
+        {
+            let teu = self.convoy_teu(c);
+            let q = &mut self.node_queued[n.idx()];
+            q.0 -= teu;
+            q.1.set(now, q.0);
+            s.after(teu / r, Ev::NodeDone(c));
+        }
     }
 
     /// A convoy with no units, from the free list when one is there.
@@ -779,7 +830,7 @@ impl Sim<'_, '_> {
 
     fn try_depart(&mut self, s: &mut Scheduler<Ev>, q: u32) {
         let spec = &self.plan.queues[q as usize];
-        if spec.weather.is_some_and(|w| self.closed[w]) {
+        if spec.weather.is_some_and(|w| self.closed[w]) || self.queue_down[q as usize] > 0 {
             return;
         }
         let now = s.now();
@@ -906,11 +957,14 @@ impl Model for Sim<'_, '_> {
                 let r =
                     plan.node_rate_teu_h[head.idx()].expect("arrival events only at server nodes");
                 let teu = self.convoy_teu(c);
-                match self.nodes[head.idx()]
-                    .as_mut()
-                    .expect("server")
-                    .arrive(now, c)
-                {
+                let srv = self.nodes[head.idx()].as_mut().expect("server");
+                let started = if self.node_down[head.idx()] > 0 {
+                    srv.enqueue(now, c);
+                    None
+                } else {
+                    srv.arrive(now, c)
+                };
+                match started {
                     Some(x) => s.after(teu / r, Ev::NodeDone(x)),
                     None => {
                         let q = &mut self.node_queued[head.idx()];
@@ -927,11 +981,14 @@ impl Model for Sim<'_, '_> {
                     self.c.through[plan.queues.len() + node as usize][m] += self.convoy_teu(c);
                     self.c.node_convoys[node as usize] += 1;
                 }
-                if let Some(next) = self.nodes[node as usize]
-                    .as_mut()
-                    .expect("server")
-                    .finish(now)
-                {
+                let srv = self.nodes[node as usize].as_mut().expect("server");
+                let next = if self.node_down[node as usize] > 0 {
+                    srv.release(now);
+                    None
+                } else {
+                    srv.finish(now)
+                };
+                if let Some(next) = next {
                     let size = self.convoy_teu(next);
                     let q = &mut self.node_queued[node as usize];
                     q.0 -= size;
@@ -943,7 +1000,11 @@ impl Model for Sim<'_, '_> {
             }
             Ev::Slot(q) => {
                 let spec = &plan.queues[q as usize];
-                self.queues[q as usize].berth.push_back(now);
+                // A service out of service loses its departures (weather only delays them:
+                // the vessels wait in port).
+                if self.queue_down[q as usize] == 0 {
+                    self.queues[q as usize].berth.push_back(now);
+                }
                 let next = Instant(now + 1e-6).next_departure(&spec.schedule).0;
                 if next < self.end {
                     s.at(next, Ev::Slot(q));
@@ -974,6 +1035,53 @@ impl Model for Sim<'_, '_> {
                     let d = self.rng_weather.lognormal(w.episode_p50_h.ln(), sigma);
                     s.after(d, Ev::WxToggle(a as u32));
                 }
+            }
+            Ev::Fail(b) => {
+                let bd = &plan.input.params.breakdowns[b as usize];
+                self.down_since[b as usize] = now;
+                if now >= self.warm_end {
+                    self.c.failures[b as usize] += 1;
+                }
+                match bd.outage {
+                    Outage::Node(n) => self.node_down[n.idx()] += 1,
+                    Outage::Service(sv) => {
+                        for (q, spec) in plan.queues.iter().enumerate() {
+                            if spec.service == sv {
+                                self.queue_down[q] += 1;
+                                // Departures waiting to fill are cancelled too.
+                                self.queues[q].berth.clear();
+                            }
+                        }
+                    }
+                }
+                let sigma = corridor_model::dist::lognormal_sigma(
+                    corridor_model::units::Hours(bd.repair_p50_h),
+                    corridor_model::units::Hours(bd.repair_p90_h),
+                );
+                let d = self.rng_breakdown.lognormal(bd.repair_p50_h.ln(), sigma);
+                s.after(d, Ev::Repair(b));
+            }
+            Ev::Repair(b) => {
+                let bd = &plan.input.params.breakdowns[b as usize];
+                let since = std::mem::replace(&mut self.down_since[b as usize], f64::NAN);
+                self.count_down(b as usize, since, now);
+                match bd.outage {
+                    Outage::Node(n) => {
+                        self.node_down[n.idx()] -= 1;
+                        if self.node_down[n.idx()] == 0 {
+                            self.restart_node(s, n);
+                        }
+                    }
+                    Outage::Service(sv) => {
+                        for q in 0..plan.queues.len() {
+                            if plan.queues[q].service == sv {
+                                self.queue_down[q] -= 1;
+                                self.try_depart(s, q as u32);
+                            }
+                        }
+                    }
+                }
+                self.next_failure(s, b as usize, now);
             }
             Ev::WxCheck(a) => {
                 let w = &plan.input.params.weather[a as usize];
@@ -1070,6 +1178,10 @@ struct Counts {
     link_through: Vec<[f64; 12]>,
     /// Convoys served at each node in the measured period (zero where there is no server).
     node_convoys: Vec<u64>,
+    /// Per breakdown: failures starting in the measured period, and hours out of service in
+    /// it.
+    failures: Vec<u64>,
+    down_h: Vec<f64>,
 }
 
 /// A monthly counter over replications: its yearly total (mean and interval over
@@ -1137,6 +1249,10 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         rng_time: Stream::new(seed, rep, 2),
         rng_dwell: Stream::new(seed, rep, 3),
         rng_weather: Stream::new(seed, rep, 4),
+        rng_breakdown: Stream::new(seed, rep, 5),
+        node_down: vec![0; plan.node_rate_teu_h.len()],
+        queue_down: vec![0; plan.queues.len()],
+        down_since: vec![f64::NAN; inp.params.breakdowns.len()],
         queues: plan
             .queues
             .iter()
@@ -1182,6 +1298,8 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             through: vec![[0.0; 12]; plan.queues.len() + plan.node_rate_teu_h.len()],
             link_through: vec![[0.0; 12]; plan.net.links.len()],
             node_convoys: vec![0; plan.node_rate_teu_h.len()],
+            failures: vec![0; inp.params.breakdowns.len()],
+            down_h: vec![0.0; inp.params.breakdowns.len()],
         },
     };
     let mut s = Scheduler::new();
@@ -1199,6 +1317,9 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
     }
     for a in 0..inp.params.weather.len() {
         s.at(t0, Ev::WxCheck(a as u32));
+    }
+    for b in 0..inp.params.breakdowns.len() {
+        sim.next_failure(&mut s, b, t0);
     }
     s.at(warm_end, Ev::WarmEnd);
     s.at(warm_end, Ev::Sample);
@@ -1221,6 +1342,12 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         }
         last = t;
         sim.handle(&mut s, ev);
+    }
+    for b in 0..inp.params.breakdowns.len() {
+        let since = sim.down_since[b];
+        if !since.is_nan() {
+            sim.count_down(b, since, end);
+        }
     }
     let path_transit = sim.c.path_hist.iter().map(TransitSummary::of).collect();
     let corridor_transit = sim.c.corridor_hist.iter().map(TransitSummary::of).collect();
@@ -1349,6 +1476,17 @@ pub struct Resource {
     pub batches: Metric,
 }
 
+/// What one `[[breakdown]]` did in the measured period, per replication.
+#[derive(Clone, Debug, Serialize)]
+pub struct BreakdownStats {
+    /// Node or service id.
+    pub target: String,
+    /// Failures.
+    pub failures: Metric,
+    /// Days out of service.
+    pub down_days: Metric,
+}
+
 /// Simulated against observed.
 #[derive(Clone, Debug, Serialize)]
 pub struct Calibration {
@@ -1400,6 +1538,8 @@ pub struct Report {
     pub backlog_teu: Vec<f64>,
     /// Closed days per weather area (mean).
     pub weather_closed_days: Vec<(String, f64)>,
+    /// Random breakdowns of nodes and services, per `[[breakdown]]` of `simulation.toml`.
+    pub breakdowns: Vec<BreakdownStats>,
     /// Simulated against published volumes.
     pub calibration: Vec<Calibration>,
     /// Events processed, summed.
@@ -1714,6 +1854,28 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
                     w.mode.to_string(),
                     results.iter().map(|r| r.closed_days[a]).sum::<f64>() / reps as f64,
                 )
+            })
+            .collect(),
+        breakdowns: plan
+            .input
+            .params
+            .breakdowns
+            .iter()
+            .enumerate()
+            .map(|(b, bd)| BreakdownStats {
+                target: bd.target.clone(),
+                failures: metric(
+                    &results
+                        .iter()
+                        .map(|r| r.c.failures[b] as f64)
+                        .collect::<Vec<_>>(),
+                ),
+                down_days: metric(
+                    &results
+                        .iter()
+                        .map(|r| r.c.down_h[b] / 24.0)
+                        .collect::<Vec<_>>(),
+                ),
             })
             .collect(),
         calibration,

@@ -5,7 +5,8 @@
 
 use corridor_model::Network;
 use corridor_model::diag::{Diagnostic, LoadErrors, suggest};
-use corridor_model::network::{CorridorId, Mode, NodeId};
+use corridor_model::network::{CorridorId, Mode, NodeId, ServiceId};
+use corridor_model::units::Capacity;
 use serde::Deserialize;
 
 /// One origin–destination flow: containers (`teu_per_year`) or conventional wagonload
@@ -44,6 +45,33 @@ pub struct Weather {
     pub episode_p50_h: f64,
     /// 90th percentile length of a closure, hours.
     pub episode_p90_h: f64,
+}
+
+/// What a breakdown takes out of service.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outage {
+    /// A capacity-limited node: it starts no service while down.
+    Node(NodeId),
+    /// A timetabled service (both directions): no departure while down.
+    Service(ServiceId),
+}
+
+/// Random breakdowns of one node or service: failures come at exponential intervals of
+/// `mtbf_h` mean while it is up (the next one is drawn when a repair ends), repairs take a
+/// log-normal time. A node finishes the service under way at a failure and starts none
+/// until repaired; a service's departures due while it is down are cancelled.
+#[derive(Clone, Debug)]
+pub struct Breakdown {
+    /// The node or service id, as written.
+    pub target: String,
+    /// What it takes out of service.
+    pub outage: Outage,
+    /// Mean time between failures (up time), hours.
+    pub mtbf_h: f64,
+    /// Median repair time, hours.
+    pub repair_p50_h: f64,
+    /// 90th percentile repair time, hours.
+    pub repair_p90_h: f64,
 }
 
 /// Route choice for flows without a pinned corridor.
@@ -100,6 +128,8 @@ pub struct Parsed {
     pub flows: Vec<Flow>,
     /// Weather closures.
     pub weather: Vec<Weather>,
+    /// Random breakdowns of nodes and services.
+    pub breakdowns: Vec<Breakdown>,
     /// Route choice.
     pub choice: Choice,
     /// TEU per railway wagon (payloads in wagons; a wagon's share of ferry capacity).
@@ -120,6 +150,8 @@ struct Toml {
     units: Units,
     #[serde(default)]
     weather: Vec<TomlWeather>,
+    #[serde(default)]
+    breakdown: Vec<TomlBreakdown>,
     choice: TomlChoice,
     #[serde(default)]
     seasonality: Option<TomlSeason>,
@@ -153,6 +185,16 @@ struct TomlWeather {
     episode_p50_h: f64,
     episode_p90_h: f64,
     episode_src: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TomlBreakdown {
+    target: String,
+    mtbf_days: f64,
+    repair_p50_h: f64,
+    repair_p90_h: f64,
+    src: String,
 }
 
 #[derive(Deserialize)]
@@ -211,6 +253,7 @@ pub fn parse(
     let mut out = Parsed {
         flows: Vec::new(),
         weather: Vec::new(),
+        breakdowns: Vec::new(),
         choice: Choice {
             value_of_time: 0.0,
             carbon_price: 0.0,
@@ -415,6 +458,82 @@ pub fn parse(
                     closed_share: cs,
                     episode_p50_h: w.episode_p50_h,
                     episode_p90_h: w.episode_p90_h,
+                });
+            }
+            for b in t.breakdown {
+                let line = line_of(sim_text, &format!("target = \"{}\"", b.target));
+                let mut bad = |field: &str, msg: String, hint: Option<String>| {
+                    push(&mut diags, sim_name, line, None, Some(field), msg, hint)
+                };
+                let outage = if let Some(n) = net.node_by_key(&b.target) {
+                    let server = net
+                        .node(n)
+                        .capacity
+                        .is_some_and(|c| !matches!(c.value, Capacity::MtPerYear(_)));
+                    if !server {
+                        bad(
+                            "breakdown.target",
+                            format!(
+                                "node `{}` has no container capacity, so no server to break down",
+                                b.target
+                            ),
+                            Some(
+                                "a node breakdown needs a capacity in TEU, trains or wagons in nodes.csv"
+                                    .into(),
+                            ),
+                        );
+                        continue;
+                    }
+                    Outage::Node(n)
+                } else if let Some(i) = net.services.iter().position(|s| s.key == b.target) {
+                    Outage::Service(ServiceId(i as u32))
+                } else {
+                    bad(
+                        "breakdown.target",
+                        format!("unknown node or service `{}`", b.target),
+                        Some("a node id from nodes.csv (with a capacity) or a service id from services.csv".into()),
+                    );
+                    continue;
+                };
+                if !(b.mtbf_days.is_finite() && b.mtbf_days > 0.0) {
+                    bad(
+                        "breakdown.mtbf_days",
+                        format!(
+                            "mtbf_days must be a positive number of days, found {}",
+                            b.mtbf_days
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+                if !(b.repair_p50_h > 0.0
+                    && b.repair_p90_h >= b.repair_p50_h
+                    && b.repair_p90_h.is_finite())
+                {
+                    bad(
+                        "breakdown.repair_p50_h",
+                        format!(
+                            "repair times need 0 < repair_p50_h ≤ repair_p90_h, found {} and {}",
+                            b.repair_p50_h, b.repair_p90_h
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+                if !src_ok(&b.src) {
+                    bad(
+                        "breakdown.src",
+                        format!("unknown source `{}`", b.src),
+                        Some("name source ids from sources.csv".into()),
+                    );
+                    continue;
+                }
+                out.breakdowns.push(Breakdown {
+                    target: b.target,
+                    outage,
+                    mtbf_h: b.mtbf_days * 24.0,
+                    repair_p50_h: b.repair_p50_h,
+                    repair_p90_h: b.repair_p90_h,
                 });
             }
         }

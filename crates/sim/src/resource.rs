@@ -55,6 +55,31 @@ impl<T> Servers<T> {
             }
         }
     }
+    /// An item joins the queue at `now` even if a server is free (the servers are out of
+    /// service); [`Servers::start_next`] starts it later.
+    #[inline]
+    pub fn enqueue(&mut self, now: f64, item: T) {
+        self.queue.push_back(item);
+        self.queue_len.set(now, self.queue.len() as f64);
+    }
+    /// A service ends at `now` and its server idles, whoever waits (out of service).
+    #[inline]
+    pub fn release(&mut self, now: f64) {
+        self.busy -= 1;
+        self.busy_servers.set(now, self.busy as f64);
+    }
+    /// Start the next waiting item if a server is free (returned).
+    #[inline]
+    pub fn start_next(&mut self, now: f64) -> Option<T> {
+        if self.busy == self.capacity {
+            return None;
+        }
+        let x = self.queue.pop_front()?;
+        self.queue_len.set(now, self.queue.len() as f64);
+        self.busy += 1;
+        self.busy_servers.set(now, self.busy as f64);
+        Some(x)
+    }
     /// Servers.
     pub fn capacity(&self) -> u32 {
         self.capacity

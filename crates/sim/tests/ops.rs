@@ -342,3 +342,123 @@ fn bad_parameters_in_simulation_toml_name_the_field_and_the_range() {
         "{e}"
     );
 }
+
+/// The default parameters with `[[breakdown]]` tables added.
+fn with_breakdowns(tables: &str) -> String {
+    format!("{}\n{tables}", ops_input::DEFAULT_SIMULATION)
+}
+
+fn breakdown(target: &str, mtbf_days: f64, p50: f64, p90: f64) -> String {
+    format!(
+        "[[breakdown]]\ntarget = \"{target}\"\nmtbf_days = {mtbf_days}\nrepair_p50_h = {p50}\n\
+         repair_p90_h = {p90}\nsrc = \"E-LINER\"\n"
+    )
+}
+
+fn resource<'r>(r: &'r Report, name: &str) -> &'r ops::Resource {
+    r.resources.iter().find(|x| x.name == name).unwrap()
+}
+
+#[test]
+fn node_breakdowns_take_the_share_of_time_renewal_theory_gives() {
+    // Up for 5 days on average (exponential), then down: a fixed 24 h, or a log-normal
+    // repair of median 12 h and P90 48 h (mean 12·e^{σ²/2} = 21.5 h). The share of time down
+    // of an alternating renewal process is mean repair / (mean up + mean repair).
+    let net = embedded::network().unwrap();
+    let year = |sim: &str| {
+        let plan = Plan::new(&net, input_with(sim, 365.0, 0.0).unwrap()).unwrap();
+        run_plan(&plan, 11, 4, 2)
+    };
+    let base = year(ops_input::DEFAULT_SIMULATION);
+    assert!(base.breakdowns.is_empty());
+    for (p50, p90) in [(24.0, 24.0), (12.0, 48.0)] {
+        let r = year(&with_breakdowns(&breakdown("KZ-DOSTYK", 5.0, p50, p90)));
+        let sigma = (p90 / p50).ln() / 1.281_551_565_5;
+        let mean_repair: f64 = p50 * (sigma * sigma / 2.0).exp();
+        let share = mean_repair / (120.0 + mean_repair);
+        let b = &r.breakdowns[0];
+        assert_eq!(b.target, "KZ-DOSTYK");
+        let down = b.down_days.mean / 365.0;
+        assert!(
+            (down - share).abs() < 0.15 * share,
+            "down {down:.3} of the time, expected {share:.3}"
+        );
+        let failures = 365.0 * 24.0 / (120.0 + mean_repair);
+        assert!(
+            (b.failures.mean - failures).abs() < 0.15 * failures,
+            "{} failures, expected {failures:.1}",
+            b.failures.mean
+        );
+        // Containers wait out the outages at the border, and none is lost.
+        let (w0, w1) = (
+            resource(&base, "KZ-DOSTYK")
+                .mean_wait_h
+                .as_ref()
+                .unwrap()
+                .mean,
+            resource(&r, "KZ-DOSTYK").mean_wait_h.as_ref().unwrap().mean,
+        );
+        assert!(
+            w1 > w0 + 0.5 * mean_repair * share,
+            "wait {w1:.1} h vs {w0:.1} h"
+        );
+        assert_eq!(r.generated, r.delivered + r.in_system);
+    }
+}
+
+#[test]
+fn a_service_breakdown_cancels_its_departures() {
+    // The Kuryk–Alat ferries out of service half the time (up 1 day on average, down 24 h):
+    // about half of their sailings are lost, so they carry less; other services run.
+    let net = embedded::network().unwrap();
+    let year = |sim: &str| {
+        let input = input_from(sim, ops_input::DEFAULT_DEMAND, 365.0, 0.0).unwrap();
+        let plan = Plan::new(&net, input).unwrap();
+        run_plan(&plan, 5, 2, 2)
+    };
+    let base = year(ops_input::DEFAULT_SIMULATION);
+    let r = year(&with_breakdowns(&breakdown(
+        "S-KURYK-ALAT-FERRY",
+        1.0,
+        24.0,
+        24.0,
+    )));
+    let down = r.breakdowns[0].down_days.mean / 365.0;
+    assert!((down - 0.5).abs() < 0.08, "down {down:.3}");
+    let sailings = |x: &Report| resource(x, "S-KURYK-ALAT-FERRY").batches.mean;
+    let ratio = sailings(&r) / sailings(&base);
+    assert!((0.4..0.65).contains(&ratio), "sailings ratio {ratio:.2}");
+    let carried = |x: &Report| resource(x, "S-KURYK-ALAT-FERRY").throughput_teu.mean;
+    assert!(carried(&r) < 0.75 * carried(&base));
+    let xian = |x: &Report| resource(x, "S-XIAN-WEST").batches.mean;
+    assert_eq!(
+        xian(&r),
+        xian(&base),
+        "a fixed timetable elsewhere is untouched"
+    );
+}
+
+#[test]
+fn a_bad_breakdown_names_the_field() {
+    let bad = |tables: &str| input_with(&with_breakdowns(tables), 10.0, 1.0).unwrap_err();
+    let e = bad(&breakdown("KZ-NOWHERE", 5.0, 6.0, 24.0));
+    assert!(
+        e.contains("field `breakdown.target`")
+            && e.contains("unknown node or service `KZ-NOWHERE`"),
+        "{e}"
+    );
+    // Line of the offending table's target in the file.
+    let line = ops_input::DEFAULT_SIMULATION.lines().count() + 3;
+    assert!(e.contains(&format!("simulation.toml:{line}")), "{e}");
+    let e = bad(&breakdown("KZ-AKTAU", 5.0, 6.0, 24.0));
+    assert!(e.contains("no container capacity"), "{e}");
+    let e = bad(&breakdown("KZ-DOSTYK", 0.0, 6.0, 24.0));
+    assert!(e.contains("field `breakdown.mtbf_days`"), "{e}");
+    let e = bad(&breakdown("KZ-DOSTYK", 5.0, 24.0, 6.0));
+    assert!(e.contains("field `breakdown.repair_p50_h`"), "{e}");
+    let e = bad(&breakdown("KZ-DOSTYK", 5.0, 6.0, 24.0).replace("E-LINER", "E-NOPE"));
+    assert!(
+        e.contains("field `breakdown.src`") && e.contains("E-NOPE"),
+        "{e}"
+    );
+}
