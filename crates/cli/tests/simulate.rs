@@ -240,3 +240,55 @@ fn the_2030_example_demand_offers_a_million_teu_and_overloads_the_2024_network()
     assert!(backlog.len() > 80);
     assert!(backlog[backlog.len() - 1] > 1.5 * backlog[0], "{backlog:?}");
 }
+
+#[test]
+fn a_users_breakdowns_are_reported_and_a_bad_target_exits_2() {
+    let table = "\n[[breakdown]]\ntarget = \"KZ-DOSTYK\"\nmtbf_days = 4.0\nrepair_p50_h = 12.0\n\
+                 repair_p90_h = 36.0\nsrc = \"E-LINER\"\n";
+    let dir = dataset_with_simulation(|t| format!("{t}{table}"));
+    let d = dir.path().to_str().unwrap();
+    let args = [
+        "simulate",
+        "--data",
+        d,
+        "--days",
+        "60",
+        "--replications",
+        "2",
+        "--quiet",
+    ];
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    let line = out.lines().find(|l| l.starts_with("Breakdowns: ")).unwrap();
+    assert!(line.starts_with("Breakdowns: KZ-DOSTYK failed "), "{line}");
+    let (code, out, err) = run(&[&args[..], &["--csv"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let value = |metric: &str| -> f64 {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{metric},KZ-DOSTYK,")))
+            .and_then(|l| l.split(',').nth(2))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // 60 days of ~4 days up and ~0.7 day down: about a dozen failures, days down > 0.
+    assert!((5.0..25.0).contains(&value("breakdown_failures")));
+    assert!(value("breakdown_down_days") > 1.0 && value("breakdown_down_days") < 20.0);
+
+    let bad = dataset_with_simulation(|t| format!("{t}{}", table.replace("KZ-DOSTYK", "DOSTYK")));
+    let (code, _, err) = run(&[
+        "simulate",
+        "--data",
+        bad.path().to_str().unwrap(),
+        "--days",
+        "5",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("simulation.toml:")
+            && err.contains("field `breakdown.target`")
+            && err.contains("unknown node or service `DOSTYK`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `KZ-DOSTYK`?"), "{err}");
+}

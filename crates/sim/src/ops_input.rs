@@ -488,10 +488,21 @@ pub fn parse(
                 } else if let Some(i) = net.services.iter().position(|s| s.key == b.target) {
                     Outage::Service(ServiceId(i as u32))
                 } else {
+                    let keys = net
+                        .nodes
+                        .iter()
+                        .map(|n| n.key.as_str())
+                        .chain(net.services.iter().map(|s| s.key.as_str()));
+                    let hint = match suggest(&b.target, keys) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => "a node id from nodes.csv (with a capacity) or a service id \
+                                 from services.csv"
+                            .into(),
+                    };
                     bad(
                         "breakdown.target",
                         format!("unknown node or service `{}`", b.target),
-                        Some("a node id from nodes.csv (with a capacity) or a service id from services.csv".into()),
+                        Some(hint),
                     );
                     continue;
                 };
