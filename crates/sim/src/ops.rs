@@ -285,32 +285,50 @@ impl<'n> Plan<'n> {
             all_options.push(options);
         }
         // Capacity-restrained assignment: the logit over each flow's route set, repeated
-        // with a steep volume-delay penalty on every capacity-limited node and timetabled
+        // with the expected queueing delay at every capacity-limited node and timetabled
         // service the routes use (method of successive averages), so that flows spread
-        // over parallel routes until the loads fit. Penalty: 24 h × (load / (0.95 ×
-        // capacity))^20 per resource, valued at the value of time (estimate E-LOGIT).
+        // over parallel routes as queues build. The delay at a resource of utilisation ρ
+        // is Kingman's approximation with unit variability, s × ρ / (1 − ρ), where s is the
+        // time one batch takes it: a train (`teu_per_train`) at a node's rate, one headway
+        // for a timetabled service. Past ρ = 0.99 it rises linearly and steeply, so
+        // overloads stay ordered. Valued at the value of time (E-LOGIT).
         let svc_cap_teu_h = |sv: corridor_model::network::ServiceId| -> f64 {
             let svc = net.service(sv);
             payload_teu(svc.payload.value, &input, net.meta.tonnes_per_teu.value.0)
                 * svc.schedule.value.per_week()
                 / 168.0
         };
-        let resources_of = |labels: &[corridor_route::search::Label]| -> Vec<(usize, f64)> {
+        // (resource, capacity TEU/h, hours one batch takes it).
+        let resources_of = |labels: &[corridor_route::search::Label]| -> Vec<(usize, f64, f64)> {
             let mut v = Vec::new();
             for l in labels.iter().skip(1) {
                 if let Some(r) = node_rate_teu_h[l.node.idx()] {
-                    v.push((l.node.idx(), r));
+                    v.push((l.node.idx(), r, input.params.teu_per_train / r));
                 }
                 if let Board::Service(sv) = l.board {
+                    let per_week = net.service(sv).schedule.value.per_week();
                     v.push((
                         net.nodes.len() + sv.idx() * 2 + usize::from(l.reversed),
                         svc_cap_teu_h(sv),
+                        if per_week > 0.0 {
+                            168.0 / per_week
+                        } else {
+                            168.0
+                        },
                     ));
                 }
             }
             v
         };
-        let res: Vec<Vec<Vec<(usize, f64)>>> = all_options
+        let queue_delay_h = |load: f64, cap: f64, batch_h: f64| -> f64 {
+            let rho = load / cap;
+            if rho < 0.99 {
+                batch_h * rho / (1.0 - rho)
+            } else {
+                batch_h * (99.0 + 1e4 * (rho - 0.99))
+            }
+        };
+        let res: Vec<Vec<Vec<(usize, f64, f64)>>> = all_options
             .iter()
             .map(|opts| opts.iter().map(|o| resources_of(&o.1)).collect())
             .collect();
@@ -334,7 +352,7 @@ impl<'n> Plan<'n> {
             for (fi, opts) in res.iter().enumerate() {
                 let teu_h = flow_teu_equivalent(&input.params.flows[fi], &input) / 8760.0;
                 for (oi, rs) in opts.iter().enumerate() {
-                    for &(r, c) in rs {
+                    for &(r, c, _) in rs {
                         load[r] += shares[fi][oi] * teu_h;
                         cap[r] = c;
                     }
@@ -347,7 +365,7 @@ impl<'n> Plan<'n> {
                     .map(|(oi, o)| {
                         let penalty_h: f64 = res[fi][oi]
                             .iter()
-                            .map(|&(r, _)| 24.0 * (load[r] / (0.95 * cap[r])).powi(20).min(1e6))
+                            .map(|&(r, _, b)| queue_delay_h(load[r], cap[r], b))
                             .sum();
                         o.2 + input.params.choice.value_of_time * penalty_h / 24.0
                     })
