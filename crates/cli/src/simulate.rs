@@ -105,7 +105,7 @@ pub fn simulate(net: &Network, data: Option<&Path>, a: &SimArgs) -> Result<Strin
         .map_err(Failure::Invalid)?;
     let start = Instant::from_civil(a.year, 1, 1, 0.0).0;
     let input = OpsInput::from_parsed(parsed, a.demand_factor, start, a.days, a.warmup_days);
-    let plan = Plan::new(net, input).map_err(|e| Failure::Usage(format!("{dem_name}: {e}")))?;
+    let plan = Plan::new(net, input).map_err(|e| Failure::Usage(format!("{dem_name}:{e}")))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
         .build()

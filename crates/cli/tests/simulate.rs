@@ -292,3 +292,21 @@ fn a_users_breakdowns_are_reported_and_a_bad_target_exits_2() {
     );
     assert!(err.contains("did you mean `KZ-DOSTYK`?"), "{err}");
 }
+
+#[test]
+fn a_pair_without_a_route_on_its_corridor_exits_2_naming_line_field_and_alternatives() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("demand.csv");
+    std::fs::write(
+        &f,
+        "from,to,teu_per_year,corridor,src,note\nCN-XIAN,DE-DUISBURG,1000,northern,S31,\n\
+         CN-XIAN,IR-TEHRAN,1000,northern,S31,\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["simulate", "--demand", f.to_str().unwrap(), "--days", "5"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("demand.csv:3: field `corridor`: no route from CN-XIAN to IR-TEHRAN on corridor northern (corridors with a route: southern)"),
+        "{err}"
+    );
+}

@@ -175,8 +175,8 @@ impl<'n> Plan<'n> {
         self.paths[unit.path as usize].legs[unit.leg as usize - 1].head
     }
 
-    /// Route every flow and prepare queues and capacities. Errors name the demand line of a
-    /// flow that has no route.
+    /// Route every flow and prepare queues and capacities. An error starts with the demand
+    /// line and field of a flow that has no route (`3: field `corridor`: …`).
     pub fn new(net: &'n Network, input: OpsInput) -> Result<Plan<'n>, String> {
         let g = Graph::new(net);
         let mut paths: Vec<Path> = Vec::new();
@@ -271,16 +271,36 @@ impl<'n> Plan<'n> {
                 }
             }
             if options.is_empty() {
-                let on = f
-                    .corridor
-                    .map(|c| format!(" on corridor {}", net.corridors[c.0 as usize].key))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "demand line {}: no route from {} to {}{on}",
-                    f.line,
-                    net.node(f.from).key,
-                    net.node(f.to).key
-                ));
+                // Name the field at fault and, for a pinned corridor, the corridors that do
+                // connect the pair.
+                let from = &net.node(f.from).key;
+                let to = &net.node(f.to).key;
+                return Err(match f.corridor {
+                    Some(c) => {
+                        let others: Vec<&str> = (0..net.corridors.len())
+                            .map(|k| CorridorId(k as u16))
+                            .filter(|&k| k != c)
+                            .filter(|&k| {
+                                let cons = Constraints {
+                                    corridor: Some(k),
+                                    ..Constraints::default()
+                                };
+                                !pareto(&g, &s, &cons).front.is_empty()
+                            })
+                            .map(|k| net.corridors[k.0 as usize].key.as_str())
+                            .collect();
+                        let hint = if others.is_empty() {
+                            "no corridor connects them".to_string()
+                        } else {
+                            format!("corridors with a route: {}", others.join(", "))
+                        };
+                        format!(
+                            "{}: field `corridor`: no route from {from} to {to} on corridor {} ({hint})",
+                            f.line, net.corridors[c.0 as usize].key
+                        )
+                    }
+                    None => format!("{}: field `to`: no route from {from} to {to}", f.line),
+                });
             }
             all_options.push(options);
         }
