@@ -8,7 +8,9 @@
 //! per replication and source, so a seed gives the same results whatever the thread count.
 //!
 //! Demand follows a monthly profile (thinning of a Poisson process at the peak month's
-//! rate). Not modelled yet (see the README): breakdowns (the dataset gives none).
+//! rate). Block trains run one route per departure; random breakdowns of nodes and services
+//! come from `[[breakdown]]` tables (the default dataset has none: the facts give no failure
+//! statistics).
 
 use crate::kernel::{Model, Scheduler};
 use crate::ops_input::{Choice, OpsInput, Outage, Weather};
@@ -120,6 +122,8 @@ struct QueueSpec {
     schedule: corridor_model::network::Schedule,
     weather: Option<usize>,
     service: ServiceId,
+    /// A block train: each departure carries units of one route only (see `try_depart`).
+    block: bool,
 }
 
 /// Everything fixed across replications: routes, queues, capacities.
@@ -443,6 +447,7 @@ impl<'n> Plan<'n> {
                                             .iter()
                                             .position(|w| w.mode == link.mode),
                                         service: sv,
+                                        block: svc.kind == ServiceKind::BlockTrain,
                                     });
                                     queue_of.push((key, q));
                                     q
@@ -597,7 +602,8 @@ impl Unit {
 }
 
 struct QueueState {
-    units: VecDeque<Unit>,
+    /// Units waiting, with the time each joined.
+    waiting: VecDeque<(Unit, f64)>,
     berth: VecDeque<f64>,
     queued_teu: TimeAverage,
     /// TEU-equivalents waiting.
@@ -605,7 +611,6 @@ struct QueueState {
     sailings: u64,
     teu_carried: f64,
     wait: crate::stats::Tally,
-    enqueued_at: VecDeque<f64>,
 }
 
 struct Sim<'p, 'n> {
@@ -673,9 +678,8 @@ impl Sim<'_, '_> {
     fn join_queue(&mut self, s: &mut Scheduler<Ev>, q: u32, unit: Unit) {
         let now = s.now();
         let st = &mut self.queues[q as usize];
-        st.units.push_back(unit);
+        st.waiting.push_back((unit, now));
         st.queued += unit.size(&self.plan.input);
-        st.enqueued_at.push_back(now);
         st.queued_teu.set(now, st.queued);
         self.try_depart(s, q);
     }
@@ -885,22 +889,28 @@ impl Sim<'_, '_> {
             st.berth.pop_front();
             st.sailings += 1;
             // Board first come, first served while the next unit fits; everyone on board
-            // leaves as one convoy.
+            // leaves as one convoy. A block train runs one route: the longest-waiting
+            // unit's, and it takes that route's units in their order of arrival.
             let mut load = 0.0;
+            let route = st.waiting.front().map(|w| w.0.path);
             let convoy = self.new_convoy();
+            let mut i = 0;
             loop {
                 let st = &mut self.queues[q as usize];
-                let Some(&unit) = st.units.front() else {
+                let Some(&(unit, since)) = st.waiting.get(i) else {
                     break;
                 };
+                if spec.block && Some(unit.path) != route {
+                    i += 1;
+                    continue;
+                }
                 let size = unit.size(&self.plan.input);
                 if load + size > spec.cap_teu + 1e-9 {
                     break;
                 }
                 load += size;
-                st.units.pop_front();
+                st.waiting.remove(i);
                 st.queued -= size;
-                let since = st.enqueued_at.pop_front().expect("paired with units");
                 st.wait.add(now - since);
                 st.teu_carried += size;
                 if now >= self.warm_end {
@@ -1295,14 +1305,13 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
             .queues
             .iter()
             .map(|_| QueueState {
-                units: VecDeque::new(),
+                waiting: VecDeque::new(),
                 berth: VecDeque::new(),
                 queued_teu: TimeAverage::start(inp.start, 0.0),
                 queued: 0.0,
                 sailings: 0,
                 teu_carried: 0.0,
                 wait: Default::default(),
-                enqueued_at: VecDeque::new(),
             })
             .collect(),
         nodes: plan

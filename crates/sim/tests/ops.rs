@@ -89,8 +89,10 @@ fn parallel_routes_take_the_load_before_a_border_or_ferry_saturates() {
 #[test]
 fn block_trains_cross_borders_as_one() {
     // The units of one departure ride, dwell and queue at the next server together while
-    // their routes coincide: the border at Dostyk serves trains, not single containers
-    // (a unit is at most 2 TEU), and no convoy is larger than the departure it came from.
+    // their routes coincide, and a block train from a Chinese terminal carries one route's
+    // units: the borders serve whole trains, not single containers (a unit is at most 2
+    // TEU) nor the fragments of mixed trains that split where their routes part (those
+    // averaged 17–26 TEU at these nodes), and no convoy is larger than its departure.
     let r = run(60.0, 10.0, 1, 1);
     let find = |name: &str| r.resources.iter().find(|x| x.name == name).unwrap();
     // Trains from the Chinese origins carry 55 FEU (110 TEU); convoys split, never merge.
@@ -100,8 +102,8 @@ fn block_trains_cross_borders_as_one() {
         assert!(node.batches.mean > 0.0, "{name} served nothing");
         let per_convoy = node.throughput_teu.mean / node.batches.mean;
         assert!(
-            per_convoy > 10.0,
-            "{name}: {per_convoy:.1} TEU per convoy, single units rather than trains"
+            per_convoy > 30.0,
+            "{name}: {per_convoy:.1} TEU per convoy, fragments rather than trains"
         );
         assert!(
             per_convoy <= largest_departure,
