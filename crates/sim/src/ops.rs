@@ -894,13 +894,15 @@ impl Sim<'_, '_> {
             let mut load = 0.0;
             let route = st.waiting.front().map(|w| w.0.path);
             let convoy = self.new_convoy();
+            let boards = |u: &Unit| !spec.block || Some(u.path) == route;
+            // Scan the queue's head: every unit before `i` that `boards` is on board.
             let mut i = 0;
             loop {
                 let st = &mut self.queues[q as usize];
                 let Some(&(unit, since)) = st.waiting.get(i) else {
                     break;
                 };
-                if spec.block && Some(unit.path) != route {
+                if !boards(&unit) {
                     i += 1;
                     continue;
                 }
@@ -909,7 +911,7 @@ impl Sim<'_, '_> {
                     break;
                 }
                 load += size;
-                st.waiting.remove(i);
+                i += 1;
                 st.queued -= size;
                 st.wait.add(now - since);
                 st.teu_carried += size;
@@ -919,6 +921,17 @@ impl Sim<'_, '_> {
                 }
                 self.convoys[convoy as usize].units.push(unit);
             }
+            // Close the gaps the boarded units left in the scanned head, keeping the order
+            // of those left behind: one pass over the head, whatever the queue's length.
+            let st = &mut self.queues[q as usize];
+            let mut w = i;
+            for j in (0..i).rev() {
+                if !boards(&st.waiting[j].0) {
+                    w -= 1;
+                    st.waiting[w] = st.waiting[j];
+                }
+            }
+            st.waiting.drain(..w);
             match self.convoys[convoy as usize].units.first() {
                 Some(first) => {
                     // One draw per departure: everyone on board arrives together.
