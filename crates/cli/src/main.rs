@@ -56,7 +56,7 @@ enum Command {
     Compare(routing::ShipmentArgs),
     /// Simulate a year of corridor operations (Monte Carlo): transit times, queues, bottlenecks.
     #[command(
-        after_help = "Exit status: 0, 2 for invalid input (the message names the file, line and field).\n\nExamples:\n  corridor simulate --replications 20\n  corridor simulate --demand my-demand.csv --year 2025 --days 365 --seed 7 --json\n  corridor simulate --demand-factor 2.0 --csv > growth.csv"
+        after_help = "Exit status: 0, 2 for invalid input (the message names the file, line and field).\n\nExamples:\n  corridor simulate --replications 20\n  corridor simulate --demand my-demand.csv --year 2025 --days 365 --seed 7 --json\n  corridor simulate --demand examples/demand-2030.csv --year 2030\n  corridor simulate --demand-factor 2.0 --csv > growth.csv"
     )]
     Simulate(simulate::SimArgs),
 }

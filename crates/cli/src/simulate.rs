@@ -15,7 +15,8 @@ pub struct SimArgs {
     /// Demand table (CSV: from,to,teu_per_year,tonnes_per_year,corridor,src,note; a row gives
     /// containers in teu_per_year or wagonload in tonnes_per_year); default: DIR/demand.csv
     /// of --data, else the embedded observed 2024 flows. Parameters (units, demand by month,
-    /// weather, route choice) come from DIR/simulation.toml of --data, else the embedded one.
+    /// weather, breakdowns, route choice) come from DIR/simulation.toml of --data, else the
+    /// embedded one.
     #[arg(long, value_name = "FILE")]
     pub demand: Option<PathBuf>,
     /// Calendar year simulated (weather by month, timetables by weekday).
