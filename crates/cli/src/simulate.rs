@@ -7,6 +7,7 @@ use corridor_model::Network;
 use corridor_route::time::Instant;
 use corridor_sim::ops::{self, Metric, Plan, Report};
 use corridor_sim::ops_input::{self, OpsInput};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Options of `corridor simulate`.
@@ -208,10 +209,11 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
                     format!("{:.1}", o.planned_days.unwrap_or(f64::NAN)),
                     format!("{:.1}", o.p50_days.mean),
                     format!("{:.1}", o.p90_days.mean),
+                    o.via.clone().unwrap_or_default(),
                 ]
             })
             .collect();
-    out.push_str("\nBy origin–destination pair:\n");
+    out.push_str("\nBy origin–destination pair and route (VIA: its capacity-limited nodes and timetabled services):\n");
     out.push_str(&render(
         &[
             "FLOW",
@@ -220,6 +222,7 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
             "PLANNED D",
             "P50 D",
             "P90 D",
+            "VIA",
         ],
         &rows,
     ));
@@ -328,13 +331,38 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
     out
 }
 
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+fn csv_field(s: &str) -> Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 fn csv(r: &Report) -> String {
     let mut w = String::from("metric,scope,mean,ci95_lo,ci95_hi\n");
+    // Non-finite values (no interval for a single figure) are left empty.
+    let num = |v: f64| {
+        if v.is_finite() {
+            v.to_string()
+        } else {
+            String::new()
+        }
+    };
     let mut row = |metric: &str, scope: &str, x: &Metric| {
         w.push_str(&format!(
-            "{metric},{scope},{},{},{}\n",
-            x.mean, x.ci95[0], x.ci95[1]
+            "{metric},{},{},{},{}\n",
+            csv_field(scope),
+            num(x.mean),
+            num(x.ci95[0]),
+            num(x.ci95[1])
         ))
+    };
+    // A figure without a confidence interval (an extreme, an observed value).
+    let single = |v: f64| Metric {
+        mean: v,
+        ci95: [f64::NAN, f64::NAN],
     };
     for c in &r.corridors {
         row("teu_delivered", &c.corridor, &c.teu_delivered);
@@ -343,24 +371,43 @@ fn csv(r: &Report) -> String {
         row("p50_days", &c.corridor, &c.p50_days);
         row("p90_days", &c.corridor, &c.p90_days);
         row("p95_days", &c.corridor, &c.p95_days);
+        row("max_days", &c.corridor, &single(c.max_days));
     }
     for o in &r.od {
         let scope = format!(
-            "{}>{}>{}",
+            "{}>{}>{}>{}",
             o.from.as_deref().unwrap_or(""),
             o.to.as_deref().unwrap_or(""),
-            o.corridor
+            o.corridor,
+            o.via.as_deref().unwrap_or("")
         );
         row("teu_delivered", &scope, &o.teu_delivered);
         row("tonnes_delivered", &scope, &o.tonnes_delivered);
         row("p50_days", &scope, &o.p50_days);
         row("p90_days", &scope, &o.p90_days);
+        row("max_days", &scope, &single(o.max_days));
     }
     for x in &r.resources {
         row("utilisation", &x.name, &x.utilisation);
         row("throughput_teu", &x.name, &x.throughput_teu);
         row("batches", &x.name, &x.batches);
         row("mean_queue_teu", &x.name, &x.mean_queue_teu);
+        row("max_queue_teu", &x.name, &single(x.max_queue_teu));
+        if let Some(wait) = &x.mean_wait_h {
+            row("mean_wait_h", &x.name, wait);
+        }
+    }
+    for c in &r.calibration {
+        row("calibration_observed", &c.metric, &single(c.observed));
+        row("calibration_simulated", &c.metric, &c.simulated);
+        row(
+            "calibration_relative_error",
+            &c.metric,
+            &single(c.relative_error),
+        );
+    }
+    for (mode, days) in &r.weather_closed_days {
+        row("weather_closed_days", mode, &single(*days));
     }
     for b in &r.breakdowns {
         row("breakdown_failures", &b.target, &b.failures);
@@ -392,6 +439,10 @@ fn csv(r: &Report) -> String {
                 i + 1
             ));
         }
+    }
+    // TEU-equivalents in the system, day by day of the measured period. Scope `day:N`.
+    for (d, v) in r.backlog_teu.iter().enumerate() {
+        w.push_str(&format!("backlog_teu,day:{},{v},,\n", d + 1));
     }
     for l in &r.links {
         let x = &l.throughput_teu;

@@ -310,3 +310,46 @@ fn a_pair_without_a_route_on_its_corridor_exits_2_naming_line_field_and_alternat
         "{err}"
     );
 }
+
+#[test]
+fn csv_rows_are_unique_parseable_and_cover_calibration_waits_and_backlog() {
+    let (code, out, err) = run(&[
+        "simulate",
+        "--days",
+        "40",
+        "--warmup-days",
+        "5",
+        "--replications",
+        "2",
+        "--csv",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // A CSV reader sees five fields on every row (scopes with commas are quoted) and no
+    // (metric, scope) twice: the routes of one pair differ by their VIA.
+    let mut rdr = csv::ReaderBuilder::new().from_reader(out.as_bytes());
+    let mut seen = std::collections::HashSet::new();
+    let mut metrics = std::collections::HashMap::<String, usize>::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        assert_eq!(rec.len(), 5, "{rec:?}");
+        assert!(
+            seen.insert((rec[0].to_string(), rec[1].to_string())),
+            "{rec:?}"
+        );
+        *metrics.entry(rec[0].to_string()).or_default() += 1;
+        if !rec[2].is_empty() {
+            rec[2].parse::<f64>().unwrap();
+        }
+    }
+    assert_eq!(metrics["calibration_relative_error"], 3);
+    assert_eq!(metrics["backlog_teu"], 40);
+    assert_eq!(metrics["weather_closed_days"], 2);
+    assert_eq!(metrics["mean_wait_h"], metrics["utilisation"]);
+    assert!(out.contains(
+        "\"Middle Corridor cargo across the Caspian (containers at tonnes_per_teu, and wagonload)"
+    ));
+    assert!(out.contains(
+        "p50_days,CN-XIAN>DE-DUISBURG>northern>S-XIAN-WEST + KZ-DOSTYK + PL-MALASZEWICZE,"
+    ));
+}

@@ -112,6 +112,9 @@ struct Path {
     corridor: Option<CorridorId>,
     legs: Vec<Leg>,
     planned_days: f64,
+    /// The capacity-limited nodes and timetabled services of the route, in order, joined by
+    /// ` + `: what tells apart the routes of one pair.
+    via: String,
 }
 
 struct QueueSpec {
@@ -471,11 +474,22 @@ impl<'n> Plan<'n> {
                     None => sh.push((key, share)),
                 }
                 ch.push((paths.len(), cum));
+                let via = legs
+                    .iter()
+                    .flat_map(|l| {
+                        let svc = l.queue.map(|q| queues[q as usize].name.clone());
+                        let node =
+                            node_rate_teu_h[l.head.idx()].map(|_| net.node(l.head).key.clone());
+                        svc.into_iter().chain(node)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" + ");
                 paths.push(Path {
                     flow: fi,
                     corridor: c,
                     legs,
                     planned_days: days,
+                    via,
                 });
             }
             if let Some(last) = ch.last_mut() {
@@ -1486,6 +1500,9 @@ pub struct Transit {
     pub max_days: f64,
     /// Planned (median-chain) days of the route, for comparison.
     pub planned_days: Option<f64>,
+    /// For per-route rows: the route's capacity-limited nodes and timetabled services, in
+    /// order, joined by ` + `.
+    pub via: Option<String>,
     /// Delivered TEU per calendar month (mean over replications).
     pub monthly_teu: Option<[f64; 12]>,
 }
@@ -1671,6 +1688,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             p95_days,
             max_days,
             planned_days: None,
+            via: None,
             monthly_teu: Some(monthly),
         });
     }
@@ -1711,6 +1729,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             p95_days,
             max_days,
             planned_days: Some((p.planned_days * 100.0).round() / 100.0),
+            via: Some(p.via.clone()),
             monthly_teu: None,
         });
     }
