@@ -43,6 +43,9 @@ pub struct ShipmentArgs {
     /// Modes to avoid (comma-separated): rail, road, caspian_ferry, black_sea_ferry, lake_ferry, deep_sea.
     #[arg(long, value_delimiter = ',', value_name = "MODES")]
     pub avoid_mode: Vec<String>,
+    /// Timetabled services to avoid (ids from services.csv, comma-separated), e.g. S-KURYK-ALAT-FERRY.
+    #[arg(long, value_delimiter = ',', value_name = "SERVICES")]
+    pub avoid_service: Vec<String>,
     /// Places the route must pass, in order (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "PLACES")]
     pub via: Vec<String>,
@@ -122,6 +125,20 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
             ))
         })?);
     }
+    let mut avoid_services = Vec::new();
+    for id in &a.avoid_service {
+        let id = id.trim();
+        match net.services.iter().position(|s| s.key == id) {
+            Some(i) => avoid_services.push(corridor_model::network::ServiceId(i as u32)),
+            None => {
+                let hint =
+                    corridor_model::diag::suggest(id, net.services.iter().map(|s| s.key.as_str()))
+                        .map(|k| format!("; did you mean `{k}`?"))
+                        .unwrap_or_else(|| "; service ids are in services.csv".into());
+                return Err(usage(format!("unknown service `{id}`{hint}")));
+            }
+        }
+    }
     let avoid_nodes = a
         .avoid_node
         .iter()
@@ -181,6 +198,7 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
             max_cost: a.max_cost,
             corridor: None,
             avoid_service_kinds: Vec::new(),
+            avoid_services,
         },
         weights,
         sampling: Sampling {

@@ -36,6 +36,8 @@ pub struct Constraints {
     pub corridor: Option<corridor_model::network::CorridorId>,
     /// Kinds of service that cannot carry the cargo (e.g. container feeders for wagons).
     pub avoid_service_kinds: Vec<corridor_model::network::ServiceKind>,
+    /// Timetabled services no leg may board.
+    pub avoid_services: Vec<corridor_model::network::ServiceId>,
 }
 
 /// A shipment to route.
@@ -222,8 +224,8 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
             let li = arc.link.idx();
             let km = g.link_km[li];
             g.options(arc, &mut opts);
-            if !c.avoid_service_kinds.is_empty() {
-                opts.retain(|o| !matches!(o, Board::Service(sv) if c.avoid_service_kinds.contains(&net.service(*sv).kind)));
+            if !c.avoid_service_kinds.is_empty() || !c.avoid_services.is_empty() {
+                opts.retain(|o| !matches!(o, Board::Service(sv) if c.avoid_services.contains(sv) || c.avoid_service_kinds.contains(&net.service(*sv).kind)));
             }
             for &o in &opts {
                 let depart = g.depart(o, lab.time);
@@ -320,8 +322,8 @@ pub fn earliest_arrival(g: &Graph, from: NodeId, ready: f64, c: &Constraints) ->
                 continue;
             }
             g.options(arc, &mut opts);
-            if !c.avoid_service_kinds.is_empty() {
-                opts.retain(|o| !matches!(o, Board::Service(sv) if c.avoid_service_kinds.contains(&net.service(*sv).kind)));
+            if !c.avoid_service_kinds.is_empty() || !c.avoid_services.is_empty() {
+                opts.retain(|o| !matches!(o, Board::Service(sv) if c.avoid_services.contains(sv) || c.avoid_service_kinds.contains(&net.service(*sv).kind)));
             }
             for &o in &opts {
                 let arr = g.depart(o, t) + travel;

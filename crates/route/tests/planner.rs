@@ -177,6 +177,36 @@ fn avoided_modes_nodes_and_vias_are_respected() {
 }
 
 #[test]
+fn an_avoided_service_is_never_boarded() {
+    // Shu → Alat: the best routes take the Kuryk–Alat rail ferry; avoiding that service
+    // leaves the Aktau–Alat sailings.
+    let net = net();
+    let g = Graph::new(&net);
+    let s = ship(&net, "Shu", "Alat");
+    let w = Weights::preset("time").unwrap();
+    let uses = |routes: &[plan::Route], id: &str| {
+        routes
+            .iter()
+            .any(|r| r.legs.iter().any(|l| l.service.as_deref() == Some(id)))
+    };
+    let all = plan::plan(&g, &s, &Constraints::default(), w, fast()).unwrap();
+    assert!(uses(&all, "S-KURYK-ALAT-FERRY"));
+    let kuryk = net
+        .services
+        .iter()
+        .position(|x| x.key == "S-KURYK-ALAT-FERRY")
+        .unwrap();
+    let avoid = Constraints {
+        avoid_services: vec![corridor_model::network::ServiceId(kuryk as u32)],
+        ..Constraints::default()
+    };
+    let routes = plan::plan(&g, &s, &avoid, w, fast()).unwrap();
+    assert!(!routes.is_empty());
+    assert!(!uses(&routes, "S-KURYK-ALAT-FERRY"));
+    assert!(uses(&routes, "S-AKTAU-ALAT-FERRY") || uses(&routes, "S-AKTAU-ALAT-FEEDER"));
+}
+
+#[test]
 fn an_impossible_request_names_the_missing_connection() {
     let net = net();
     let g = Graph::new(&net);

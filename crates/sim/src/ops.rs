@@ -227,8 +227,10 @@ impl<'n> Plan<'n> {
             };
             for c in corridors {
                 // The route set of a corridor: its best route, and the best route avoiding
-                // each capacity-limited node of it (so that flows can spread over parallel
-                // crossings such as Dostyk and Khorgos as the logit decides).
+                // each capacity-limited node and each ferry, feeder, liner or rail window
+                // of it (so that flows can spread over parallel crossings such as Dostyk and
+                // Khorgos, or the Kuryk and Aktau ferries, as the logit decides). The block
+                // trains leaving a terminal are its way out, not an alternative to avoid.
                 // Wagons ride rail ferries, not container feeders or liners.
                 let avoid_service_kinds = if f.is_wagonload() {
                     vec![ServiceKind::Feeder, ServiceKind::Liner]
@@ -249,11 +251,22 @@ impl<'n> Plan<'n> {
                 let Some(best) = best_of(&base) else { continue };
                 let mut set = vec![best.clone()];
                 for l in best.iter().skip(1) {
+                    let mut avoids = Vec::new();
+                    if let Board::Service(sv) = l.board {
+                        if net.service(sv).kind != ServiceKind::BlockTrain {
+                            avoids.push(Constraints {
+                                avoid_services: vec![sv],
+                                ..base.clone()
+                            });
+                        }
+                    }
                     if node_rate_teu_h[l.node.idx()].is_some() && l.node != f.to {
-                        let avoid = Constraints {
+                        avoids.push(Constraints {
                             avoid_nodes: vec![l.node],
                             ..base.clone()
-                        };
+                        });
+                    }
+                    for avoid in avoids {
                         if let Some(alt) = best_of(&avoid) {
                             let same = |a: &[corridor_route::search::Label], b: &[corridor_route::search::Label]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.link == y.link && x.board == y.board);
                             if !set.iter().any(|p| same(p, &alt)) {

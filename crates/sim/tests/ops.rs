@@ -83,7 +83,12 @@ fn parallel_routes_take_the_load_before_a_border_or_ferry_saturates() {
         "{} h",
         wait("S-KURYK-ALAT-FERRY")
     );
-    assert!(find("S-AKTAU-ALAT-FERRY").throughput_teu.mean > 0.0);
+    // Wagonload has a route by each rail ferry (the route set avoids each ferry in turn),
+    // so neither runs at the edge while the other has room.
+    for ferry in ["S-KURYK-ALAT-FERRY", "S-AKTAU-ALAT-FERRY"] {
+        let u = find(ferry).utilisation.mean;
+        assert!((0.3..0.95).contains(&u), "{ferry} at {u:.2}");
+    }
 }
 
 #[test]
@@ -275,14 +280,11 @@ fn a_demand_row_gives_containers_or_tonnes_not_both_or_neither() {
     let net = embedded::network().unwrap();
     let plan = Plan::new(&net, input(60.0, 5.0, ok).unwrap()).unwrap();
     let r = run_plan(&plan, 7, 1, 1);
-    let od = &r.od[0];
-    assert_eq!(od.teu_delivered.mean, 0.0);
+    // The pair's routes (by Kuryk or by Aktau) together.
+    assert!(r.od.iter().all(|o| o.teu_delivered.mean == 0.0));
+    let tonnes: f64 = r.od.iter().map(|o| o.tonnes_delivered.mean).sum();
     // 1 Mt a year over 55 measured days ≈ 150 kt; allow for cargo still in transit.
-    assert!(
-        (80_000.0..=160_000.0).contains(&od.tonnes_delivered.mean),
-        "{}",
-        od.tonnes_delivered.mean
-    );
+    assert!((80_000.0..=160_000.0).contains(&tonnes), "{tonnes}");
 }
 
 /// A light northern flow (20,000 TEU a year) that queues nowhere, so deliveries follow demand.
