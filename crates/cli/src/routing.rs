@@ -208,6 +208,23 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
     })
 }
 
+/// The first clause of a no-route explanation, for a table cell; `--explain` prints the
+/// excluded links in full.
+fn short_reason(reason: &str) -> String {
+    match reason.split_once("; excluded links: ") {
+        Some((head, links)) => {
+            let n = links.split("; ").count();
+            let more: usize = links
+                .rsplit_once(" and ")
+                .and_then(|(_, m)| m.strip_suffix(" more"))
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(0);
+            format!("{head} ({} links excluded; --explain lists them)", n + more)
+        }
+        None => reason.to_string(),
+    }
+}
+
 fn title(net: &Network, r: &Resolved) -> String {
     let s = &r.shipment;
     format!(
@@ -476,12 +493,22 @@ pub fn compare(net: &Network, a: &ShipmentArgs) -> Result<String, Failure> {
                 "—".into(),
                 "—".into(),
                 "—".into(),
-                format!("no route: {}", x.reason.as_deref().unwrap_or("")),
+                format!(
+                    "no route: {}",
+                    short_reason(x.reason.as_deref().unwrap_or(""))
+                ),
             ],
         })
         .collect();
     out.push_str(&render(&SUMMARY[1..], &table));
     if a.explain {
+        for x in rows.iter().filter(|x| x.route.is_none()) {
+            out.push_str(&format!(
+                "\n{}: no route: {}\n",
+                x.corridor_name,
+                x.reason.as_deref().unwrap_or("")
+            ));
+        }
         for x in rows.iter().filter(|x| x.route.is_some()) {
             let rt = x.route.as_ref().expect("filtered");
             out.push_str(&format!(

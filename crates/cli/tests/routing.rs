@@ -189,3 +189,52 @@ fn bad_input_is_a_usage_error() {
         assert!(err.contains(want), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn compare_keeps_no_route_cells_short_and_explain_lists_the_excluded_links() {
+    let ship = ["--from", "Shu", "--to", "Alat", "--date", "2026-03-03"];
+    let (code, out, err) = run(&[&["compare"][..], &ship].concat());
+    assert_eq!(code, 0, "{err}");
+    let northern = out
+        .lines()
+        .find(|l| l.starts_with("Northern rail"))
+        .unwrap();
+    assert!(
+        northern.contains("do not connect to AZ-ALAT (")
+            && northern.contains(" links excluded; --explain lists them)")
+            && !northern.contains("is not on corridor"),
+        "{northern}"
+    );
+    let (code, out, _) = run(&[&["compare"][..], &ship, &["--explain"]].concat());
+    assert_eq!(code, 0);
+    assert!(
+        out.lines().any(|l| l
+            .starts_with("Northern rail via Kazakhstan, Russia and Belarus: no route: ")
+            && l.contains("is not on corridor northern")),
+        "{out}"
+    );
+}
+
+#[test]
+fn with_every_caspian_sailing_avoided_the_explanation_names_the_services() {
+    let (code, _, err) = run(&[
+        "route",
+        "--from",
+        "Shu",
+        "--to",
+        "Alat",
+        "--date",
+        "2026-03-03",
+        "--avoid-service",
+        "S-KURYK-ALAT-FERRY,S-AKTAU-ALAT-FERRY,S-AKTAU-ALAT-FEEDER,S-TMB-ALAT-FERRY",
+        "--avoid-country",
+        "RU,IR,CN",
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(
+            "L-KURYK-ALAT (KZ-KURYK→AZ-ALAT) runs only avoided services (S-KURYK-ALAT-FERRY)"
+        ) && err.contains("runs only avoided services (S-AKTAU-ALAT-FEEDER,S-AKTAU-ALAT-FERRY)"),
+        "{err}"
+    );
+}

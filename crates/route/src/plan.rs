@@ -471,13 +471,38 @@ pub fn explain_no_route(g: &Graph, s: &Shipment, c: &Constraints) -> String {
         );
     }
     let mut blocked = Vec::new();
+    let mut opts = Vec::new();
     for u in net.node_ids().filter(|u| reach[u.idx()].is_finite()) {
         for arc in net.arcs(u) {
-            if reach[arc.head.idx()].is_finite() || allowed(g, c, avoid, arc.link, arc.head) {
+            if reach[arc.head.idx()].is_finite() {
+                continue;
+            }
+            // A timetabled link whose every service is avoided (by id or by kind).
+            g.options(arc, &mut opts);
+            let avoided: Vec<&str> = opts
+                .iter()
+                .filter_map(|o| match o {
+                    Board::Service(sv)
+                        if c.avoid_services.contains(sv)
+                            || c.avoid_service_kinds.contains(&net.service(*sv).kind) =>
+                    {
+                        Some(net.service(*sv).key.as_str())
+                    }
+                    _ => None,
+                })
+                .collect();
+            let services_avoided = !avoided.is_empty() && avoided.len() == opts.len();
+            if allowed(g, c, avoid, arc.link, arc.head) && !services_avoided {
                 continue;
             }
             let l = net.link(arc.link);
             let mut reasons = Vec::new();
+            if services_avoided {
+                reasons.push(format!(
+                    "runs only avoided services ({})",
+                    avoided.join(",")
+                ));
+            }
             let bad: Vec<&str> = net
                 .countries(arc.link)
                 .iter()
@@ -516,9 +541,14 @@ pub fn explain_no_route(g: &Graph, s: &Shipment, c: &Constraints) -> String {
     blocked.sort();
     blocked.dedup();
     let n = reach.iter().filter(|t| t.is_finite()).count();
+    let places = if n == 1 {
+        "the 1 place".to_string()
+    } else {
+        format!("the {n} places")
+    };
     if blocked.is_empty() {
         format!(
-            "no link joins the {n} places reachable from {} to {}",
+            "no link joins {places} reachable from {} to {}",
             net.node(s.from).key,
             net.node(s.to).key
         )
@@ -530,8 +560,9 @@ pub fn explain_no_route(g: &Graph, s: &Shipment, c: &Constraints) -> String {
         };
         blocked.truncate(10);
         format!(
-            "the {n} places reachable from {} do not connect to {}; excluded links: {}{more}",
+            "{places} reachable from {} {} not connect to {}; excluded links: {}{more}",
             net.node(s.from).key,
+            if n == 1 { "does" } else { "do" },
             net.node(s.to).key,
             blocked.join("; ")
         )
