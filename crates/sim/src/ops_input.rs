@@ -423,17 +423,26 @@ pub fn parse(
                     );
                     continue;
                 }
-                if !(w.episode_p50_h > 0.0
-                    && w.episode_p90_h >= w.episode_p50_h
-                    && w.episode_p90_h.is_finite())
-                {
+                // Closures of half an hour to a year: shorter ones would only flood the event
+                // list, longer ones are not weather.
+                let bad_len = if !(0.5..=8760.0).contains(&w.episode_p50_h) {
+                    Some("weather.episode_p50_h")
+                } else if !(w.episode_p50_h..=8760.0).contains(&w.episode_p90_h) {
+                    Some("weather.episode_p90_h")
+                } else {
+                    None
+                };
+                if let Some(field) = bad_len {
                     push(
                         &mut diags,
                         sim_name,
                         line,
                         None,
-                        Some("weather.episode_p50_h"),
-                        "closure lengths need 0 < episode_p50_h ≤ episode_p90_h".into(),
+                        Some(field),
+                        format!(
+                            "closure lengths need 0.5 ≤ episode_p50_h ≤ episode_p90_h ≤ 8760 hours, found {:?} and {:?}",
+                            w.episode_p50_h, w.episode_p90_h
+                        ),
                         None,
                     );
                     continue;
@@ -506,25 +515,32 @@ pub fn parse(
                     );
                     continue;
                 };
-                if !(b.mtbf_days.is_finite() && b.mtbf_days > 0.0) {
+                // Up times of a quarter of an hour to ~270 years, repairs of half a minute to
+                // ten years: outside that a failure either floods the event list or never ends
+                // inside any horizon.
+                if !(0.01..=1e5).contains(&b.mtbf_days) {
                     bad(
                         "breakdown.mtbf_days",
                         format!(
-                            "mtbf_days must be a positive number of days, found {}",
+                            "mtbf_days must be between 0.01 and 100000 days, found {:?}",
                             b.mtbf_days
                         ),
                         None,
                     );
                     continue;
                 }
-                if !(b.repair_p50_h > 0.0
-                    && b.repair_p90_h >= b.repair_p50_h
-                    && b.repair_p90_h.is_finite())
-                {
+                let bad_repair = if !(0.01..=87_600.0).contains(&b.repair_p50_h) {
+                    Some("breakdown.repair_p50_h")
+                } else if !(b.repair_p50_h..=87_600.0).contains(&b.repair_p90_h) {
+                    Some("breakdown.repair_p90_h")
+                } else {
+                    None
+                };
+                if let Some(field) = bad_repair {
                     bad(
-                        "breakdown.repair_p50_h",
+                        field,
                         format!(
-                            "repair times need 0 < repair_p50_h ≤ repair_p90_h, found {} and {}",
+                            "repair times need 0.01 ≤ repair_p50_h ≤ repair_p90_h ≤ 87600 hours, found {:?} and {:?}",
                             b.repair_p50_h, b.repair_p90_h
                         ),
                         None,

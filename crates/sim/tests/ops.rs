@@ -489,7 +489,26 @@ fn a_bad_breakdown_names_the_field() {
     let e = bad(&breakdown("KZ-DOSTYK", 0.0, 6.0, 24.0));
     assert!(e.contains("field `breakdown.mtbf_days`"), "{e}");
     let e = bad(&breakdown("KZ-DOSTYK", 5.0, 24.0, 6.0));
+    assert!(e.contains("field `breakdown.repair_p90_h`"), "{e}");
+    // Values that would flood the event list or overflow a draw are refused too.
+    let e = bad(&breakdown("KZ-DOSTYK", 1e-9, 1e-9, 1e-9));
+    assert!(e.contains("field `breakdown.mtbf_days`"), "{e}");
+    let e = bad(&breakdown("KZ-DOSTYK", 5.0, 1e-9, 1.0));
     assert!(e.contains("field `breakdown.repair_p50_h`"), "{e}");
+    let e = input_with(
+        &ops_input::DEFAULT_SIMULATION.replacen(
+            "episode_p90_h = 190.0",
+            "episode_p90_h = 1e300",
+            1,
+        ),
+        10.0,
+        1.0,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("field `weather.episode_p90_h`") && e.contains("found 48.0 and 1e300"),
+        "{e}"
+    );
     let e = bad(&breakdown("KZ-DOSTYK", 5.0, 6.0, 24.0).replace("E-LINER", "E-NOPE"));
     assert!(
         e.contains("field `breakdown.src`") && e.contains("E-NOPE"),
