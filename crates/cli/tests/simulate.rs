@@ -353,3 +353,40 @@ fn csv_rows_are_unique_parseable_and_cover_calibration_waits_and_backlog() {
         "p50_days,CN-XIAN>DE-DUISBURG>northern>S-XIAN-WEST + KZ-DOSTYK + PL-MALASZEWICZE,"
     ));
 }
+
+#[test]
+fn a_demand_too_large_to_simulate_exits_2_instead_of_running_for_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("demand.csv");
+    let write = |teu: &str| {
+        std::fs::write(
+            &f,
+            format!(
+                "from,to,teu_per_year,corridor,src,note\nCN-XIAN,DE-DUISBURG,{teu},northern,S31,\n"
+            ),
+        )
+        .unwrap()
+    };
+    write("1e12");
+    let (code, _, err) = run(&["simulate", "--demand", f.to_str().unwrap(), "--days", "5"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("demand.csv:2:3: field `teu_per_year`: `1e12` is not a number of TEU per year between 0 and 50000000"),
+        "{err}"
+    );
+    write("40000000");
+    let (code, _, err) = run(&[
+        "simulate",
+        "--demand",
+        f.to_str().unwrap(),
+        "--demand-factor",
+        "2",
+        "--days",
+        "5",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("demand.csv: the demand is 80000000 TEU-equivalent a year after the demand factor; the simulator takes at most 50000000"),
+        "{err}"
+    );
+}

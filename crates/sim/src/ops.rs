@@ -174,6 +174,9 @@ fn payload_teu(p: Payload, input: &OpsInput, tonnes_per_teu: f64) -> f64 {
     }
 }
 
+/// Largest demand a run accepts, TEU-equivalent a year (about 25 M units a year).
+pub const MAX_TEU_PER_YEAR: f64 = 5e7;
+
 impl<'n> Plan<'n> {
     /// The node a unit has reached: the head of its last completed leg (a unit at or
     /// queued for a node server has completed at least one leg).
@@ -183,8 +186,23 @@ impl<'n> Plan<'n> {
     }
 
     /// Route every flow and prepare queues and capacities. An error starts with the demand
-    /// line and field of a flow that has no route (`3: field `corridor`: …`).
+    /// line and field of a flow that has no route (`3: field `corridor`: …`), or with a space
+    /// for the whole table (a demand above [`MAX_TEU_PER_YEAR`]).
     pub fn new(net: &'n Network, input: OpsInput) -> Result<Plan<'n>, String> {
+        // Every unit is simulated: bound the work (the whole Asia–Europe container trade is
+        // ~16 M TEU a year [S213]).
+        let total: f64 = input
+            .params
+            .flows
+            .iter()
+            .map(|f| flow_teu_equivalent(f, &input))
+            .sum();
+        if total > MAX_TEU_PER_YEAR {
+            return Err(format!(
+                " the demand is {total:.0} TEU-equivalent a year after the demand factor; \
+                 the simulator takes at most {MAX_TEU_PER_YEAR:.0}"
+            ));
+        }
         let g = Graph::new(net);
         let mut paths: Vec<Path> = Vec::new();
         let mut choices = Vec::new();

@@ -706,13 +706,16 @@ fn parse_demand(
         };
         let from = node(cf, "from");
         let to = node(ct, "to");
-        let mut volume = |c: Option<usize>, field: &str, what: &str| -> Option<f64> {
+        // Up to 50 M TEU or 1,000 Mt a year per row: the whole Asia–Europe container trade is
+        // ~16 M TEU a year (1.33 M a month [S213]), and each unit is simulated, so larger
+        // figures are typing errors that would run for hours.
+        let mut volume = |c: Option<usize>, field: &str, what: &str, max: f64| -> Option<f64> {
             let v = c.and_then(|c| rec.get(c)).unwrap_or("");
             if v.is_empty() {
                 return Some(0.0);
             }
             match v.parse::<f64>() {
-                Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+                Ok(x) if x.is_finite() && x >= 0.0 && x <= max => Some(x),
                 _ => {
                     push(
                         diags,
@@ -720,15 +723,15 @@ fn parse_demand(
                         Some(line),
                         c.map(|c| c + 1),
                         Some(field),
-                        format!("`{v}` is not a non-negative number of {what}"),
+                        format!("`{v}` is not a number of {what} between 0 and {max}"),
                         None,
                     );
                     None
                 }
             }
         };
-        let teu = volume(cv, "teu_per_year", "TEU per year");
-        let tonnes = volume(ctn, "tonnes_per_year", "tonnes per year");
+        let teu = volume(cv, "teu_per_year", "TEU per year", 5e7);
+        let tonnes = volume(ctn, "tonnes_per_year", "tonnes per year", 1e9);
         if let (Some(a), Some(b)) = (teu, tonnes) {
             if (a > 0.0) == (b > 0.0) {
                 push(diags, name, Some(line), cv.or(ctn).map(|c| c + 1), Some("teu_per_year"), "give either teu_per_year (containers) or tonnes_per_year (wagonload cargo), not both or neither".into(), None);
