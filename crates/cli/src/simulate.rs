@@ -77,9 +77,11 @@ pub fn simulate(net: &Network, data: Option<&Path>, a: &SimArgs) -> Result<Strin
             "--demand-factor must be between 0 and 100".into(),
         ));
     }
-    if !(1900..=2200).contains(&a.year) {
+    // The simulation clock counts hours from 1970 (the timetables' epoch) and never runs
+    // backwards from it.
+    if !(1970..=2200).contains(&a.year) {
         return Err(Failure::Usage(
-            "--year must be between 1900 and 2200".into(),
+            "--year must be between 1970 and 2200".into(),
         ));
     }
     let (sim_name, sim_text) = match data

@@ -390,3 +390,13 @@ fn a_demand_too_large_to_simulate_exits_2_instead_of_running_for_hours() {
         "{err}"
     );
 }
+
+#[test]
+fn a_year_before_the_clocks_epoch_is_a_usage_error_not_a_panic() {
+    let (code, _, err) = run(&["simulate", "--year", "1960", "--days", "5"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--year must be between 1970 and 2200"),
+        "{err}"
+    );
+}

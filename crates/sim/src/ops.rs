@@ -189,6 +189,12 @@ impl<'n> Plan<'n> {
     /// line and field of a flow that has no route (`3: field `corridor`: …`), or with a space
     /// for the whole table (a demand above [`MAX_TEU_PER_YEAR`]).
     pub fn new(net: &'n Network, input: OpsInput) -> Result<Plan<'n>, String> {
+        if !(input.start.is_finite() && input.start >= 0.0) {
+            return Err(format!(
+                " the run starts at {} hours, before the clock's epoch (1970-01-01)",
+                input.start
+            ));
+        }
         // Every unit is simulated: bound the work (the whole Asia–Europe container trade is
         // ~16 M TEU a year [S213]).
         let total: f64 = input
