@@ -72,6 +72,9 @@ pub fn simulate(net: &Network, data: Option<&Path>, a: &SimArgs) -> Result<Strin
             "--replications must be between 1 and 10000".into(),
         ));
     }
+    if a.threads.is_some_and(|t| !(1..=256).contains(&t)) {
+        return Err(Failure::Usage("--threads must be between 1 and 256".into()));
+    }
     if !(a.demand_factor.is_finite() && a.demand_factor >= 0.0 && a.demand_factor <= 100.0) {
         return Err(Failure::Usage(
             "--demand-factor must be between 0 and 100".into(),

@@ -392,11 +392,30 @@ fn a_demand_too_large_to_simulate_exits_2_instead_of_running_for_hours() {
 }
 
 #[test]
-fn a_year_before_the_clocks_epoch_is_a_usage_error_not_a_panic() {
-    let (code, _, err) = run(&["simulate", "--year", "1960", "--days", "5"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("--year must be between 1970 and 2200"),
-        "{err}"
-    );
+fn out_of_range_options_are_usage_errors_not_panics_or_endless_runs() {
+    for (args, msg) in [
+        (["--year", "1960"], "--year must be between 1970 and 2200"),
+        (
+            ["--threads", "100000"],
+            "--threads must be between 1 and 256",
+        ),
+        (["--threads", "0"], "--threads must be between 1 and 256"),
+        (["--days", "0"], "--days must be between 1 and 3650"),
+        (
+            ["--warmup-days", "-1"],
+            "--warmup-days must be between 0 and 365",
+        ),
+        (
+            ["--replications", "0"],
+            "--replications must be between 1 and 10000",
+        ),
+        (
+            ["--demand-factor", "1e9"],
+            "--demand-factor must be between 0 and 100",
+        ),
+    ] {
+        let (code, _, err) = run(&[&["simulate"][..], &args].concat());
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(msg), "{args:?}: {err}");
+    }
 }
