@@ -402,7 +402,7 @@ fn out_of_range_options_are_usage_errors_not_panics_or_endless_runs() {
         (["--threads", "0"], "--threads must be between 1 and 256"),
         (["--days", "0"], "--days must be between 1 and 3650"),
         (
-            ["--warmup-days", "-1"],
+            ["--warmup-days=-1", "--quiet"],
             "--warmup-days must be between 0 and 365",
         ),
         (
