@@ -103,9 +103,10 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
         (None, None) => 1.0,
         (Some(_), Some(_)) => unreachable!("clap rejects --teu with --feu"),
     };
-    if !(teu.is_finite() && teu > 0.0) {
+    // Up to a very large container ship's load: a shipment, not a fleet.
+    if !(teu.is_finite() && teu > 0.0 && teu <= 25_000.0) {
         return Err(usage(format!(
-            "the cargo size must be a positive number of TEU, found {teu}"
+            "the cargo size must be a number of TEU above 0 and at most 25000, found {teu}"
         )));
     }
     let mut avoid_countries = Vec::new();

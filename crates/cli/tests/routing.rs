@@ -164,7 +164,15 @@ fn bad_input_is_a_usage_error() {
         ),
         (
             vec!["--date", "2026-03-03", "--teu", "-1"],
-            "positive number of TEU",
+            "a number of TEU above 0 and at most 25000",
+        ),
+        (
+            vec!["--date", "2026-03-03", "--teu", "1e30"],
+            "a number of TEU above 0 and at most 25000",
+        ),
+        (
+            vec!["--date", "2026-03-03", "--avoid-service", "S-NOPE"],
+            "unknown service `S-NOPE`",
         ),
         (
             vec!["--date", "2026-03-03", "--avoid-country", "Russia"],
