@@ -93,3 +93,28 @@ impl<T> Servers<T> {
         self.busy_servers.mean(t) / self.capacity as f64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Servers;
+
+    #[test]
+    fn out_of_service_servers_hold_arrivals_and_restart_in_order() {
+        let mut s: Servers<char> = Servers::new(2, 0.0);
+        assert_eq!(s.arrive(0.0, 'a'), Some('a'));
+        // Out of service: arrivals wait even though a server is free.
+        s.enqueue(1.0, 'b');
+        s.enqueue(1.0, 'c');
+        assert_eq!(s.waiting(), 2);
+        // The service under way ends; its server idles instead of taking `b`.
+        s.release(2.0);
+        // Back in service: both servers start the waiting items, first come first served.
+        assert_eq!(s.start_next(4.0), Some('b'));
+        assert_eq!(s.start_next(4.0), Some('c'));
+        assert_eq!(s.start_next(4.0), None);
+        // Busy: 1 server over [0, 2), none over [2, 4), 2 from 4 to 6 → mean 6/6 = 1 of 2.
+        assert!((s.utilisation(6.0) - 0.5).abs() < 1e-12);
+        // Queue: 0 over [0,1), 2 over [1,4), 0 after → mean 6/6.
+        assert!((s.queue_len.mean(6.0) - 1.0).abs() < 1e-12);
+    }
+}
