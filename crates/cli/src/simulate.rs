@@ -7,7 +7,6 @@ use corridor_model::Network;
 use corridor_route::time::Instant;
 use corridor_sim::ops::{self, Metric, Plan, Report};
 use corridor_sim::ops_input::{self, OpsInput};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Options of `corridor simulate`.
@@ -336,18 +335,13 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
     out
 }
 
-/// A CSV field: quoted when it holds a comma, a quote or a line break.
-fn csv_field(s: &str) -> Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
-        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
+/// The tidy CSV: `metric,scope,mean,ci95_lo,ci95_hi`, one row per figure, written through
+/// `csv::Writer` (scopes with commas are quoted). Figures without an interval (an extreme, an
+/// observed value, a monthly mean) leave the interval empty.
 fn csv(r: &Report) -> String {
-    let mut w = String::from("metric,scope,mean,ci95_lo,ci95_hi\n");
-    // Non-finite values (no interval for a single figure) are left empty.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["metric", "scope", "mean", "ci95_lo", "ci95_hi"])
+        .expect("writing to memory");
     let num = |v: f64| {
         if v.is_finite() {
             v.to_string()
@@ -355,16 +349,11 @@ fn csv(r: &Report) -> String {
             String::new()
         }
     };
-    let mut row = |metric: &str, scope: &str, x: &Metric| {
-        w.push_str(&format!(
-            "{metric},{},{},{},{}\n",
-            csv_field(scope),
-            num(x.mean),
-            num(x.ci95[0]),
-            num(x.ci95[1])
-        ))
+    let mut put = |metric: &str, scope: &str, mean: f64, ci: [f64; 2]| {
+        w.write_record([metric, scope, &num(mean), &num(ci[0]), &num(ci[1])])
+            .expect("writing to memory");
     };
-    // A figure without a confidence interval (an extreme, an observed value).
+    let mut row = |metric: &str, scope: &str, x: &Metric| put(metric, scope, x.mean, x.ci95);
     let single = |v: f64| Metric {
         mean: v,
         ci95: [f64::NAN, f64::NAN],
@@ -419,45 +408,32 @@ fn csv(r: &Report) -> String {
         row("breakdown_down_days", &b.target, &b.down_days);
     }
     row("undelivered_teu", "all", &r.undelivered_teu);
-    w.push_str(&format!(
-        "generated,all,{},,\ndelivered,all,{},,\nin_system,all,{},,\n",
-        r.generated, r.delivered, r.in_system
-    ));
+    row("generated", "all", &single(r.generated as f64));
+    row("delivered", "all", &single(r.delivered as f64));
+    row("in_system", "all", &single(r.in_system as f64));
     // Monthly throughput (mean over replications): per corridor, containers delivered;
     // per resource, TEU-equivalents boarded or served. Scope `NAME:MM`.
+    let monthly =
+        |row: &mut dyn FnMut(&str, &str, &Metric), metric: &str, name: &str, m: &[f64; 12]| {
+            for (i, v) in m.iter().enumerate() {
+                row(metric, &format!("{name}:{:02}", i + 1), &single(*v));
+            }
+        };
     for c in &r.corridors {
         if let Some(m) = &c.monthly_teu {
-            for (i, v) in m.iter().enumerate() {
-                w.push_str(&format!(
-                    "monthly_teu_delivered,{}:{:02},{v},,\n",
-                    c.corridor,
-                    i + 1
-                ));
-            }
+            monthly(&mut row, "monthly_teu_delivered", &c.corridor, m);
         }
     }
     for x in &r.resources {
-        for (i, v) in x.monthly_teu.iter().enumerate() {
-            w.push_str(&format!(
-                "monthly_throughput_teu,{}:{:02},{v},,\n",
-                x.name,
-                i + 1
-            ));
-        }
+        monthly(&mut row, "monthly_throughput_teu", &x.name, &x.monthly_teu);
     }
     // TEU-equivalents in the system, day by day of the measured period. Scope `day:N`.
     for (d, v) in r.backlog_teu.iter().enumerate() {
-        w.push_str(&format!("backlog_teu,day:{},{v},,\n", d + 1));
+        row("backlog_teu", &format!("day:{}", d + 1), &single(*v));
     }
     for l in &r.links {
-        let x = &l.throughput_teu;
-        w.push_str(&format!(
-            "link_throughput_teu,{},{},{},{}\n",
-            l.link, x.mean, x.ci95[0], x.ci95[1]
-        ));
-        for (i, v) in l.monthly_teu.iter().enumerate() {
-            w.push_str(&format!("monthly_link_teu,{}:{:02},{v},,\n", l.link, i + 1));
-        }
+        row("link_throughput_teu", &l.link, &l.throughput_teu);
+        monthly(&mut row, "monthly_link_teu", &l.link, &l.monthly_teu);
     }
-    w
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 fields")
 }
