@@ -147,6 +147,27 @@ pub struct Plan<'n> {
     dwell: Vec<Option<Sampler>>,
     /// How each flow's corridor shares were set.
     pub shares: Vec<FlowShares>,
+    /// Per `[[breakdown]]`: what it stops and its draws.
+    outages: Vec<OutagePlan>,
+    /// Per weather area: closure lengths.
+    weather: Vec<WeatherPlan>,
+}
+
+/// A `[[breakdown]]` made ready to run.
+struct OutagePlan {
+    /// The node whose server it stops.
+    node: Option<NodeId>,
+    /// The departure queues of the service it stops (both directions).
+    queues: Vec<u32>,
+    /// Mean up time, hours.
+    mtbf_h: f64,
+    repair: Sampler,
+}
+
+/// A weather area's closure lengths, ready to draw.
+struct WeatherPlan {
+    episode: Sampler,
+    mean_closure_h: f64,
 }
 
 /// How a flow is split over corridors.
@@ -564,8 +585,48 @@ impl<'n> Plan<'n> {
         let month_of_day = (0..((end / 24.0).floor() as i64 - day0 + 2).max(0))
             .map(|d| (Instant((day0 + d) as f64 * 24.0).month() - 1) as u8)
             .collect();
+        let lognormal = |p50: f64, p90: f64| {
+            Sampler::new(&Distribution::LogNormal {
+                p50: corridor_model::units::Hours(p50),
+                p90: corridor_model::units::Hours(p90),
+            })
+        };
+        let outages = input
+            .params
+            .breakdowns
+            .iter()
+            .map(|b| OutagePlan {
+                node: match b.outage {
+                    Outage::Node(n) => Some(n),
+                    Outage::Service(_) => None,
+                },
+                queues: (0..queues.len() as u32)
+                    .filter(|&q| b.outage == Outage::Service(queues[q as usize].service))
+                    .collect(),
+                mtbf_h: b.mtbf_h,
+                repair: lognormal(b.repair_p50_h, b.repair_p90_h),
+            })
+            .collect();
+        let weather = input
+            .params
+            .weather
+            .iter()
+            .map(|w| {
+                let episode = lognormal(w.episode_p50_h, w.episode_p90_h);
+                let sigma = corridor_model::dist::lognormal_sigma(
+                    corridor_model::units::Hours(w.episode_p50_h),
+                    corridor_model::units::Hours(w.episode_p90_h),
+                );
+                WeatherPlan {
+                    episode,
+                    mean_closure_h: w.episode_p50_h * (sigma * sigma / 2.0).exp(),
+                }
+            })
+            .collect();
         Ok(Plan {
             net,
+            outages,
+            weather,
             arrivals,
             month_of_day,
             day0,
@@ -673,8 +734,7 @@ struct Sim<'p, 'n> {
     rng_dwell: Stream,
     rng_weather: Stream,
     rng_breakdown: Stream,
-    /// Breakdowns under way at each node and each departure queue.
-    node_down: Vec<u16>,
+    /// Breakdowns under way at each departure queue (a node's server counts its own).
     queue_down: Vec<u16>,
     /// Start of each breakdown's current outage (NaN while up).
     down_since: Vec<f64>,
@@ -737,10 +797,7 @@ impl Sim<'_, '_> {
 
     /// Schedule breakdown `b`'s next failure after `from`, if inside the run.
     fn next_failure(&mut self, s: &mut Scheduler<Ev>, b: usize, from: f64) {
-        let t = from
-            + self
-                .rng_breakdown
-                .exp_mean(self.plan.input.params.breakdowns[b].mtbf_h);
+        let t = from + self.rng_breakdown.exp_mean(self.plan.outages[b].mtbf_h);
         if t < self.end {
             s.at(t, Ev::Fail(b as u32));
         }
@@ -759,11 +816,8 @@ impl Sim<'_, '_> {
     fn restart_node(&mut self, s: &mut Scheduler<Ev>, n: NodeId) {
         let now = s.now();
         let r = self.plan.node_rate_teu_h[n.idx()].expect("a node server has a rate");
-        while let Some(c) = self.nodes[n.idx()]
-            .as_mut()
-            .expect("server")
-            .start_next(now)
-        {
+        let started = self.nodes[n.idx()].as_mut().expect("server").repair(now);
+        for c in started {
             let teu = self.convoy_teu(c);
             let q = &mut self.node_queued[n.idx()];
             q.0 -= teu;
@@ -1069,14 +1123,11 @@ impl Model for Sim<'_, '_> {
                 let r =
                     plan.node_rate_teu_h[head.idx()].expect("arrival events only at server nodes");
                 let teu = self.convoy_teu(c);
-                let srv = self.nodes[head.idx()].as_mut().expect("server");
-                let started = if self.node_down[head.idx()] > 0 {
-                    srv.enqueue(now, c);
-                    None
-                } else {
-                    srv.arrive(now, c)
-                };
-                match started {
+                match self.nodes[head.idx()]
+                    .as_mut()
+                    .expect("server")
+                    .arrive(now, c)
+                {
                     Some(x) => s.after(teu / r, Ev::NodeDone(x)),
                     None => {
                         let q = &mut self.node_queued[head.idx()];
@@ -1093,14 +1144,11 @@ impl Model for Sim<'_, '_> {
                     self.c.through[plan.queues.len() + node as usize][m] += self.convoy_teu(c);
                     self.c.node_convoys[node as usize] += 1;
                 }
-                let srv = self.nodes[node as usize].as_mut().expect("server");
-                let next = if self.node_down[node as usize] > 0 {
-                    srv.release(now);
-                    None
-                } else {
-                    srv.finish(now)
-                };
-                if let Some(next) = next {
+                if let Some(next) = self.nodes[node as usize]
+                    .as_mut()
+                    .expect("server")
+                    .finish(now)
+                {
                     let size = self.convoy_teu(next);
                     let q = &mut self.node_queued[node as usize];
                     q.0 -= size;
@@ -1140,58 +1188,37 @@ impl Model for Sim<'_, '_> {
                     self.schedule_open_spell(s, a, w);
                 } else {
                     self.closed[a] = true;
-                    let sigma = corridor_model::dist::lognormal_sigma(
-                        corridor_model::units::Hours(w.episode_p50_h),
-                        corridor_model::units::Hours(w.episode_p90_h),
-                    );
-                    let d = self.rng_weather.lognormal(w.episode_p50_h.ln(), sigma);
+                    let d = plan.weather[a].episode.sample(self.rng_weather.uniform());
                     s.after(d, Ev::WxToggle(a as u32));
                 }
             }
             Ev::Fail(b) => {
-                let bd = &plan.input.params.breakdowns[b as usize];
+                let out = &plan.outages[b as usize];
                 self.down_since[b as usize] = now;
                 if now >= self.warm_end {
                     self.c.failures[b as usize] += 1;
                 }
-                match bd.outage {
-                    Outage::Node(n) => self.node_down[n.idx()] += 1,
-                    Outage::Service(sv) => {
-                        for (q, spec) in plan.queues.iter().enumerate() {
-                            if spec.service == sv {
-                                self.queue_down[q] += 1;
-                                // Departures waiting to fill are cancelled too.
-                                self.queues[q].berth.clear();
-                            }
-                        }
-                    }
+                if let Some(n) = out.node {
+                    self.nodes[n.idx()].as_mut().expect("server").fail();
                 }
-                let sigma = corridor_model::dist::lognormal_sigma(
-                    corridor_model::units::Hours(bd.repair_p50_h),
-                    corridor_model::units::Hours(bd.repair_p90_h),
-                );
-                let d = self.rng_breakdown.lognormal(bd.repair_p50_h.ln(), sigma);
+                for &q in &out.queues {
+                    self.queue_down[q as usize] += 1;
+                    // Departures waiting to fill are cancelled too.
+                    self.queues[q as usize].berth.clear();
+                }
+                let d = out.repair.sample(self.rng_breakdown.uniform());
                 s.after(d, Ev::Repair(b));
             }
             Ev::Repair(b) => {
-                let bd = &plan.input.params.breakdowns[b as usize];
+                let out = &plan.outages[b as usize];
                 let since = std::mem::replace(&mut self.down_since[b as usize], f64::NAN);
                 self.count_down(b as usize, since, now);
-                match bd.outage {
-                    Outage::Node(n) => {
-                        self.node_down[n.idx()] -= 1;
-                        if self.node_down[n.idx()] == 0 {
-                            self.restart_node(s, n);
-                        }
-                    }
-                    Outage::Service(sv) => {
-                        for q in 0..plan.queues.len() {
-                            if plan.queues[q].service == sv {
-                                self.queue_down[q] -= 1;
-                                self.try_depart(s, q as u32);
-                            }
-                        }
-                    }
+                if let Some(n) = out.node {
+                    self.restart_node(s, n);
+                }
+                for &q in &out.queues {
+                    self.queue_down[q as usize] -= 1;
+                    self.try_depart(s, q);
                 }
                 self.next_failure(s, b as usize, now);
             }
@@ -1241,12 +1268,7 @@ impl Sim<'_, '_> {
             }
             return;
         }
-        let sigma = corridor_model::dist::lognormal_sigma(
-            corridor_model::units::Hours(w.episode_p50_h),
-            corridor_model::units::Hours(w.episode_p90_h),
-        );
-        let mean_closure = w.episode_p50_h * (sigma * sigma / 2.0).exp();
-        let mean_open = mean_closure * (1.0 - share) / share;
+        let mean_open = self.plan.weather[a].mean_closure_h * (1.0 - share) / share;
         let d = self.rng_weather.exp_mean(mean_open);
         let t = now + d;
         let month_end = Instant(now).next_month_start().0;
@@ -1362,7 +1384,6 @@ fn replicate(plan: &Plan, seed: u64, rep: u64) -> RepResult {
         rng_dwell: Stream::new(seed, rep, 3),
         rng_weather: Stream::new(seed, rep, 4),
         rng_breakdown: Stream::new(seed, rep, 5),
-        node_down: vec![0; plan.node_rate_teu_h.len()],
         queue_down: vec![0; plan.queues.len()],
         down_since: vec![f64::NAN; inp.params.breakdowns.len()],
         queues: plan

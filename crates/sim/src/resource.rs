@@ -8,6 +8,8 @@ use std::collections::VecDeque;
 pub struct Servers<T> {
     capacity: u32,
     busy: u32,
+    /// Outages under way (breakdowns may overlap): while any is, no service starts.
+    down: u32,
     queue: VecDeque<T>,
     /// Time-weighted number waiting.
     pub queue_len: TimeAverage,
@@ -22,15 +24,17 @@ impl<T> Servers<T> {
         Servers {
             capacity,
             busy: 0,
+            down: 0,
             queue: VecDeque::with_capacity(64),
             queue_len: TimeAverage::start(t0, 0.0),
             busy_servers: TimeAverage::start(t0, 0.0),
         }
     }
-    /// An item arrives at `now`: it starts service at once (returned) or joins the queue.
+    /// An item arrives at `now`: it starts service at once (returned) or joins the queue
+    /// (always while the servers are out of service).
     #[inline]
     pub fn arrive(&mut self, now: f64, item: T) -> Option<T> {
-        if self.busy < self.capacity {
+        if self.busy < self.capacity && self.down == 0 {
             self.busy += 1;
             self.busy_servers.set(now, self.busy as f64);
             Some(item)
@@ -40,9 +44,15 @@ impl<T> Servers<T> {
             None
         }
     }
-    /// A service ends at `now`: the next waiting item starts (returned), or a server idles.
+    /// A service ends at `now`: the next waiting item starts (returned), or a server idles
+    /// (always while the servers are out of service).
     #[inline]
     pub fn finish(&mut self, now: f64) -> Option<T> {
+        if self.down > 0 {
+            self.busy -= 1;
+            self.busy_servers.set(now, self.busy as f64);
+            return None;
+        }
         match self.queue.pop_front() {
             Some(x) => {
                 self.queue_len.set(now, self.queue.len() as f64);
@@ -55,23 +65,25 @@ impl<T> Servers<T> {
             }
         }
     }
-    /// An item joins the queue at `now` even if a server is free (the servers are out of
-    /// service); [`Servers::start_next`] starts it later.
-    #[inline]
-    pub fn enqueue(&mut self, now: f64, item: T) {
-        self.queue.push_back(item);
-        self.queue_len.set(now, self.queue.len() as f64);
+    /// An outage begins: services under way finish, none starts until every outage has
+    /// ended.
+    pub fn fail(&mut self) {
+        self.down += 1;
     }
-    /// A service ends at `now` and its server idles, whoever waits (out of service).
-    #[inline]
-    pub fn release(&mut self, now: f64) {
-        self.busy -= 1;
-        self.busy_servers.set(now, self.busy as f64);
+    /// An outage ends at `now`: if it was the last, free servers start the waiting items
+    /// (returned, in queue order).
+    pub fn repair(&mut self, now: f64) -> Vec<T> {
+        self.down -= 1;
+        let mut started = Vec::new();
+        while let Some(x) = self.start_next(now) {
+            started.push(x);
+        }
+        started
     }
-    /// Start the next waiting item if a server is free (returned).
+    /// Start the next waiting item if a server is free and in service (returned).
     #[inline]
-    pub fn start_next(&mut self, now: f64) -> Option<T> {
-        if self.busy == self.capacity {
+    fn start_next(&mut self, now: f64) -> Option<T> {
+        if self.busy == self.capacity || self.down > 0 {
             return None;
         }
         let x = self.queue.pop_front()?;
@@ -103,15 +115,17 @@ mod tests {
         let mut s: Servers<char> = Servers::new(2, 0.0);
         assert_eq!(s.arrive(0.0, 'a'), Some('a'));
         // Out of service: arrivals wait even though a server is free.
-        s.enqueue(1.0, 'b');
-        s.enqueue(1.0, 'c');
+        s.fail();
+        assert_eq!(s.arrive(1.0, 'b'), None);
+        assert_eq!(s.arrive(1.0, 'c'), None);
         assert_eq!(s.waiting(), 2);
         // The service under way ends; its server idles instead of taking `b`.
-        s.release(2.0);
+        assert_eq!(s.finish(2.0), None);
+        // Two overlapping outages: the first repair starts nothing.
+        s.fail();
+        assert!(s.repair(3.0).is_empty());
         // Back in service: both servers start the waiting items, first come first served.
-        assert_eq!(s.start_next(4.0), Some('b'));
-        assert_eq!(s.start_next(4.0), Some('c'));
-        assert_eq!(s.start_next(4.0), None);
+        assert_eq!(s.repair(4.0), vec!['b', 'c']);
         // Busy: 1 server over [0, 2), none over [2, 4), 2 from 4 to 6 → mean 6/6 = 1 of 2.
         assert!((s.utilisation(6.0) - 0.5).abs() < 1e-12);
         // Queue: 0 over [0,1), 2 over [1,4), 0 after → mean 6/6.
