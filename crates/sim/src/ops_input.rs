@@ -425,26 +425,15 @@ pub fn parse(
                 }
                 // Closures of half an hour to a year: shorter ones would only flood the event
                 // list, longer ones are not weather.
-                let bad_len = if !(0.5..=8760.0).contains(&w.episode_p50_h) {
-                    Some("weather.episode_p50_h")
-                } else if !(w.episode_p50_h..=8760.0).contains(&w.episode_p90_h) {
-                    Some("weather.episode_p90_h")
-                } else {
-                    None
-                };
-                if let Some(field) = bad_len {
-                    push(
-                        &mut diags,
-                        sim_name,
-                        line,
-                        None,
-                        Some(field),
-                        format!(
-                            "closure lengths need 0.5 ≤ episode_p50_h ≤ episode_p90_h ≤ 8760 hours, found {:?} and {:?}",
-                            w.episode_p50_h, w.episode_p90_h
-                        ),
-                        None,
-                    );
+                if let Some((field, msg)) = p50_p90_error(
+                    "weather.episode",
+                    "closure lengths",
+                    w.episode_p50_h,
+                    w.episode_p90_h,
+                    0.5,
+                    8760.0,
+                ) {
+                    push(&mut diags, sim_name, line, None, Some(&field), msg, None);
                     continue;
                 }
                 for src in [&w.closed_share_src, &w.episode_src] {
@@ -529,22 +518,15 @@ pub fn parse(
                     );
                     continue;
                 }
-                let bad_repair = if !(0.01..=87_600.0).contains(&b.repair_p50_h) {
-                    Some("breakdown.repair_p50_h")
-                } else if !(b.repair_p50_h..=87_600.0).contains(&b.repair_p90_h) {
-                    Some("breakdown.repair_p90_h")
-                } else {
-                    None
-                };
-                if let Some(field) = bad_repair {
-                    bad(
-                        field,
-                        format!(
-                            "repair times need 0.01 ≤ repair_p50_h ≤ repair_p90_h ≤ 87600 hours, found {:?} and {:?}",
-                            b.repair_p50_h, b.repair_p90_h
-                        ),
-                        None,
-                    );
+                if let Some((field, msg)) = p50_p90_error(
+                    "breakdown.repair",
+                    "repair times",
+                    b.repair_p50_h,
+                    b.repair_p90_h,
+                    0.01,
+                    87_600.0,
+                ) {
+                    bad(&field, msg, None);
                     continue;
                 }
                 if !src_ok(&b.src) {
@@ -581,6 +563,32 @@ pub fn parse(
             suppressed: 0,
         })
     }
+}
+
+/// A median and 90th percentile in hours (`KEY_p50_h`, `KEY_p90_h`) must satisfy
+/// `lo ≤ p50 ≤ p90 ≤ hi`: if they do not, the field at fault and the message.
+fn p50_p90_error(
+    key: &str,
+    what: &str,
+    p50: f64,
+    p90: f64,
+    lo: f64,
+    hi: f64,
+) -> Option<(String, String)> {
+    let field = if !(lo..=hi).contains(&p50) {
+        "p50_h"
+    } else if !(p50..=hi).contains(&p90) {
+        "p90_h"
+    } else {
+        return None;
+    };
+    let short = key.rsplit('.').next().unwrap_or(key);
+    Some((
+        format!("{key}_{field}"),
+        format!(
+            "{what} need {lo} ≤ {short}_p50_h ≤ {short}_p90_h ≤ {hi} hours, found {p50:?} and {p90:?}"
+        ),
+    ))
 }
 
 /// A monthly profile normalised to mean 1: 12 finite, non-negative values, not all zero.
