@@ -1697,6 +1697,8 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
     let net = plan.net;
     let year_scale = 365.0 / plan.input.days;
     let days = |h: f64| h / 24.0;
+    // One figure of each replication, as a mean with its interval.
+    let across = |f: &dyn Fn(&RepResult) -> f64| metric(&results.iter().map(f).collect::<Vec<_>>());
     let transit = |get: &dyn Fn(&RepResult) -> &TransitSummary| {
         let q = |i: usize| {
             metric(
@@ -1721,18 +1723,8 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         }
         let (mean_days, p50_days, p90_days, p95_days, max_days) =
             transit(&|r| &r.corridor_transit[k]);
-        let teu_delivered = metric(
-            &results
-                .iter()
-                .map(|r| r.c.corridor_teu[k])
-                .collect::<Vec<_>>(),
-        );
-        let tonnes_delivered = metric(
-            &results
-                .iter()
-                .map(|r| r.c.corridor_tonnes[k])
-                .collect::<Vec<_>>(),
-        );
+        let teu_delivered = across(&|r| r.c.corridor_teu[k]);
+        let tonnes_delivered = across(&|r| r.c.corridor_tonnes[k]);
         let (_, monthly) = by_month(&results, |c| &c.monthly_teu[k]);
         corridors.push(Transit {
             corridor: c.key.clone(),
@@ -1757,12 +1749,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         }
         let (mean_days, p50_days, p90_days, p95_days, max_days) = transit(&|r| &r.path_transit[pi]);
         let f = &plan.input.params.flows[p.flow];
-        let volume = metric(
-            &results
-                .iter()
-                .map(|r| r.c.path_volume[pi])
-                .collect::<Vec<_>>(),
-        );
+        let volume = across(&|r| r.c.path_volume[pi]);
         let none = Metric {
             mean: 0.0,
             ci95: [0.0, 0.0],
@@ -1857,12 +1844,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             mean_queue_teu: qm,
             max_queue_teu: get(2).into_iter().fold(0.0, f64::max),
             mean_wait_h: Some(w),
-            batches: metric(
-                &results
-                    .iter()
-                    .map(|r| r.c.node_convoys[ni] as f64)
-                    .collect::<Vec<_>>(),
-            ),
+            batches: across(&|r| r.c.node_convoys[ni] as f64),
         });
     }
     resources.sort_by(|a, b| {
@@ -1967,12 +1949,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
         generated,
         delivered,
         in_system: generated - delivered,
-        undelivered_teu: metric(
-            &results
-                .iter()
-                .map(|r| r.c.in_system_teu)
-                .collect::<Vec<_>>(),
-        ),
+        undelivered_teu: across(&|r| r.c.in_system_teu),
         route_choice: plan.shares.clone(),
         corridors,
         od,
@@ -2001,18 +1978,8 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             .enumerate()
             .map(|(b, bd)| BreakdownStats {
                 target: bd.target.clone(),
-                failures: metric(
-                    &results
-                        .iter()
-                        .map(|r| r.c.failures[b] as f64)
-                        .collect::<Vec<_>>(),
-                ),
-                down_days: metric(
-                    &results
-                        .iter()
-                        .map(|r| r.c.down_h[b] / 24.0)
-                        .collect::<Vec<_>>(),
-                ),
+                failures: across(&|r| r.c.failures[b] as f64),
+                down_days: across(&|r| r.c.down_h[b] / 24.0),
             })
             .collect(),
         calibration,
