@@ -39,28 +39,34 @@ impl KeyIndex {
         self.len == 0
     }
 
-    /// The row whose key is `key`.
-    pub fn get<'a>(&self, key: &str, key_of: impl Fn(u32) -> &'a str) -> Option<u32> {
-        if self.slots.is_empty() {
-            return None;
-        }
+    /// Probe for `key`: `Ok(row)` if present, else `Err(slot)`, the empty slot where it
+    /// would go. The table must not be empty.
+    #[inline]
+    fn probe<'a>(
+        &self,
+        key: &str,
+        fp: u32,
+        h: u64,
+        key_of: &impl Fn(u32) -> &'a str,
+    ) -> Result<u32, usize> {
         let mask = self.slots.len() - 1;
-        let h = hash(key);
-        let fp = (h >> 32) as u32;
         let mut i = h as usize & mask;
         loop {
             match self.slots[i] {
-                (0, _) => return None,
-                (s, f) if f == fp && key_of(s - 1) == key => return Some(s - 1),
+                (0, _) => return Err(i),
+                (s, f) if f == fp && key_of(s - 1) == key => return Ok(s - 1),
                 _ => i = (i + 1) & mask,
             }
         }
     }
 
-    /// Add `row` under `key`, which the caller has checked is absent.
-    pub fn insert<'a>(&mut self, key: &str, row: u32, key_of: impl Fn(u32) -> &'a str) {
-        self.grow_for_one_more(&key_of);
-        self.place(hash(key), row);
+    /// The row whose key is `key`.
+    pub fn get<'a>(&self, key: &str, key_of: impl Fn(u32) -> &'a str) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let h = hash(key);
+        self.probe(key, (h >> 32) as u32, h, &key_of).ok()
     }
 
     /// Add `row` under `key` unless the key is present: then return the row that has it.
@@ -72,19 +78,14 @@ impl KeyIndex {
         key_of: impl Fn(u32) -> &'a str,
     ) -> Result<(), u32> {
         self.grow_for_one_more(&key_of);
-        let mask = self.slots.len() - 1;
         let h = hash(key);
         let fp = (h >> 32) as u32;
-        let mut i = h as usize & mask;
-        loop {
-            match self.slots[i] {
-                (0, _) => {
-                    self.slots[i] = (row + 1, fp);
-                    self.len += 1;
-                    return Ok(());
-                }
-                (s, f) if f == fp && key_of(s - 1) == key => return Err(s - 1),
-                _ => i = (i + 1) & mask,
+        match self.probe(key, fp, h, &key_of) {
+            Ok(existing) => Err(existing),
+            Err(i) => {
+                self.slots[i] = (row + 1, fp);
+                self.len += 1;
+                Ok(())
             }
         }
     }
@@ -121,7 +122,7 @@ mod tests {
         let mut ix = KeyIndex::with_capacity(1);
         for (i, k) in keys.iter().enumerate() {
             assert_eq!(ix.get(k, |r| &keys[r as usize]), None);
-            ix.insert(k, i as u32, |r| &keys[r as usize]);
+            assert_eq!(ix.insert_new(k, i as u32, |r| &keys[r as usize]), Ok(()));
         }
         assert_eq!(ix.len(), keys.len());
         for (i, k) in keys.iter().enumerate() {

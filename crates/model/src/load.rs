@@ -877,16 +877,17 @@ impl Loader {
             let capacity = l.sourced(r, "capacity", "capacity_src", false, parse_capacity);
             let aliases = r.get("aliases").split(';').map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect();
             let Some(key) = key else { return };
-            if let Some(first) = l.node_id(key) {
-                let first = l.node_lines[first.idx()];
+            // One probe finds a duplicate or files the new key (as for links).
+            let id = NodeId(l.nodes.len() as u32);
+            l.node_keys.push(key.to_string());
+            let keys = &l.node_keys;
+            if let Err(first) = l.node_index.insert_new(key, id.0, |i| &keys[i as usize]) {
+                l.node_keys.pop();
+                let first = l.node_lines[first as usize];
                 r.err("id", format!("duplicate node id `{key}` (first defined on line {first})"), Some("each node id appears once".into()));
                 return;
             }
-            let id = NodeId(l.nodes.len() as u32);
-            l.node_keys.push(key.to_string());
             l.node_lines.push(r.line);
-            let keys = &l.node_keys;
-            l.node_index.insert(key, id.0, |i| &keys[i as usize]);
             let node = match (name, country, kind, lat, lon, coord_cite, dwell, handling, capacity) {
                 (Some(name), Some(country), Some(kind), Some(lat), Some(lon), Some(cite), Some(dwell), Some(handling), Some(capacity)) if r.errors.is_empty() => Some(Node {
                     // The key lives in `node_keys` until `finish` moves it here.
