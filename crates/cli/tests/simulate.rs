@@ -3,6 +3,36 @@
 mod common;
 use common::run;
 
+/// The mean of a `--csv` row.
+fn csv_mean(out: &str, metric: &str, scope: &str) -> f64 {
+    out.lines()
+        .find(|l| l.starts_with(&format!("{metric},{scope},")))
+        .and_then(|l| l.split(',').nth(2))
+        .unwrap_or_else(|| panic!("no row {metric},{scope}"))
+        .parse()
+        .unwrap()
+}
+
+/// `simulate --demand FILE --days 5 [extra…]` with `csv` as the demand table.
+fn simulate_with_demand(csv: &str, extra: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("demand.csv");
+    std::fs::write(&f, csv).unwrap();
+    let args = ["simulate", "--demand", f.to_str().unwrap(), "--days", "5"];
+    run(&[&args[..], extra].concat())
+}
+
+/// `simulate --data DIR --days 5`, for a dataset that should be refused.
+fn simulate_with_data(dir: &tempfile::TempDir) -> (i32, String, String) {
+    run(&[
+        "simulate",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--days",
+        "5",
+    ])
+}
+
 #[test]
 fn json_has_the_conservation_counts_and_corridor_quantiles() {
     let (code, out, err) = run(&[
@@ -100,14 +130,10 @@ fn summary_and_csv() {
 
 #[test]
 fn a_bad_demand_file_exits_2_naming_file_line_and_field() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("demand.csv");
-    std::fs::write(
-        &f,
+    let (code, _, err) = simulate_with_demand(
         "from,to,teu_per_year,corridor,src,note\nCN-XIAN,ALAT,100,,S10,\n",
-    )
-    .unwrap();
-    let (code, _, err) = run(&["simulate", "--demand", f.to_str().unwrap(), "--days", "5"]);
+        &[],
+    );
     assert_eq!(code, 2);
     assert!(
         err.contains("demand.csv:2:2: field `to`: unknown node `ALAT`")
@@ -169,25 +195,12 @@ fn a_users_seasonality_drives_the_run_and_a_bad_one_exits_2() {
         "--csv",
     ]);
     assert_eq!(code, 0, "{err}");
-    let month = |m: u32| -> f64 {
-        out.lines()
-            .find(|l| l.starts_with(&format!("monthly_teu_delivered,northern:{m:02},")))
-            .and_then(|l| l.split(',').nth(2))
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
+    let month = |m: u32| csv_mean(&out, "monthly_teu_delivered", &format!("northern:{m:02}"));
     assert!(month(2) > 3_000.0, "{}", month(2));
     assert!(month(6) < 0.01 * month(2), "{} vs {}", month(6), month(2));
 
     let bad = dataset_with_simulation(|t| t.replace("\ncontainers = [", "\ncontainers = [1, "));
-    let (code, _, err) = run(&[
-        "simulate",
-        "--data",
-        bad.path().to_str().unwrap(),
-        "--days",
-        "5",
-    ]);
+    let (code, _, err) = simulate_with_data(&bad);
     assert_eq!(code, 2);
     assert!(
         err.contains("simulation.toml")
@@ -263,26 +276,13 @@ fn a_users_breakdowns_are_reported_and_a_bad_target_exits_2() {
     assert!(line.starts_with("Breakdowns: KZ-DOSTYK failed "), "{line}");
     let (code, out, err) = run(&[&args[..], &["--csv"]].concat());
     assert_eq!(code, 0, "{err}");
-    let value = |metric: &str| -> f64 {
-        out.lines()
-            .find(|l| l.starts_with(&format!("{metric},KZ-DOSTYK,")))
-            .and_then(|l| l.split(',').nth(2))
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
+    let value = |metric: &str| csv_mean(&out, metric, "KZ-DOSTYK");
     // 60 days of ~4 days up and ~0.7 day down: about a dozen failures, days down > 0.
     assert!((5.0..25.0).contains(&value("breakdown_failures")));
     assert!(value("breakdown_down_days") > 1.0 && value("breakdown_down_days") < 20.0);
 
     let bad = dataset_with_simulation(|t| format!("{t}{}", table.replace("KZ-DOSTYK", "DOSTYK")));
-    let (code, _, err) = run(&[
-        "simulate",
-        "--data",
-        bad.path().to_str().unwrap(),
-        "--days",
-        "5",
-    ]);
+    let (code, _, err) = simulate_with_data(&bad);
     assert_eq!(code, 2);
     assert!(
         err.contains("simulation.toml:")
@@ -295,15 +295,11 @@ fn a_users_breakdowns_are_reported_and_a_bad_target_exits_2() {
 
 #[test]
 fn a_pair_without_a_route_on_its_corridor_exits_2_naming_line_field_and_alternatives() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("demand.csv");
-    std::fs::write(
-        &f,
+    let (code, _, err) = simulate_with_demand(
         "from,to,teu_per_year,corridor,src,note\nCN-XIAN,DE-DUISBURG,1000,northern,S31,\n\
          CN-XIAN,IR-TEHRAN,1000,northern,S31,\n",
-    )
-    .unwrap();
-    let (code, _, err) = run(&["simulate", "--demand", f.to_str().unwrap(), "--days", "5"]);
+        &[],
+    );
     assert_eq!(code, 2);
     assert!(
         err.contains("demand.csv:3: field `corridor`: no route from CN-XIAN to IR-TEHRAN on corridor northern (corridors with a route: southern)"),
@@ -356,34 +352,16 @@ fn csv_rows_are_unique_parseable_and_cover_calibration_waits_and_backlog() {
 
 #[test]
 fn a_demand_too_large_to_simulate_exits_2_instead_of_running_for_hours() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("demand.csv");
-    let write = |teu: &str| {
-        std::fs::write(
-            &f,
-            format!(
-                "from,to,teu_per_year,corridor,src,note\nCN-XIAN,DE-DUISBURG,{teu},northern,S31,\n"
-            ),
-        )
-        .unwrap()
+    let one_row = |teu: &str| {
+        format!("from,to,teu_per_year,corridor,src,note\nCN-XIAN,DE-DUISBURG,{teu},northern,S31,\n")
     };
-    write("1e12");
-    let (code, _, err) = run(&["simulate", "--demand", f.to_str().unwrap(), "--days", "5"]);
+    let (code, _, err) = simulate_with_demand(&one_row("1e12"), &[]);
     assert_eq!(code, 2);
     assert!(
         err.contains("demand.csv:2:3: field `teu_per_year`: `1e12` is not a number of TEU per year between 0 and 50000000"),
         "{err}"
     );
-    write("40000000");
-    let (code, _, err) = run(&[
-        "simulate",
-        "--demand",
-        f.to_str().unwrap(),
-        "--demand-factor",
-        "2",
-        "--days",
-        "5",
-    ]);
+    let (code, _, err) = simulate_with_demand(&one_row("40000000"), &["--demand-factor", "2"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("demand.csv: the demand is 80000000 TEU-equivalent a year after the demand factor; the simulator takes at most 50000000"),
