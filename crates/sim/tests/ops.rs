@@ -2,27 +2,14 @@
 //! whatever the thread count, calibration against the observed 2024 volumes, weather, and
 //! precise errors for a bad demand table.
 
+mod common;
+use common::input_from;
 use corridor_model::embedded;
-use corridor_route::time::Instant;
 use corridor_sim::ops::{self, Plan, Report};
 use corridor_sim::ops_input::{self, OpsInput};
 
 fn input(days: f64, warmup: f64, demand: &str) -> Result<OpsInput, String> {
     input_from(ops_input::DEFAULT_SIMULATION, demand, days, warmup)
-}
-
-/// The input from a `simulation.toml` and a `demand.csv` text, for a run from 1 Jan 2024.
-fn input_from(sim: &str, demand: &str, days: f64, warmup: f64) -> Result<OpsInput, String> {
-    let net = embedded::network().unwrap();
-    let parsed = ops_input::parse(&net, "simulation.toml", sim, "demand.csv", demand)
-        .map_err(|e| e.to_string())?;
-    Ok(OpsInput::from_parsed(
-        parsed,
-        1.0,
-        Instant::from_civil(2024, 1, 1, 0.0).0,
-        days,
-        warmup,
-    ))
 }
 
 fn run(days: f64, warmup: f64, reps: u64, threads: usize) -> Report {

@@ -2,25 +2,19 @@
 //! `demand.csv`, or any extreme number in place of a parameter, give an error naming the
 //! file or a run that finishes.
 
+mod common;
+use common::input_from;
 use corridor_model::embedded;
-use corridor_route::time::Instant;
 use corridor_sim::ops::{self, Plan};
-use corridor_sim::ops_input::{self, OpsInput};
+use corridor_sim::ops_input;
 use proptest::prelude::*;
 
 /// Parse, plan and run three days of one replication, whichever steps the input allows.
 fn try_run(sim: &str, demand: &str) {
     let net = embedded::network().unwrap();
-    let Ok(parsed) = ops_input::parse(&net, "simulation.toml", sim, "demand.csv", demand) else {
+    let Ok(input) = input_from(sim, demand, 3.0, 1.0) else {
         return;
     };
-    let input = OpsInput::from_parsed(
-        parsed,
-        1.0,
-        Instant::from_civil(2024, 1, 1, 0.0).0,
-        3.0,
-        1.0,
-    );
     let Ok(plan) = Plan::new(&net, input) else {
         return;
     };
