@@ -209,23 +209,6 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
     })
 }
 
-/// The first clause of a no-route explanation, for a table cell; `--explain` prints the
-/// excluded links in full.
-fn short_reason(reason: &str) -> String {
-    match reason.split_once("; excluded links: ") {
-        Some((head, links)) => {
-            let n = links.split("; ").count();
-            let more: usize = links
-                .rsplit_once(" and ")
-                .and_then(|(_, m)| m.strip_suffix(" more"))
-                .and_then(|m| m.parse().ok())
-                .unwrap_or(0);
-            format!("{head} ({} links excluded; --explain lists them)", n + more)
-        }
-        None => reason.to_string(),
-    }
-}
-
 fn title(net: &Network, r: &Resolved) -> String {
     let s = &r.shipment;
     format!(
@@ -494,10 +477,13 @@ pub fn compare(net: &Network, a: &ShipmentArgs) -> Result<String, Failure> {
                 "—".into(),
                 "—".into(),
                 "—".into(),
-                format!(
-                    "no route: {}",
-                    short_reason(x.reason.as_deref().unwrap_or(""))
-                ),
+                // The first clause; `--explain` lists the excluded links.
+                match (x.reason_summary.as_deref().unwrap_or(""), x.excluded_links) {
+                    (why, 0) => format!("no route: {why}"),
+                    (why, n) => {
+                        format!("no route: {why} ({n} links excluded; --explain lists them)")
+                    }
+                },
             ],
         })
         .collect();

@@ -221,6 +221,24 @@ fn compare_keeps_no_route_cells_short_and_explain_lists_the_excluded_links() {
             && l.contains("is not on corridor northern")),
         "{out}"
     );
+    // The JSON row carries the parts the table is made of.
+    let (code, out, _) = run(&[&["compare"][..], &ship, &["--json"]].concat());
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["corridor"] == "northern")
+        .unwrap();
+    let summary = row["reason_summary"].as_str().unwrap();
+    assert!(
+        row["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{summary}; excluded links: "))
+    );
+    assert!(row["excluded_links"].as_u64().unwrap() > 0);
 }
 
 #[test]

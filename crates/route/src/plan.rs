@@ -422,22 +422,64 @@ pub fn rank(labels: &[Label], front: &[u32], w: Weights) -> Vec<u32> {
     order
 }
 
+/// Why no route was found, in parts: a one-clause summary and the links that lead out of
+/// the reachable part of the network but are excluded, each with its reason.
+#[derive(Clone, Debug)]
+pub struct NoRoute {
+    /// What can and cannot be reached.
+    pub summary: String,
+    /// Excluded links (`KEY (FROM→TO) reason`), sorted.
+    pub excluded: Vec<String>,
+}
+
+impl NoRoute {
+    fn only(summary: String) -> NoRoute {
+        NoRoute {
+            summary,
+            excluded: Vec::new(),
+        }
+    }
+
+    /// The whole explanation: the summary, then the first ten excluded links.
+    pub fn text(&self) -> String {
+        if self.excluded.is_empty() {
+            return self.summary.clone();
+        }
+        let more = if self.excluded.len() > 10 {
+            format!(" and {} more", self.excluded.len() - 10)
+        } else {
+            String::new()
+        };
+        let shown = &self.excluded[..self.excluded.len().min(10)];
+        format!(
+            "{}; excluded links: {}{more}",
+            self.summary,
+            shown.join("; ")
+        )
+    }
+}
+
 /// Why no route was found: the part of the network the shipment can reach and the links
-/// that lead out of it but are excluded, with the reason for each.
+/// that lead out of it but are excluded, with the reason for each ([`NoRoute::text`]).
 pub fn explain_no_route(g: &Graph, s: &Shipment, c: &Constraints) -> String {
+    no_route(g, s, c).text()
+}
+
+/// [`explain_no_route`] in parts.
+pub fn no_route(g: &Graph, s: &Shipment, c: &Constraints) -> NoRoute {
     let net = g.net;
     let avoid = g.country_mask(&c.avoid_countries);
     if g.node_country[s.from.idx()] & avoid != 0 {
-        return format!(
+        return NoRoute::only(format!(
             "the origin {} is in an avoided country",
             net.node(s.from).key
-        );
+        ));
     }
     if g.node_country[s.to.idx()] & avoid != 0 {
-        return format!(
+        return NoRoute::only(format!(
             "the destination {} is in an avoided country",
             net.node(s.to).key
-        );
+        ));
     }
     let free = Constraints {
         max_hours: None,
@@ -464,11 +506,11 @@ pub fn explain_no_route(g: &Graph, s: &Shipment, c: &Constraints) -> String {
                     .join(",")
             ));
         }
-        return format!(
+        return NoRoute::only(format!(
             "{} can be reached, but not within {}",
             net.node(s.to).key,
             why.join(" and ")
-        );
+        ));
     }
     let mut blocked = Vec::new();
     let mut opts = Vec::new();
@@ -547,25 +589,21 @@ pub fn explain_no_route(g: &Graph, s: &Shipment, c: &Constraints) -> String {
         format!("the {n} places")
     };
     if blocked.is_empty() {
-        format!(
+        NoRoute::only(format!(
             "no link joins {places} reachable from {} to {}",
             net.node(s.from).key,
             net.node(s.to).key
-        )
+        ))
     } else {
-        let more = if blocked.len() > 10 {
-            format!(" and {} more", blocked.len() - 10)
-        } else {
-            String::new()
-        };
-        blocked.truncate(10);
-        format!(
-            "{places} reachable from {} {} not connect to {}; excluded links: {}{more}",
-            net.node(s.from).key,
-            if n == 1 { "does" } else { "do" },
-            net.node(s.to).key,
-            blocked.join("; ")
-        )
+        NoRoute {
+            summary: format!(
+                "{places} reachable from {} {} not connect to {}",
+                net.node(s.from).key,
+                if n == 1 { "does" } else { "do" },
+                net.node(s.to).key
+            ),
+            excluded: blocked,
+        }
     }
 }
 
@@ -599,6 +637,11 @@ pub struct CompareRow {
     /// Why not, when not available: the constraints that removed it, or the missing
     /// connection.
     pub reason: Option<String>,
+    /// The first clause of `reason`, for a table cell.
+    pub reason_summary: Option<String>,
+    /// How many excluded links `reason` names in full (0 when the constraints removed the
+    /// corridor).
+    pub excluded_links: usize,
     /// Constraint flags that removed the corridor (empty if none did).
     pub removed_by: Vec<String>,
     /// The best route of the corridor (by the weights), flattened into the row.
@@ -696,6 +739,8 @@ pub fn compare(
                     corridor_name: name,
                     available: true,
                     reason: None,
+                    reason_summary: None,
+                    excluded_links: 0,
                     removed_by: vec![],
                     route: Some(describe(g, &r.path(best), s, sampling)),
                 };
@@ -704,8 +749,8 @@ pub fn compare(
                 corridor: Some(corridor),
                 ..Constraints::default()
             };
-            let (removed_by, reason) = if pareto(g, s, &unconstrained).front.is_empty() {
-                (vec![], explain_no_route(g, s, &unconstrained))
+            let (removed_by, why) = if pareto(g, s, &unconstrained).front.is_empty() {
+                (vec![], no_route(g, s, &unconstrained))
             } else {
                 let culprits: Vec<String> = constraint_parts(net, &ck)
                     .into_iter()
@@ -717,13 +762,15 @@ pub fn compare(
                 } else {
                     format!("removed by {}", culprits.join(", "))
                 };
-                (culprits, reason)
+                (culprits, NoRoute::only(reason))
             };
             CompareRow {
                 corridor: key,
                 corridor_name: name,
                 available: false,
-                reason: Some(reason),
+                reason: Some(why.text()),
+                reason_summary: Some(why.summary),
+                excluded_links: why.excluded.len(),
                 removed_by,
                 route: None,
             }
