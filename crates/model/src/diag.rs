@@ -67,32 +67,137 @@ impl fmt::Display for LoadErrors {
 /// one line per row of a million-row table.
 pub const MAX_PER_FILE: usize = 200;
 
-/// Collects diagnostics with a per-file cap.
-#[derive(Default)]
-pub(crate) struct Sink {
-    pub diags: Vec<Diagnostic>,
-    pub suppressed: usize,
-    per_file: std::collections::HashMap<String, usize>,
+/// Collects the errors and warnings of reading user files, with a per-file cap on each.
+///
+/// Every reader of a user file (the dataset's tables, the demand table, `simulation.toml`,
+/// scenario files) pushes into one `Sink`, so a run reports every problem of every file
+/// at once, in the same form.
+#[derive(Default, Debug)]
+pub struct Sink {
+    diags: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    suppressed: usize,
+    suppressed_warnings: usize,
+    per_file: std::collections::HashMap<(String, bool), usize>,
 }
 
 impl Sink {
+    /// Record an error.
     pub fn push(&mut self, d: Diagnostic) {
-        let n = self.per_file.entry(d.file.clone()).or_default();
-        *n += 1;
-        if *n > MAX_PER_FILE {
-            self.suppressed += 1;
-        } else {
+        if self.count(&d.file, false) {
             self.diags.push(d);
+        } else {
+            self.suppressed += 1;
         }
     }
+    /// Record a warning: legal but suspicious input, accepted.
+    pub fn warn(&mut self, d: Diagnostic) {
+        if self.count(&d.file, true) {
+            self.warnings.push(d);
+        } else {
+            self.suppressed_warnings += 1;
+        }
+    }
+    /// Count one more message of a file; false past the cap.
+    fn count(&mut self, file: &str, warning: bool) -> bool {
+        let n = self
+            .per_file
+            .entry((file.to_string(), warning))
+            .or_default();
+        *n += 1;
+        *n <= MAX_PER_FILE
+    }
+    /// True when no error was recorded (warnings aside).
     pub fn is_empty(&self) -> bool {
         self.diags.is_empty() && self.suppressed == 0
     }
-    pub fn into_errors(self) -> LoadErrors {
-        LoadErrors {
-            diagnostics: self.diags,
-            suppressed: self.suppressed,
+    /// The errors recorded so far.
+    pub fn errors(&self) -> &[Diagnostic] {
+        &self.diags
+    }
+    /// The warnings recorded so far.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+    /// Take the warnings, leaving none.
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.warnings)
+    }
+    /// The errors (empty if there are none) and the warnings, with the number of warnings
+    /// not kept beyond the cap added as a last warning without a line.
+    pub fn into_parts(mut self) -> (LoadErrors, Vec<Diagnostic>) {
+        if self.suppressed_warnings > 0 {
+            let file = self
+                .warnings
+                .last()
+                .map(|w| w.file.clone())
+                .unwrap_or_default();
+            self.warnings.push(Diagnostic {
+                file,
+                line: None,
+                column: None,
+                field: None,
+                message: format!("… and {} more warnings not shown", self.suppressed_warnings),
+                hint: None,
+            });
         }
+        (
+            LoadErrors {
+                diagnostics: self.diags,
+                suppressed: self.suppressed,
+            },
+            self.warnings,
+        )
+    }
+    /// The errors (warnings dropped).
+    pub fn into_errors(self) -> LoadErrors {
+        self.into_parts().0
+    }
+}
+
+/// Warnings as errors (`--deny-warnings`): `Err` with every warning if there is one.
+pub fn deny(warnings: Vec<Diagnostic>) -> Result<(), LoadErrors> {
+    if warnings.is_empty() {
+        Ok(())
+    } else {
+        Err(LoadErrors {
+            diagnostics: warnings,
+            suppressed: 0,
+        })
+    }
+}
+
+/// Print-ready warning lines: `warning: FILE:LINE: …`.
+pub fn warning_text(warnings: &[Diagnostic]) -> String {
+    warnings.iter().map(|w| format!("warning: {w}\n")).collect()
+}
+
+impl Diagnostic {
+    /// A problem at a line of a file, with no field.
+    pub fn at(file: &str, line: Option<u64>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            column: None,
+            field: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    /// The same problem, naming its field.
+    pub fn field(mut self, field: impl Into<String>) -> Diagnostic {
+        self.field = Some(field.into());
+        self
+    }
+    /// The same problem, with a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+    /// The same problem, with an optional hint.
+    pub fn maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
+        self.hint = hint;
+        self
     }
 }
 
@@ -142,6 +247,14 @@ pub fn suggest<'a>(
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// `did you mean `X`?` for the closest candidate (see [`suggest`]), if any.
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<String> {
+    suggest(input, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
 #[cfg(test)]

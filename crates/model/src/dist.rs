@@ -133,22 +133,35 @@ impl Distribution {
         self.quantile(u)
     }
 
-    /// Parse an expression such as `lognormal(p50=24h, p90=72h)`.
+    /// Parse an expression such as `lognormal(p50=24h, p90=72h)`; every duration in it
+    /// must lie in [`crate::ranges::DURATION`] (0 to 365 days) and a log-normal's median in
+    /// [`crate::ranges::LOGNORMAL_P50`].
     pub fn parse(text: &str) -> Result<Distribution, SpecError> {
+        Distribution::parse_noted(text).map(|(d, _)| d)
+    }
+
+    /// [`Distribution::parse`], with notes on what is legal but suspicious (empirical
+    /// weights that do not sum to 1 and are normalised).
+    pub fn parse_noted(text: &str) -> Result<(Distribution, Vec<String>), SpecError> {
         let (name, args) = split_call(text).ok_or_else(|| {
             SpecError::new(format!("`{}` is not a distribution", text.trim()))
                 .hint(format!("write one of {DIST_FORMS}"))
         })?;
-        match name {
+        let duration = |t: &str| -> Result<Hours, SpecError> {
+            let h = parse_duration(t)?;
+            crate::ranges::DURATION.check(h.0).map(Hours)
+        };
+        let mut notes = Vec::new();
+        let d = match name {
             "fixed" => {
                 let [v] = positional::<1>(name, &args)?;
-                Ok(Distribution::Fixed {
-                    value: parse_duration(v)?,
-                })
+                Distribution::Fixed {
+                    value: duration(v)?,
+                }
             }
             "tri" | "triangular" => {
                 let [a, c, b] = positional::<3>(name, &args)?;
-                let (a, c, b) = (parse_duration(a)?, parse_duration(c)?, parse_duration(b)?);
+                let (a, c, b) = (duration(a)?, duration(c)?, duration(b)?);
                 if !(a.0 <= c.0 && c.0 <= b.0) {
                     return Err(SpecError::new(format!(
                         "triangular bounds must satisfy min ≤ mode ≤ max, found {}h, {}h, {}h",
@@ -156,18 +169,18 @@ impl Distribution {
                     ))
                     .hint("write tri(MIN, MODE, MAX), e.g. tri(1h, 2h, 6h)"));
                 }
-                Ok(Distribution::Triangular {
+                Distribution::Triangular {
                     min: a,
                     mode: c,
                     max: b,
-                })
+                }
             }
             "lognormal" => {
                 let p50 = named(name, &args, "p50")?;
                 let p90 = named(name, &args, "p90")?;
                 let (p50, p90) = (parse_duration(p50)?, parse_duration(p90)?);
                 check_lognormal(p50, p90)?;
-                Ok(Distribution::LogNormal { p50, p90 })
+                Distribution::LogNormal { p50, p90 }
             }
             "empirical" => {
                 if args.is_empty() || args.iter().all(|a| a.is_empty()) {
@@ -191,17 +204,30 @@ impl Distribution {
                     if w <= 0.0 {
                         return Err(SpecError::new(format!("weight `{w}` must be positive")));
                     }
-                    pts.push((parse_duration(v)?, w));
+                    pts.push((duration(v)?, w));
                 }
-                Ok(Distribution::empirical(pts))
+                let total: f64 = pts.iter().map(|p| p.1).sum();
+                if weighted && (total - 1.0).abs() > 1e-6 {
+                    notes.push(format!(
+                        "the weights sum to {}, not 1; each is divided by {} (normalised)",
+                        crate::ranges::num(total),
+                        crate::ranges::num(total)
+                    ));
+                }
+                Distribution::empirical(pts)
             }
-            "by_speed" => Err(SpecError::new(
-                "by_speed(…) is only allowed in a link's `time` field",
-            )
-            .hint(format!("write one of {DIST_FORMS}"))),
-            other => Err(SpecError::new(format!("unknown distribution `{other}`"))
-                .hint(format!("write one of {DIST_FORMS}"))),
-        }
+            "by_speed" => {
+                return Err(
+                    SpecError::new("by_speed(…) is only allowed in a link's `time` field")
+                        .hint(format!("write one of {DIST_FORMS}")),
+                );
+            }
+            other => {
+                return Err(SpecError::new(format!("unknown distribution `{other}`"))
+                    .hint(format!("write one of {DIST_FORMS}")));
+            }
+        };
+        Ok((d, notes))
     }
 
     /// An empirical distribution from (value, weight) pairs; weights are normalised and
@@ -223,6 +249,8 @@ fn check_lognormal(p50: Hours, p90: Hours) -> Result<(), SpecError> {
                 .hint("a zero dwell is fixed(0h)"),
         );
     }
+    crate::ranges::LOGNORMAL_P50.check(p50.0)?;
+    crate::ranges::DURATION.check(p90.0)?;
     if p90.0 < p50.0 {
         return Err(SpecError::new(format!(
             "lognormal p90 ({}h) is below p50 ({}h)",
@@ -301,6 +329,11 @@ pub enum TimeSpec {
 impl TimeSpec {
     /// Parse a link `time` field: a distribution or `by_speed(p50=700km/d, p90=540km/d)`.
     pub fn parse(text: &str) -> Result<TimeSpec, SpecError> {
+        TimeSpec::parse_noted(text).map(|(t, _)| t)
+    }
+
+    /// [`TimeSpec::parse`], with the notes of [`Distribution::parse_noted`].
+    pub fn parse_noted(text: &str) -> Result<(TimeSpec, Vec<String>), SpecError> {
         if let Some(("by_speed", args)) = split_call(text) {
             let p50 = parse_speed(named("by_speed", &args, "p50")?)?;
             let p90 = parse_speed(named("by_speed", &args, "p90")?)?;
@@ -311,10 +344,10 @@ impl TimeSpec {
                 ))
                 .hint("p90 is the slow case: the speed beaten 90 % of the time, so p90 ≤ p50"));
             }
-            return Ok(TimeSpec::BySpeed { p50, p90 });
+            return Ok((TimeSpec::BySpeed { p50, p90 }, Vec::new()));
         }
-        Distribution::parse(text)
-            .map(|dist| TimeSpec::Dist { dist })
+        Distribution::parse_noted(text)
+            .map(|(dist, notes)| (TimeSpec::Dist { dist }, notes))
             .map_err(|e| match e.hint {
                 Some(h) if h.starts_with("write one of") => SpecError {
                     message: e.message,
@@ -478,7 +511,9 @@ pub fn split_number_unit(text: &str) -> (&str, &str) {
         .find(|&(i, c)| {
             !(c.is_ascii_digit() || c == '.' || c == '_' || ((c == '-' || c == '+') && i == 0))
                 && !((c == 'e' || c == 'E')
-                    && t[i + 1..].starts_with(|d: char| d.is_ascii_digit() || d == '-'))
+                    && i > 0
+                    && t[i + 1..].starts_with(|d: char| d.is_ascii_digit() || d == '-' || d == '+'))
+                && !((c == '-' || c == '+') && i > 0 && matches!(t.as_bytes()[i - 1], b'e' | b'E'))
         })
         .map(|(i, _)| i)
         .unwrap_or(t.len());
@@ -529,7 +564,7 @@ fn parse_speed(text: &str) -> Result<KmPerDay, SpecError> {
     if kmd <= 0.0 {
         return Err(SpecError::new("a speed must be positive"));
     }
-    Ok(KmPerDay(kmd))
+    crate::ranges::SPEED.check(kmd).map(KmPerDay)
 }
 
 /// Inverse of the standard normal CDF (Acklam's rational approximation; relative error

@@ -7,6 +7,9 @@
 //! - [`dist`]: duration distributions (fixed, triangular, log-normal by P50/P90, empirical).
 //! - [`network`]: nodes, links, services, sources; dense ids and CSR adjacency.
 //! - [`load`]: reading and validating a dataset directory, with precise diagnostics.
+//! - [`read`], [`table`], [`fields`], [`ranges`]: the pieces every reader of a user file
+//!   shares: bounded reading with physical line numbers, the CSV table reader, the field
+//!   parsers and the physical range of every figure.
 //! - [`embedded`]: the default dataset compiled into the binary.
 //! - [`export`]: the network as JSON, GeoJSON or the same CSV text it was read from.
 //!
@@ -31,14 +34,18 @@ pub mod diag;
 pub mod dist;
 pub mod embedded;
 pub mod export;
+pub mod fields;
 mod fxhash;
 mod iso;
 pub mod keyindex;
 pub mod load;
 pub mod network;
+pub mod ranges;
+pub mod read;
 pub mod synth;
+pub mod table;
 pub mod units;
 
 pub use diag::{Diagnostic, LoadErrors};
-pub use load::{DatasetInput, Input, load};
+pub use load::{DatasetInput, Input, Loaded, load, load_with_warnings};
 pub use network::Network;

@@ -427,6 +427,6 @@ proptest! {
     fn expressions_never_panic(s in "[ -~]{0,40}") {
         let _ = corridor_model::dist::Distribution::parse(&s);
         let _ = corridor_model::dist::TimeSpec::parse(&s);
-        let _ = corridor_model::load::parse_schedule(&s);
+        let _ = corridor_model::fields::schedule(&s);
     }
 }
