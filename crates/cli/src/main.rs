@@ -1,13 +1,15 @@
 //! `corridor`: the command-line face of Corridor. Parses arguments, calls the library,
 //! prints. No business logic lives here.
 
+mod output;
 mod routing;
 mod simulate;
 mod table;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use corridor_model::diag::{Diagnostic, deny, warning_text};
 use corridor_model::network::{Mode, NodeKind};
-use corridor_model::{DatasetInput, LoadErrors, Network, embedded, export, load};
+use corridor_model::{DatasetInput, LoadErrors, Network, embedded, export, load_with_warnings};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,12 +29,16 @@ Caspian → Azerbaijan → Georgia → Türkiye/Black Sea → Europe) and its ri
 Russia, southern rail via Iran, sea via Suez or the Cape.\n\nIt ships with a sourced default \
 dataset; pass --data DIR to use your own (the same five files: dataset.toml, sources.csv, \
 nodes.csv, links.csv, services.csv).",
-    after_help = "Examples:\n  corridor compare --from Xian --to Duisburg --date 2026-03-03 --teu 2\n  corridor network validate\n  corridor network show --country AZ\n  corridor network export --format geojson --out corridor.geojson\n  corridor --data my-network network validate"
+    after_help = "Exit status: 0 on success; 2 for bad input (an invalid file, naming its file, line and field; an unreadable or unwritable path; a bad option); 3 when `route` finds no route; 1 only for an internal failure.\n\nExamples:\n  corridor compare --from Xian --to Duisburg --date 2026-03-03 --teu 2\n  corridor network validate\n  corridor network show --country AZ\n  corridor network export --format geojson --out corridor.geojson\n  corridor --data my-network network validate"
 )]
 struct Cli {
     /// Dataset directory to use instead of the embedded default dataset.
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// Treat warnings (legal but suspicious input, printed as `warning: FILE:LINE: …`) as
+    /// errors: exit 2.
+    #[arg(long, global = true)]
+    deny_warnings: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,7 +84,7 @@ enum NetworkCmd {
     Show(ShowArgs),
     /// Write the network as GeoJSON (for QGIS), JSON, or the dataset's CSV files.
     #[command(
-        after_help = "GeoJSON and JSON go to standard output unless --out is given; CSV needs --out DIR and writes\nthe five dataset files there (an existing dataset is only overwritten with --force).\n\nExamples:\n  corridor network export --format geojson --out corridor.geojson\n  corridor network export --format json | jq '.links | length'\n  corridor network export --format csv --out my-network"
+        after_help = "GeoJSON and JSON go to standard output unless --out is given; CSV needs --out DIR and writes\nthe six dataset files there. An existing file or dataset is only replaced with --force, and\nnever in place: the new one is written beside it and renamed over it (a dataset directory is\nswapped whole, keeping its other files), so an interrupted export leaves the old or the new.\nA symbolic link, a device or a directory is never replaced.\n\nExamples:\n  corridor network export --format geojson --out corridor.geojson\n  corridor network export --format json | jq '.links | length'\n  corridor network export --format csv --out my-network"
     )]
     Export {
         /// Output format.
@@ -87,7 +93,7 @@ enum NetworkCmd {
         /// Output file (json, geojson) or directory (csv).
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
-        /// Overwrite an existing dataset in the --out directory.
+        /// Replace an existing file, or the dataset in an existing --out directory.
         #[arg(long)]
         force: bool,
     },
@@ -148,15 +154,28 @@ enum Format {
 }
 
 /// An error the CLI reports: what went wrong and the exit code.
+#[derive(Debug)]
 pub(crate) enum Failure {
     /// No route satisfies the request (exit 3).
     NoRoute(String),
-    /// The dataset is invalid (exit 2).
+    /// An input file is invalid (exit 2).
     Invalid(LoadErrors),
     /// A usage problem (exit 2).
     Usage(String),
-    /// Anything else, e.g. a file that cannot be written (exit 1).
-    Other(String),
+    /// A path the user gave cannot be read or written (exit 2).
+    Io(String),
+    /// A failure of Corridor itself (exit 1).
+    Internal(String),
+}
+
+/// The warnings of the user's files: printed on stderr, or with `--deny-warnings` an
+/// error (exit 2).
+pub(crate) fn warnings(ws: Vec<Diagnostic>, deny_warnings: bool) -> Result<(), Failure> {
+    if deny_warnings {
+        return deny(ws).map_err(Failure::Invalid);
+    }
+    eprint!("{}", warning_text(&ws));
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -175,7 +194,11 @@ fn main() -> ExitCode {
             eprintln!("{m}");
             ExitCode::from(EXIT_NO_ROUTE)
         }
-        Err(Failure::Other(m)) => {
+        Err(Failure::Io(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(Failure::Internal(m)) => {
             eprintln!("error: {m}");
             ExitCode::FAILURE
         }
@@ -193,8 +216,10 @@ fn dataset(dir: Option<&Path>) -> Result<DatasetInput, Failure> {
     }
 }
 
-fn load_network(dir: Option<&Path>) -> Result<Network, Failure> {
-    load(&dataset(dir)?).map_err(Failure::Invalid)
+fn load_network(dir: Option<&Path>, deny_warnings: bool) -> Result<Network, Failure> {
+    let loaded = load_with_warnings(&dataset(dir)?).map_err(Failure::Invalid)?;
+    warnings(loaded.warnings, deny_warnings)?;
+    Ok(loaded.network)
 }
 
 /// Print to stdout; a closed pipe (e.g. `| head`) ends the program quietly.
@@ -203,52 +228,69 @@ fn emit(text: &str) -> Result<(), Failure> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(Failure::Other(format!(
-            "cannot write to standard output: {e}"
-        ))),
+        Err(e) => Err(Failure::Io(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// Stream to stdout through `write`; a closed pipe ends the program quietly.
+fn emit_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match write(&mut out).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Failure::Io(format!("cannot write to standard output: {e}"))),
     }
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    let deny = cli.deny_warnings;
     match cli.command {
         Command::Route(a) => {
-            let net = load_network(cli.data.as_deref())?;
-            emit(&routing::route(&net, &a)?)
+            let net = load_network(cli.data.as_deref(), deny)?;
+            emit(&routing::route(&net, &a, deny)?)
         }
         Command::Simulate(a) => {
-            let net = load_network(cli.data.as_deref())?;
-            emit(&simulate::simulate(&net, cli.data.as_deref(), &a)?)
+            let net = load_network(cli.data.as_deref(), deny)?;
+            emit(&simulate::simulate(&net, cli.data.as_deref(), &a, deny)?)
         }
         Command::Compare(a) => {
-            let net = load_network(cli.data.as_deref())?;
-            emit(&routing::compare(&net, &a)?)
+            let net = load_network(cli.data.as_deref(), deny)?;
+            emit(&routing::compare(&net, &a, deny)?)
         }
         Command::Network(cmd) => match cmd {
             NetworkCmd::Validate { dir } => {
                 let dir = dir.or(cli.data);
                 let input = dataset(dir.as_deref())?;
-                let net = load(&input).map_err(Failure::Invalid)?;
+                let loaded = load_with_warnings(&input).map_err(Failure::Invalid)?;
+                let n_warn = loaded.warnings.len();
+                warnings(loaded.warnings, deny)?;
+                let net = loaded.network;
                 emit(&format!(
-                    "{}: valid — {} nodes, {} links, {} services, {} sources; all {} origins reach all {} destinations\n",
+                    "{}: valid — {} nodes, {} links, {} services, {} sources; all {} origins reach all {} destinations{}\n",
                     input.label,
                     net.nodes.len(),
                     net.links.len(),
                     net.services.len(),
                     net.sources.len(),
                     net.meta.origins.len(),
-                    net.meta.destinations.len()
+                    net.meta.destinations.len(),
+                    match n_warn {
+                        0 => String::new(),
+                        1 => "; 1 warning".into(),
+                        n => format!("; {n} warnings"),
+                    }
                 ))
             }
             NetworkCmd::Show(args) => {
-                let net = load_network(cli.data.as_deref())?;
+                let net = load_network(cli.data.as_deref(), deny)?;
                 emit(&table::show(&net, &args.into_filter()?))
             }
             NetworkCmd::Export { format, out, force } => {
-                let net = load_network(cli.data.as_deref())?;
+                let net = load_network(cli.data.as_deref(), deny)?;
                 export_network(&net, format, out.as_deref(), force)
             }
             NetworkCmd::Sources { all, long } => {
-                let net = load_network(cli.data.as_deref())?;
+                let net = load_network(cli.data.as_deref(), deny)?;
                 emit(&table::sources(&net, all, long))
             }
         },
@@ -284,73 +326,30 @@ fn export_network(
 ) -> Result<(), Failure> {
     match format {
         Format::Geojson | Format::Json => {
-            let value = match format {
-                Format::Geojson => export::to_geojson(net),
-                _ => export::to_json(net),
+            let write = |w: &mut dyn Write| match format {
+                Format::Geojson => export::write_geojson(net, w),
+                _ => export::write_json(net, w),
             };
-            let mut text =
-                serde_json::to_string_pretty(&value).map_err(|e| Failure::Other(e.to_string()))?;
-            text.push('\n');
             match out {
-                Some(p) => write_atomic(p, text.as_bytes()),
-                None => emit(&text),
+                Some(p) => output::write_file(p, force, write),
+                None => emit_with(write),
             }
         }
         Format::Csv => {
             let dir = out.ok_or_else(|| {
                 Failure::Usage(
-                    "--format csv writes five files: give a directory with --out DIR".into(),
+                    "--format csv writes six files: give a directory with --out DIR".into(),
                 )
             })?;
-            if dir.exists() && !dir.is_dir() {
-                return Err(Failure::Usage(format!(
-                    "`{}` exists and is not a directory",
-                    dir.display()
-                )));
-            }
-            let texts = export::to_dataset_texts(net);
-            if !force {
-                if let Some((name, _)) = texts.iter().find(|(n, _)| dir.join(n).exists()) {
-                    return Err(Failure::Usage(format!(
-                        "`{}` already holds {name}; pass --force to overwrite the dataset there",
-                        dir.display()
-                    )));
-                }
-            }
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Failure::Other(format!("cannot create `{}`: {e}", dir.display())))?;
-            for (name, text) in &texts {
-                write_atomic(&dir.join(name), text.as_bytes())?;
-            }
-            eprintln!("wrote {} files to {}", texts.len(), dir.display());
+            output::write_dataset(dir, force, &corridor_model::load::FILES, |i, w| {
+                export::write_dataset_file(net, i, w)
+            })?;
+            eprintln!(
+                "wrote {} files to {}",
+                corridor_model::load::FILES.len(),
+                dir.display()
+            );
             Ok(())
         }
     }
-}
-
-/// Write a file atomically: a temporary file in the same directory, then a rename, so a
-/// crash never leaves a half-written file in place of the user's.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| Failure::Usage(format!("`{}` is not a file path", path.display())))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Failure::Other(format!("cannot write `{}`: {e}", path.display()))
-    })
 }

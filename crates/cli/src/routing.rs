@@ -59,7 +59,7 @@ pub struct ShipmentArgs {
     #[arg(long, default_value = "balanced", value_parser = ["time", "cost", "co2", "balanced"])]
     pub prefer: String,
     /// Explicit ranking weights TIME,COST,CO2 (overrides --prefer), e.g. 1,0.5,0.2.
-    #[arg(long, value_delimiter = ',', num_args = 3, value_name = "W")]
+    #[arg(long, value_delimiter = ',', value_name = "TIME,COST,CO2")]
     pub weights: Option<Vec<f64>>,
     /// Simulated journeys per route for the P50/P90/P95 times.
     #[arg(long, default_value_t = 4000)]
@@ -83,6 +83,8 @@ struct Resolved {
     constraints: Constraints,
     weights: Weights,
     sampling: Sampling,
+    /// Options that are legal but change nothing (an avoided country no link crosses).
+    warnings: Vec<String>,
 }
 
 fn usage(m: impl Into<String>) -> Failure {
@@ -109,22 +111,37 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
             "the cargo size must be a number of TEU above 0 and at most 25000, found {teu}"
         )));
     }
+    let mut warnings = Vec::new();
     let mut avoid_countries = Vec::new();
     for c in &a.avoid_country {
-        avoid_countries.push(Country::parse(&c.trim().to_uppercase()).ok_or_else(|| {
+        let code = Country::parse(&c.trim().to_uppercase()).ok_or_else(|| {
             usage(format!(
                 "`{c}` is not an ISO 3166-1 alpha-2 country code (e.g. RU, IR)"
             ))
-        })?);
+        })?;
+        let touched = net.link_ids().any(|l| net.countries(l).contains(&code))
+            || net.nodes.iter().any(|n| n.country == code);
+        if !touched {
+            warnings.push(format!(
+                "--avoid-country {code}: no link or place of the network is in {code}, so it changes nothing"
+            ));
+        }
+        avoid_countries.push(code);
     }
     let mut avoid_modes = Vec::new();
     for m in &a.avoid_mode {
-        avoid_modes.push(Mode::parse(m.trim()).ok_or_else(|| {
+        let mode = Mode::parse(m.trim()).ok_or_else(|| {
             usage(format!(
                 "unknown mode `{m}`; modes are {}",
                 Mode::expected()
             ))
-        })?);
+        })?;
+        if !net.links.iter().any(|l| l.mode == mode) {
+            warnings.push(format!(
+                "--avoid-mode {mode}: no link of the network is {mode}, so it changes nothing"
+            ));
+        }
+        avoid_modes.push(mode);
     }
     let mut avoid_services = Vec::new();
     for id in &a.avoid_service {
@@ -153,6 +170,14 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
     if avoid_nodes.contains(&from) || avoid_nodes.contains(&to) {
         return Err(usage("--avoid-node names the origin or the destination"));
     }
+    for &n in &avoid_nodes {
+        if net.arcs(n).is_empty() {
+            warnings.push(format!(
+                "--avoid-node {}: no link touches it, so it changes nothing",
+                net.node(n).key
+            ));
+        }
+    }
     if via.len() > 8 {
         return Err(usage("at most 8 --via places"));
     }
@@ -173,10 +198,14 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
                 co2: w[2],
             }
         }
-        Some(_) => {
-            return Err(usage(
-                "--weights takes three non-negative numbers TIME,COST,CO2, not all zero",
-            ));
+        Some(w) => {
+            return Err(usage(format!(
+                "--weights takes three non-negative numbers TIME,COST,CO2, not all zero, e.g. 1,0.5,0.2; found {}",
+                w.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )));
         }
         None => Weights::preset(&a.prefer).expect("clap checks the preset names"),
     };
@@ -206,7 +235,22 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
             samples: a.samples,
             seed: a.seed,
         },
+        warnings,
     })
+}
+
+/// Print the warnings about the options (or fail with `--deny-warnings`).
+fn option_warnings(r: &Resolved, deny_warnings: bool) -> Result<(), Failure> {
+    if deny_warnings && !r.warnings.is_empty() {
+        return Err(usage(format!(
+            "{} (--deny-warnings)",
+            r.warnings.join("; ")
+        )));
+    }
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
 }
 
 fn title(net: &Network, r: &Resolved) -> String {
@@ -368,8 +412,9 @@ const SUMMARY: [&str; 11] = [
 ];
 
 /// `corridor route`: every Pareto-optimal route, ranked.
-pub fn route(net: &Network, a: &ShipmentArgs) -> Result<String, Failure> {
+pub fn route(net: &Network, a: &ShipmentArgs, deny_warnings: bool) -> Result<String, Failure> {
     let r = resolve(net, a)?;
+    option_warnings(&r, deny_warnings)?;
     let g = Graph::new(net);
     let routes = plan::plan(&g, &r.shipment, &r.constraints, r.weights, r.sampling)
         .map_err(|why| Failure::NoRoute(format!("no route from {} to {}: {why}", a.from, a.to)))?;
@@ -437,8 +482,9 @@ fn shipment_json(net: &Network, r: &Resolved) -> serde_json::Value {
 }
 
 /// `corridor compare`: the best route of each corridor, side by side.
-pub fn compare(net: &Network, a: &ShipmentArgs) -> Result<String, Failure> {
+pub fn compare(net: &Network, a: &ShipmentArgs, deny_warnings: bool) -> Result<String, Failure> {
     let r = resolve(net, a)?;
+    option_warnings(&r, deny_warnings)?;
     let g = Graph::new(net);
     let rows: Vec<CompareRow> =
         plan::compare(&g, &r.shipment, &r.constraints, r.weights, r.sampling);

@@ -4,9 +4,11 @@ use crate::Failure;
 use crate::table::render;
 use clap::Args;
 use corridor_model::Network;
-use corridor_route::time::Instant;
-use corridor_sim::ops::{self, Metric, Plan, Report};
+use corridor_model::read::Input;
+use corridor_route::time::{DATE_RANGE, FIRST_YEAR, Instant, LAST_YEAR};
+use corridor_sim::ops::{self, Metric, Plan, PlanError, Report};
 use corridor_sim::ops_input::{self, OpsInput};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Options of `corridor simulate`.
@@ -51,13 +53,13 @@ pub struct SimArgs {
     pub quiet: bool,
 }
 
-fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::Usage(format!("cannot read `{}`: {e}", path.display())))
-}
-
 /// Run the simulation and format its report.
-pub fn simulate(net: &Network, data: Option<&Path>, a: &SimArgs) -> Result<String, Failure> {
+pub fn simulate(
+    net: &Network,
+    data: Option<&Path>,
+    a: &SimArgs,
+    deny_warnings: bool,
+) -> Result<String, Failure> {
     if !(a.days.is_finite() && a.days >= 1.0 && a.days <= 3650.0) {
         return Err(Failure::Usage("--days must be between 1 and 3650".into()));
     }
@@ -80,42 +82,47 @@ pub fn simulate(net: &Network, data: Option<&Path>, a: &SimArgs) -> Result<Strin
         ));
     }
     // The simulation clock counts hours from 1970 (the timetables' epoch) and never runs
-    // backwards from it.
-    if !(1970..=2200).contains(&a.year) {
-        return Err(Failure::Usage(
-            "--year must be between 1970 and 2200".into(),
-        ));
+    // backwards from it; one date range for every command.
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&a.year) {
+        return Err(Failure::Usage(format!(
+            "--year must be between {FIRST_YEAR} and {LAST_YEAR} (the dates Corridor handles: {DATE_RANGE})"
+        )));
     }
-    let (sim_name, sim_text) = match data
-        .map(|d| d.join("simulation.toml"))
-        .filter(|p| p.exists())
-    {
-        Some(p) => (p.display().to_string(), read(&p)?),
-        None => (
+    let embedded = |text: &'static str| Input::Bytes(Cow::Borrowed(text.as_bytes()));
+    let (sim_name, sim_input) = match data.map(|d| d.join("simulation.toml")) {
+        Some(p) if matches!(Input::path(&p), Input::Path(_)) => {
+            (p.display().to_string(), Input::Path(p))
+        }
+        _ => (
             "<embedded>/data/simulation.toml".to_string(),
-            ops_input::DEFAULT_SIMULATION.to_string(),
+            embedded(ops_input::DEFAULT_SIMULATION),
         ),
     };
-    let (dem_name, dem_text) = match a
-        .demand
-        .clone()
-        .or_else(|| data.map(|d| d.join("demand.csv")).filter(|p| p.exists()))
-    {
-        Some(p) => (p.display().to_string(), read(&p)?),
-        None => (
-            "<embedded>/data/demand.csv".to_string(),
-            ops_input::DEFAULT_DEMAND.to_string(),
-        ),
+    let (dem_name, dem_input) = match &a.demand {
+        // An explicit path is read (or reported missing) as given.
+        Some(p) => (p.display().to_string(), Input::path(p)),
+        None => match data.map(|d| d.join("demand.csv")) {
+            Some(p) if matches!(Input::path(&p), Input::Path(_)) => {
+                (p.display().to_string(), Input::Path(p))
+            }
+            _ => (
+                "<embedded>/data/demand.csv".to_string(),
+                embedded(ops_input::DEFAULT_DEMAND),
+            ),
+        },
     };
-    let parsed = ops_input::parse(net, &sim_name, &sim_text, &dem_name, &dem_text)
-        .map_err(Failure::Invalid)?;
+    let (parsed, warns) =
+        ops_input::parse_inputs(net, &sim_name, &sim_input, &dem_name, &dem_input)
+            .map_err(Failure::Invalid)?;
+    crate::warnings(warns, deny_warnings)?;
     let start = Instant::from_civil(a.year, 1, 1, 0.0).0;
     let input = OpsInput::from_parsed(parsed, a.demand_factor, start, a.days, a.warmup_days);
-    let plan = Plan::new(net, input).map_err(|e| Failure::Usage(format!("{dem_name}:{e}")))?;
+    let plan = Plan::new(net, input).map_err(|e| plan_failure(e, &dem_name))?;
+    estimate(&plan, a);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
         .build()
-        .map_err(|e| Failure::Other(e.to_string()))?;
+        .map_err(|e| Failure::Internal(format!("cannot start the worker threads: {e}")))?;
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(a.replications),
         indicatif::ProgressDrawTarget::hidden(),
@@ -148,6 +155,44 @@ pub fn simulate(net: &Network, data: Option<&Path>, a: &SimArgs) -> Result<Strin
         return Ok(csv(&report));
     }
     Ok(summary(net, a, &report, &dem_name))
+}
+
+/// A plan error as the CLI reports it: a row of the demand table at its line, or a usage
+/// problem of the run as a whole.
+fn plan_failure(e: PlanError, demand_file: &str) -> Failure {
+    match e.diagnostic(demand_file) {
+        Some(d) => Failure::Invalid(corridor_model::LoadErrors {
+            diagnostics: vec![d],
+            suppressed: 0,
+        }),
+        None => Failure::Usage(e.to_string()),
+    }
+}
+
+/// Tell the user before a run of more than about a minute how long it will take: the work
+/// is about proportional to the units simulated (replications × units a replication).
+fn estimate(plan: &Plan, a: &SimArgs) {
+    let threads = a.threads.unwrap_or_else(rayon::current_num_threads).max(1) as f64;
+    let secs = plan.estimated_cpu_seconds() * a.replications as f64 / threads;
+    if secs > 60.0 {
+        eprintln!(
+            "note: this run simulates about {:.0} million units; estimated {} on {} thread{} (fewer --replications or --days run faster)",
+            plan.expected_units() * a.replications as f64 / 1e6,
+            duration_text(secs),
+            threads,
+            if threads == 1.0 { "" } else { "s" }
+        );
+    }
+}
+
+fn duration_text(secs: f64) -> String {
+    if secs < 120.0 {
+        format!("{secs:.0} s")
+    } else if secs < 7200.0 {
+        format!("{:.0} min", secs / 60.0)
+    } else {
+        format!("{:.1} h", secs / 3600.0)
+    }
 }
 
 fn m(x: &Metric) -> String {

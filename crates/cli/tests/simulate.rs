@@ -302,7 +302,7 @@ fn a_pair_without_a_route_on_its_corridor_exits_2_naming_line_field_and_alternat
     );
     assert_eq!(code, 2);
     assert!(
-        err.contains("demand.csv:3: field `corridor`: no route from CN-XIAN to IR-TEHRAN on corridor northern (corridors with a route: southern)"),
+        err.contains("demand.csv:3: field `corridor`: no route from CN-XIAN to IR-TEHRAN on corridor northern\n  hint: corridors with a route: southern"),
         "{err}"
     );
 }
@@ -358,13 +358,13 @@ fn a_demand_too_large_to_simulate_exits_2_instead_of_running_for_hours() {
     let (code, _, err) = simulate_with_demand(&one_row("1e12"), &[]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("demand.csv:2:3: field `teu_per_year`: `1e12` is not a number of TEU per year between 0 and 50000000"),
+        err.contains("demand.csv:2:3: field `teu_per_year`: expected a flow of containers of at least 0 TEU/yr and at most 50000000 TEU/yr, found 1e12 TEU/yr"),
         "{err}"
     );
     let (code, _, err) = simulate_with_demand(&one_row("40000000"), &["--demand-factor", "2"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("demand.csv: the demand is 80000000 TEU-equivalent a year after the demand factor; the simulator takes at most 50000000"),
+        err.contains("error: the demand is 80000000 TEU-equivalent a year after the demand factor; the simulator takes at most 50000000"),
         "{err}"
     );
 }

@@ -23,6 +23,7 @@
 //! | handling charge | 0–100,000 USD/FEU | as tariffs |
 //! | emission intensity | 0–3,000 g CO2e/tkm | air freight is ~600–2,000 g/tkm |
 //! | cargo per TEU | above 0, at most 40 t | a loaded TEU carries ~10 t, 30 t at most |
+//! | a demand row | 0–5·10⁷ TEU a year; 0–10⁹ t a year | the whole Asia–Europe container trade is ~16 M TEU a year, and every unit is simulated |
 
 use crate::dist::SpecError;
 
@@ -200,6 +201,15 @@ range!(
     /// Tonnes of cargo in a loaded TEU.
     TONNES_PER_TEU, "a mass of cargo per TEU", "t", 0.0, true, 40.0,
     "a loaded TEU carries about 10 t of cargo and at most about 30 t");
+
+range!(
+    /// A flow of containers in a demand table.
+    DEMAND_TEU_YEAR, "a flow of containers", "TEU/yr", 0.0, false, 5e7,
+    "the whole Asia–Europe container trade is about 16 million TEU a year [S213], and every unit is simulated");
+range!(
+    /// A flow of wagonload cargo in a demand table.
+    DEMAND_TONNES_YEAR, "a flow of wagonload cargo", "t/yr", 0.0, false, 1e9,
+    "a billion tonnes a year is more than any corridor carries, and every wagon is simulated");
 
 #[cfg(test)]
 mod tests {

@@ -23,6 +23,9 @@ pub struct Table {
     pub columns: &'static [&'static str],
     /// Columns the header must name.
     pub required: &'static [&'static str],
+    /// Groups of columns of which the header must name at least one (e.g. a volume in
+    /// TEU or in tonnes).
+    pub any_of: &'static [&'static [&'static str]],
 }
 
 /// One CSV row being read, with the column map of its table.
@@ -312,6 +315,33 @@ pub fn read_table(
             ok = false;
         }
     }
+    for group in table.any_of {
+        let named = group.iter().any(|c| {
+            table
+                .columns
+                .iter()
+                .position(|x| x == c)
+                .is_some_and(|ci| map[ci].is_some())
+        });
+        if !named {
+            sink.push(
+                Diagnostic::at(
+                    file,
+                    Some(header_line),
+                    format!(
+                        "missing column {}",
+                        group
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                )
+                .field(group[0]),
+            );
+            ok = false;
+        }
+    }
     if !ok {
         return out;
     }
@@ -412,6 +442,7 @@ mod tests {
     const T: Table = Table {
         columns: &["id", "name", "value"],
         required: &["id", "value"],
+        any_of: &[],
     };
 
     fn lines(text: &'static [u8]) -> Vec<String> {

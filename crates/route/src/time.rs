@@ -9,6 +9,14 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct Instant(pub f64);
 
+/// The first year Corridor handles: the simulation clock counts hours from 1970-01-01.
+pub const FIRST_YEAR: i32 = 1970;
+/// The last year Corridor handles.
+pub const LAST_YEAR: i32 = 2200;
+
+/// The dates every command accepts, in words, for messages.
+pub const DATE_RANGE: &str = "1970-01-01 to 2200-12-31";
+
 /// 1970-01-01 was a Thursday: the Monday that starts its week is 72 h earlier.
 const EPOCH_AFTER_MONDAY_H: f64 = 72.0;
 
@@ -30,12 +38,13 @@ impl Instant {
             m.parse().map_err(|_| bad())?,
             d.parse().map_err(|_| bad())?,
         );
-        if !(1900..=2200).contains(&y)
-            || !(1..=12).contains(&m)
-            || d == 0
-            || d > days_in_month(y, m)
-        {
+        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
             return Err(bad());
+        }
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&y) {
+            return Err(format!(
+                "`{date}` is outside the dates Corridor handles, {DATE_RANGE}"
+            ));
         }
         let hour = match time {
             None => 0.0,

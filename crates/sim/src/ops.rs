@@ -195,6 +195,71 @@ fn payload_teu(p: Payload, input: &OpsInput, tonnes_per_teu: f64) -> f64 {
     }
 }
 
+/// Why a run cannot be planned.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    /// The run starts before 1970-01-01, the clock's epoch.
+    #[error("the run starts {hours} hours before the clock's epoch (1970-01-01)")]
+    BeforeEpoch {
+        /// Start, hours since the epoch.
+        hours: f64,
+    },
+    /// More demand than the simulator takes (every unit is simulated).
+    #[error(
+        "the demand is {teu_per_year:.0} TEU-equivalent a year after the demand factor; the simulator takes at most {MAX_TEU_PER_YEAR:.0}"
+    )]
+    TooMuchDemand {
+        /// Demand, TEU-equivalent a year.
+        teu_per_year: f64,
+    },
+    /// A flow of the demand table has no route (on its corridor, if it names one).
+    #[error("no route from {from} to {to}{}", corridor.as_ref().map(|c| format!(" on corridor {c}")).unwrap_or_default())]
+    NoRoute {
+        /// Line of the flow in the demand table.
+        line: u64,
+        /// Origin id.
+        from: String,
+        /// Destination id.
+        to: String,
+        /// The corridor the row pins the flow to.
+        corridor: Option<String>,
+        /// Corridors that do connect the pair.
+        others: Vec<String>,
+    },
+}
+
+impl PlanError {
+    /// The problem as a diagnostic of the demand table when it is one of its rows'
+    /// (`None` for a problem of the run as a whole).
+    pub fn diagnostic(&self, demand_file: &str) -> Option<corridor_model::Diagnostic> {
+        let PlanError::NoRoute {
+            line,
+            corridor,
+            others,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let (field, hint) = match corridor {
+            Some(_) if others.is_empty() => ("corridor", "no corridor connects them".to_string()),
+            Some(_) => (
+                "corridor",
+                format!("corridors with a route: {}", others.join(", ")),
+            ),
+            None => (
+                "to",
+                "no chain of links and services joins them".to_string(),
+            ),
+        };
+        Some(
+            corridor_model::Diagnostic::at(demand_file, Some(*line), self.to_string())
+                .field(field)
+                .hint(hint),
+        )
+    }
+}
+
 /// Largest demand a run accepts, TEU-equivalent a year (about 25 M units a year).
 pub const MAX_TEU_PER_YEAR: f64 = 5e7;
 
@@ -206,15 +271,11 @@ impl<'n> Plan<'n> {
         self.paths[unit.path as usize].legs[unit.leg as usize - 1].head
     }
 
-    /// Route every flow and prepare queues and capacities. An error starts with the demand
-    /// line and field of a flow that has no route (`3: field `corridor`: …`), or with a space
-    /// for the whole table (a demand above [`MAX_TEU_PER_YEAR`]).
-    pub fn new(net: &'n Network, input: OpsInput) -> Result<Plan<'n>, String> {
+    /// Route every flow and prepare queues and capacities: a flow without a route, a start
+    /// before the clock's epoch or a demand above [`MAX_TEU_PER_YEAR`] is a [`PlanError`].
+    pub fn new(net: &'n Network, input: OpsInput) -> Result<Plan<'n>, PlanError> {
         if !(input.start.is_finite() && input.start >= 0.0) {
-            return Err(format!(
-                " the run starts at {} hours, before the clock's epoch (1970-01-01)",
-                input.start
-            ));
+            return Err(PlanError::BeforeEpoch { hours: input.start });
         }
         // Every unit is simulated: bound the work (the whole Asia–Europe container trade is
         // ~16 M TEU a year [S213]).
@@ -225,10 +286,9 @@ impl<'n> Plan<'n> {
             .map(|f| flow_teu_equivalent(f, &input))
             .sum();
         if total > MAX_TEU_PER_YEAR {
-            return Err(format!(
-                " the demand is {total:.0} TEU-equivalent a year after the demand factor; \
-                 the simulator takes at most {MAX_TEU_PER_YEAR:.0}"
-            ));
+            return Err(PlanError::TooMuchDemand {
+                teu_per_year: total,
+            });
         }
         let g = Graph::new(net);
         let mut paths: Vec<Path> = Vec::new();
@@ -342,7 +402,7 @@ impl<'n> Plan<'n> {
                 let to = &net.node(f.to).key;
                 return Err(match f.corridor {
                     Some(c) => {
-                        let others: Vec<&str> = (0..net.corridors.len())
+                        let others: Vec<String> = (0..net.corridors.len())
                             .map(|k| CorridorId(k as u16))
                             .filter(|&k| k != c)
                             .filter(|&k| {
@@ -352,19 +412,23 @@ impl<'n> Plan<'n> {
                                 };
                                 !pareto(&g, &s, &cons).front.is_empty()
                             })
-                            .map(|k| net.corridors[k.0 as usize].key.as_str())
+                            .map(|k| net.corridors[k.0 as usize].key.clone())
                             .collect();
-                        let hint = if others.is_empty() {
-                            "no corridor connects them".to_string()
-                        } else {
-                            format!("corridors with a route: {}", others.join(", "))
-                        };
-                        format!(
-                            "{}: field `corridor`: no route from {from} to {to} on corridor {} ({hint})",
-                            f.line, net.corridors[c.0 as usize].key
-                        )
+                        PlanError::NoRoute {
+                            line: f.line,
+                            from: from.clone(),
+                            to: to.clone(),
+                            corridor: Some(net.corridors[c.0 as usize].key.clone()),
+                            others,
+                        }
                     }
-                    None => format!("{}: field `to`: no route from {from} to {to}", f.line),
+                    None => PlanError::NoRoute {
+                        line: f.line,
+                        from: from.clone(),
+                        to: to.clone(),
+                        corridor: None,
+                        others: Vec::new(),
+                    },
                 });
             }
             all_options.push(options);
@@ -642,6 +706,33 @@ impl<'n> Plan<'n> {
                 .collect(),
             shares: shares_out,
         })
+    }
+}
+
+/// Measured cost of the simulation on one core of the reference machine (see
+/// `bench/RESULTS.md`, `bench/simulate.sh`): seconds per unit simulated, and per simulated
+/// day of timetables and weather whatever the demand. Only for the estimate shown before
+/// long runs.
+const CPU_SECONDS_PER_UNIT: f64 = 1.0e-6;
+const CPU_SECONDS_PER_DAY: f64 = 2.0e-5;
+
+impl Plan<'_> {
+    /// Units (FEU containers and wagons) one replication generates on average, warm-up
+    /// included.
+    pub fn expected_units(&self) -> f64 {
+        let hours = (self.input.warmup_days + self.input.days) * 24.0;
+        self.input
+            .params
+            .flows
+            .iter()
+            .map(|f| units_per_hour(f, &self.input) * hours)
+            .sum()
+    }
+
+    /// Estimated CPU seconds of one replication (for a notice before long runs).
+    pub fn estimated_cpu_seconds(&self) -> f64 {
+        self.expected_units() * CPU_SECONDS_PER_UNIT
+            + (self.input.warmup_days + self.input.days) * CPU_SECONDS_PER_DAY
     }
 }
 

@@ -1,13 +1,21 @@
 //! Inputs of the corridor operations simulation: the demand table (`demand.csv`) and the
 //! simulation parameters (`simulation.toml`), parsed against a network with diagnostics
-//! that name the file, line and field. One plain struct, [`OpsInput`], drives a run, so
-//! dated scenarios can build it too.
+//! that name the file, line and field. The demand table is read by the model's one table
+//! reader ([`corridor_model::table`]) and `simulation.toml` by the spans of its values, so
+//! both report positions as the dataset does. One plain struct, [`OpsInput`], drives a
+//! run, so dated scenarios can build it too.
 
 use corridor_model::Network;
-use corridor_model::diag::{Diagnostic, LoadErrors, suggest};
+use corridor_model::diag::{Diagnostic, LoadErrors, Sink, did_you_mean};
+use corridor_model::dist::parse_number;
 use corridor_model::network::{CorridorId, Mode, NodeId, ServiceId};
+use corridor_model::ranges::{self, Range};
+use corridor_model::read::{self, Input, line_of_offset};
+use corridor_model::table::{Row, Table, read_table};
 use corridor_model::units::Capacity;
 use serde::Deserialize;
+use std::borrow::Cow;
+use toml::Spanned;
 
 /// One origin–destination flow: containers (`teu_per_year`) or conventional wagonload
 /// cargo (`tonnes_per_year`).
@@ -160,50 +168,50 @@ struct Toml {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TomlSeason {
-    containers: Vec<f64>,
-    wagonload: Vec<f64>,
-    src: String,
+    containers: Spanned<Vec<f64>>,
+    wagonload: Spanned<Vec<f64>>,
+    src: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Units {
-    teu_per_wagon: f64,
-    teu_per_wagon_src: String,
-    teu_per_train: f64,
-    teu_per_train_src: String,
-    tonnes_per_wagon: f64,
-    tonnes_per_wagon_src: String,
+    teu_per_wagon: Spanned<f64>,
+    teu_per_wagon_src: Spanned<String>,
+    teu_per_train: Spanned<f64>,
+    teu_per_train_src: Spanned<String>,
+    tonnes_per_wagon: Spanned<f64>,
+    tonnes_per_wagon_src: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TomlWeather {
-    mode: String,
-    closed_share: Vec<f64>,
-    closed_share_src: String,
-    episode_p50_h: f64,
-    episode_p90_h: f64,
-    episode_src: String,
+    mode: Spanned<String>,
+    closed_share: Spanned<Vec<f64>>,
+    closed_share_src: Spanned<String>,
+    episode_p50_h: Spanned<f64>,
+    episode_p90_h: Spanned<f64>,
+    episode_src: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TomlBreakdown {
-    target: String,
-    mtbf_days: f64,
-    repair_p50_h: f64,
-    repair_p90_h: f64,
-    src: String,
+    target: Spanned<String>,
+    mtbf_days: Spanned<f64>,
+    repair_p50_h: Spanned<f64>,
+    repair_p90_h: Spanned<f64>,
+    src: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TomlChoice {
-    value_of_time_usd_per_teu_day: f64,
-    carbon_usd_per_t: f64,
-    scale_usd: f64,
-    choice_src: String,
+    value_of_time_usd_per_teu_day: Spanned<f64>,
+    carbon_usd_per_t: Spanned<f64>,
+    scale_usd: Spanned<f64>,
+    choice_src: Spanned<String>,
 }
 
 /// The default parameters, compiled in.
@@ -211,32 +219,140 @@ pub const DEFAULT_SIMULATION: &str = include_str!("../../../data/simulation.toml
 /// The default demand (observed 2024 flows).
 pub const DEFAULT_DEMAND: &str = include_str!("../../../data/demand.csv");
 
-fn line_of(text: &str, needle: &str) -> Option<u64> {
-    text.find(needle)
-        .map(|p| text[..p].matches('\n').count() as u64 + 1)
+/// The columns of a demand table.
+pub const DEMAND: Table = Table {
+    columns: &[
+        "from",
+        "to",
+        "teu_per_year",
+        "tonnes_per_year",
+        "corridor",
+        "src",
+        "note",
+    ],
+    required: &["from", "to", "src"],
+    any_of: &[&["teu_per_year", "tonnes_per_year"]],
+};
+
+/// Ranges of the parameters of `simulation.toml` (see [`corridor_model::ranges`]).
+mod bounds {
+    use corridor_model::ranges::Range;
+    const fn r(
+        what: &'static str,
+        unit: &'static str,
+        min: f64,
+        max: f64,
+        why: &'static str,
+    ) -> Range {
+        Range {
+            what,
+            unit,
+            min,
+            min_excluded: false,
+            max,
+            why,
+        }
+    }
+    pub const TEU_PER_WAGON: Range = r(
+        "a wagon's container load",
+        "TEU",
+        0.1,
+        6.0,
+        "a flat wagon carries 1–3 TEU",
+    );
+    pub const TEU_PER_TRAIN: Range = r(
+        "a train's container load",
+        "TEU",
+        1.0,
+        400.0,
+        "a container train carries 40–120 TEU, double-stacked up to about 400",
+    );
+    pub const TONNES_PER_WAGON: Range = r(
+        "a wagon's load",
+        "t",
+        1.0,
+        150.0,
+        "a freight wagon carries 50–75 t",
+    );
+    pub const SCALE: Range = r(
+        "a logit scale",
+        "USD/TEU",
+        1.0,
+        1e6,
+        "the spread of generalised costs between routes, hundreds of USD per TEU",
+    );
+    pub const VALUE_OF_TIME: Range = r(
+        "a value of time",
+        "USD/TEU-day",
+        0.0,
+        1e5,
+        "shippers value a day of transit at tens to hundreds of USD per TEU",
+    );
+    pub const CARBON: Range = r(
+        "a carbon price",
+        "USD/t",
+        0.0,
+        1e5,
+        "carbon prices are tens to hundreds of USD per tonne of CO2e",
+    );
+    pub const MTBF: Range = r(
+        "a mean time between failures",
+        "days",
+        0.01,
+        1e5,
+        "shorter would flood the event list, longer never fails inside a horizon",
+    );
 }
 
-fn push(
-    diags: &mut Vec<Diagnostic>,
-    file: &str,
-    line: Option<u64>,
-    column: Option<usize>,
-    field: Option<&str>,
-    message: String,
-    hint: Option<String>,
-) {
-    diags.push(Diagnostic {
-        file: file.into(),
-        line,
-        column,
-        field: field.map(String::from),
-        message,
-        hint,
-    });
+/// Positions in one TOML text.
+struct TomlAt<'a> {
+    file: &'a str,
+    text: &'a str,
 }
 
-/// Parse `simulation.toml` and `demand.csv` (given as texts with the names used in
-/// messages) against a network; every problem is reported.
+impl TomlAt<'_> {
+    fn line<T>(&self, v: &Spanned<T>) -> Option<u64> {
+        Some(line_of_offset(self.text.as_bytes(), v.span().start))
+    }
+    fn diag<T>(&self, v: &Spanned<T>, field: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(self.file, self.line(v), message).field(field)
+    }
+    /// A number in its range, or the error at its value's span.
+    fn ranged(&self, sink: &mut Sink, v: &Spanned<f64>, field: &str, range: &Range) -> f64 {
+        let x = *v.get_ref();
+        if let Err(e) = range.check(x) {
+            sink.push(self.diag(v, field, e.message).maybe_hint(e.hint));
+        }
+        x
+    }
+    /// Every id of a source list (`S10;E-X`) exists.
+    fn sources(&self, sink: &mut Sink, net: &Network, v: &Spanned<String>, field: &str) {
+        for key in v
+            .get_ref()
+            .split([';', ' ', ','])
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            if !net.sources.iter().any(|s| s.key == key) {
+                sink.push(
+                    self.diag(v, field, format!("unknown source `{key}`")).hint(
+                        did_you_mean(key, net.sources.iter().map(|s| s.key.as_str()))
+                            .unwrap_or_else(|| "name source ids from sources.csv".into()),
+                    ),
+                );
+            }
+        }
+        if v.get_ref().trim().is_empty() {
+            sink.push(
+                self.diag(v, field, "missing source")
+                    .hint("every figure names its source ids from sources.csv"),
+            );
+        }
+    }
+}
+
+/// Parse `simulation.toml` and a demand table given as texts (the embedded defaults,
+/// tests), with the names used in messages; warnings are dropped.
 pub fn parse(
     net: &Network,
     sim_name: &str,
@@ -244,12 +360,28 @@ pub fn parse(
     demand_name: &str,
     demand_text: &str,
 ) -> Result<Parsed, LoadErrors> {
-    let mut diags = Vec::new();
-    let src_ok = |key: &str| {
-        key.split([';', ' '])
-            .filter(|k| !k.is_empty())
-            .all(|k| net.sources.iter().any(|s| s.key == k.trim()))
-    };
+    let text = |t: &str| Input::Bytes(Cow::Owned(t.as_bytes().to_vec()));
+    parse_inputs(
+        net,
+        sim_name,
+        &text(sim_text),
+        demand_name,
+        &text(demand_text),
+    )
+    .map(|(p, _)| p)
+}
+
+/// Parse `simulation.toml` and a demand table against a network, reading each with its
+/// size limit ([`read::SETTINGS`], [`read::DEMAND_TABLE`]); every problem of both is
+/// reported. Returns the parameters and the warnings (legal but suspicious rows).
+pub fn parse_inputs(
+    net: &Network,
+    sim_name: &str,
+    sim: &Input,
+    demand_name: &str,
+    demand: &Input,
+) -> Result<(Parsed, Vec<Diagnostic>), LoadErrors> {
+    let mut sink = Sink::default();
     let mut out = Parsed {
         flows: Vec::new(),
         weather: Vec::new(),
@@ -265,308 +397,235 @@ pub fn parse(
         season_containers: [1.0; 12],
         season_wagonload: [1.0; 12],
     };
-    match toml::from_str::<Toml>(sim_text) {
+    match read::read_all(sim, read::SETTINGS) {
+        Ok(text) => parse_simulation(net, sim_name, &text, &mut out, &mut sink),
+        Err(e) => sink.push(Diagnostic::at(sim_name, e.line(), e.to_string()).maybe_hint(e.hint())),
+    }
+    parse_demand(net, demand_name, demand, &mut out.flows, &mut sink);
+    let (errors, warnings) = sink.into_parts();
+    if errors.diagnostics.is_empty() && errors.suppressed == 0 {
+        Ok((out, warnings))
+    } else {
+        Err(errors)
+    }
+}
+
+fn parse_simulation(net: &Network, file: &str, text: &str, out: &mut Parsed, sink: &mut Sink) {
+    let at = TomlAt { file, text };
+    let t: Toml = match toml::from_str(text) {
+        Ok(t) => t,
         Err(e) => {
-            let line = e.span().map(|s| {
-                sim_text[..s.start.min(sim_text.len())]
-                    .matches('\n')
-                    .count() as u64
-                    + 1
-            });
-            push(
-                &mut diags,
-                sim_name,
-                line,
-                None,
-                None,
-                e.message().to_string(),
-                Some("see data/simulation.toml of the default dataset".into()),
+            let line = e.span().map(|s| line_of_offset(text.as_bytes(), s.start));
+            sink.push(
+                Diagnostic::at(file, line, e.message().trim_end().to_string())
+                    .hint("see data/simulation.toml of the default dataset"),
             );
+            return;
         }
-        Ok(t) => {
-            if let Some(season) = &t.seasonality {
-                let line = line_of(sim_text, "[seasonality]");
-                if !src_ok(&season.src) {
-                    push(
-                        &mut diags,
-                        sim_name,
-                        line_of(sim_text, &season.src),
-                        None,
-                        Some("seasonality.src"),
-                        format!("unknown source `{}`", season.src),
-                        Some("name source ids from sources.csv".into()),
-                    );
+    };
+    if let Some(season) = &t.seasonality {
+        at.sources(sink, net, &season.src, "seasonality.src");
+        for (field, v, slot) in [
+            (
+                "seasonality.containers",
+                &season.containers,
+                &mut out.season_containers,
+            ),
+            (
+                "seasonality.wagonload",
+                &season.wagonload,
+                &mut out.season_wagonload,
+            ),
+        ] {
+            match profile(v.get_ref()) {
+                Ok(p) => *slot = p,
+                Err(msg) => {
+                    sink.push(at.diag(v, field, msg).hint(
+                        "12 relative monthly volumes, January to December, e.g. [1.0, 0.8, …]",
+                    ))
                 }
-                for (field, v, slot) in [
-                    (
-                        "seasonality.containers",
-                        &season.containers,
-                        &mut out.season_containers,
-                    ),
-                    (
-                        "seasonality.wagonload",
-                        &season.wagonload,
-                        &mut out.season_wagonload,
-                    ),
-                ] {
-                    match profile(v) {
-                        Ok(p) => *slot = p,
-                        Err(msg) => push(
-                            &mut diags,
-                            sim_name,
-                            line,
-                            None,
-                            Some(field),
-                            msg,
-                            Some("12 relative monthly volumes, January to December, e.g. [1.0, 0.8, …]".into()),
-                        ),
-                    }
-                }
-            }
-            for (field, src) in [
-                ("units.teu_per_wagon_src", &t.units.teu_per_wagon_src),
-                ("units.teu_per_train_src", &t.units.teu_per_train_src),
-                ("units.tonnes_per_wagon_src", &t.units.tonnes_per_wagon_src),
-                ("choice.choice_src", &t.choice.choice_src),
-            ] {
-                if !src_ok(src) {
-                    push(
-                        &mut diags,
-                        sim_name,
-                        line_of(sim_text, src),
-                        None,
-                        Some(field),
-                        format!("unknown source `{src}`"),
-                        Some("name source ids from sources.csv".into()),
-                    );
-                }
-            }
-            for (field, v, lo, hi) in [
-                ("units.teu_per_wagon", t.units.teu_per_wagon, 0.1, 6.0),
-                ("units.teu_per_train", t.units.teu_per_train, 1.0, 400.0),
-                (
-                    "units.tonnes_per_wagon",
-                    t.units.tonnes_per_wagon,
-                    1.0,
-                    150.0,
-                ),
-                ("choice.scale_usd", t.choice.scale_usd, 1.0, 1e6),
-                (
-                    "choice.value_of_time_usd_per_teu_day",
-                    t.choice.value_of_time_usd_per_teu_day,
-                    0.0,
-                    f64::INFINITY,
-                ),
-                (
-                    "choice.carbon_usd_per_t",
-                    t.choice.carbon_usd_per_t,
-                    0.0,
-                    f64::INFINITY,
-                ),
-            ] {
-                if !(v.is_finite() && v >= lo && v <= hi) {
-                    let key = field.split('.').nth(1).unwrap_or(field);
-                    let expected = if hi.is_finite() {
-                        format!("between {lo} and {hi}")
-                    } else {
-                        "a non-negative number".to_string()
-                    };
-                    push(
-                        &mut diags,
-                        sim_name,
-                        line_of(sim_text, key),
-                        None,
-                        Some(field),
-                        format!("{field} must be {expected}, found {v}"),
-                        None,
-                    );
-                }
-            }
-            out.teu_per_wagon = t.units.teu_per_wagon;
-            out.teu_per_train = t.units.teu_per_train;
-            out.tonnes_per_wagon = t.units.tonnes_per_wagon;
-            out.choice = Choice {
-                value_of_time: t.choice.value_of_time_usd_per_teu_day,
-                carbon_price: t.choice.carbon_usd_per_t,
-                scale: t.choice.scale_usd,
-            };
-            for w in t.weather {
-                let line = line_of(sim_text, &format!("mode = \"{}\"", w.mode));
-                let Some(mode) = Mode::parse(&w.mode) else {
-                    push(
-                        &mut diags,
-                        sim_name,
-                        line,
-                        None,
-                        Some("weather.mode"),
-                        format!("unknown mode `{}`", w.mode),
-                        Some(format!("modes are {}", Mode::expected())),
-                    );
-                    continue;
-                };
-                if w.closed_share.len() != 12
-                    || w.closed_share
-                        .iter()
-                        .any(|x| !(x.is_finite() && (0.0..0.95).contains(x)))
-                {
-                    push(
-                        &mut diags,
-                        sim_name,
-                        line,
-                        None,
-                        Some("weather.closed_share"),
-                        format!(
-                            "closed_share needs 12 monthly shares in [0, 0.95), found {:?}",
-                            w.closed_share
-                        ),
-                        None,
-                    );
-                    continue;
-                }
-                // Closures of half an hour to a year: shorter ones would only flood the event
-                // list, longer ones are not weather.
-                if let Some((field, msg)) = p50_p90_error(
-                    "weather.episode",
-                    "closure lengths",
-                    w.episode_p50_h,
-                    w.episode_p90_h,
-                    0.5,
-                    8760.0,
-                ) {
-                    push(&mut diags, sim_name, line, None, Some(&field), msg, None);
-                    continue;
-                }
-                for src in [&w.closed_share_src, &w.episode_src] {
-                    if !src_ok(src) {
-                        push(
-                            &mut diags,
-                            sim_name,
-                            line_of(sim_text, src),
-                            None,
-                            Some("weather"),
-                            format!("unknown source `{src}`"),
-                            None,
-                        );
-                    }
-                }
-                let mut cs = [0.0; 12];
-                cs.copy_from_slice(&w.closed_share);
-                out.weather.push(Weather {
-                    mode,
-                    closed_share: cs,
-                    episode_p50_h: w.episode_p50_h,
-                    episode_p90_h: w.episode_p90_h,
-                });
-            }
-            for b in t.breakdown {
-                let line = line_of(sim_text, &format!("target = \"{}\"", b.target));
-                let mut bad = |field: &str, msg: String, hint: Option<String>| {
-                    push(&mut diags, sim_name, line, None, Some(field), msg, hint)
-                };
-                let outage = if let Some(n) = net.node_by_key(&b.target) {
-                    let server = net
-                        .node(n)
-                        .capacity
-                        .is_some_and(|c| !matches!(c.value, Capacity::MtPerYear(_)));
-                    if !server {
-                        bad(
-                            "breakdown.target",
-                            format!(
-                                "node `{}` has no container capacity, so no server to break down",
-                                b.target
-                            ),
-                            Some(
-                                "a node breakdown needs a capacity in TEU, trains or wagons in nodes.csv"
-                                    .into(),
-                            ),
-                        );
-                        continue;
-                    }
-                    Outage::Node(n)
-                } else if let Some(i) = net.services.iter().position(|s| s.key == b.target) {
-                    Outage::Service(ServiceId(i as u32))
-                } else {
-                    let keys = net
-                        .nodes
-                        .iter()
-                        .map(|n| n.key.as_str())
-                        .chain(net.services.iter().map(|s| s.key.as_str()));
-                    let hint = match suggest(&b.target, keys) {
-                        Some(k) => format!("did you mean `{k}`?"),
-                        None => "a node id from nodes.csv (with a capacity) or a service id \
-                                 from services.csv"
-                            .into(),
-                    };
-                    bad(
-                        "breakdown.target",
-                        format!("unknown node or service `{}`", b.target),
-                        Some(hint),
-                    );
-                    continue;
-                };
-                // Up times of a quarter of an hour to ~270 years, repairs of half a minute to
-                // ten years: outside that a failure either floods the event list or never ends
-                // inside any horizon.
-                if !(0.01..=1e5).contains(&b.mtbf_days) {
-                    bad(
-                        "breakdown.mtbf_days",
-                        format!(
-                            "mtbf_days must be between 0.01 and 100000 days, found {:?}",
-                            b.mtbf_days
-                        ),
-                        None,
-                    );
-                    continue;
-                }
-                if let Some((field, msg)) = p50_p90_error(
-                    "breakdown.repair",
-                    "repair times",
-                    b.repair_p50_h,
-                    b.repair_p90_h,
-                    0.01,
-                    87_600.0,
-                ) {
-                    bad(&field, msg, None);
-                    continue;
-                }
-                if !src_ok(&b.src) {
-                    bad(
-                        "breakdown.src",
-                        format!("unknown source `{}`", b.src),
-                        Some("name source ids from sources.csv".into()),
-                    );
-                    continue;
-                }
-                out.breakdowns.push(Breakdown {
-                    target: b.target,
-                    outage,
-                    mtbf_h: b.mtbf_days * 24.0,
-                    repair_p50_h: b.repair_p50_h,
-                    repair_p90_h: b.repair_p90_h,
-                });
             }
         }
     }
-    parse_demand(
-        net,
-        demand_name,
-        demand_text,
-        &src_ok,
-        &mut out.flows,
-        &mut diags,
+    let u = &t.units;
+    for (field, src) in [
+        ("units.teu_per_wagon_src", &u.teu_per_wagon_src),
+        ("units.teu_per_train_src", &u.teu_per_train_src),
+        ("units.tonnes_per_wagon_src", &u.tonnes_per_wagon_src),
+        ("choice.choice_src", &t.choice.choice_src),
+    ] {
+        at.sources(sink, net, src, field);
+    }
+    out.teu_per_wagon = at.ranged(
+        sink,
+        &u.teu_per_wagon,
+        "units.teu_per_wagon",
+        &bounds::TEU_PER_WAGON,
     );
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(LoadErrors {
-            diagnostics: diags,
-            suppressed: 0,
-        })
+    out.teu_per_train = at.ranged(
+        sink,
+        &u.teu_per_train,
+        "units.teu_per_train",
+        &bounds::TEU_PER_TRAIN,
+    );
+    out.tonnes_per_wagon = at.ranged(
+        sink,
+        &u.tonnes_per_wagon,
+        "units.tonnes_per_wagon",
+        &bounds::TONNES_PER_WAGON,
+    );
+    let c = &t.choice;
+    out.choice = Choice {
+        value_of_time: at.ranged(
+            sink,
+            &c.value_of_time_usd_per_teu_day,
+            "choice.value_of_time_usd_per_teu_day",
+            &bounds::VALUE_OF_TIME,
+        ),
+        carbon_price: at.ranged(
+            sink,
+            &c.carbon_usd_per_t,
+            "choice.carbon_usd_per_t",
+            &bounds::CARBON,
+        ),
+        scale: at.ranged(sink, &c.scale_usd, "choice.scale_usd", &bounds::SCALE),
+    };
+    for w in t.weather {
+        let Some(mode) = Mode::parse(w.mode.get_ref()) else {
+            sink.push(
+                at.diag(
+                    &w.mode,
+                    "weather.mode",
+                    format!("unknown mode `{}`", w.mode.get_ref()),
+                )
+                .hint(
+                    did_you_mean(w.mode.get_ref(), Mode::NAMES.iter().copied())
+                        .unwrap_or_else(|| format!("modes are {}", Mode::expected())),
+                ),
+            );
+            continue;
+        };
+        let shares = w.closed_share.get_ref();
+        if shares.len() != 12
+            || shares
+                .iter()
+                .any(|x| !(x.is_finite() && (0.0..0.95).contains(x)))
+        {
+            sink.push(at.diag(
+                &w.closed_share,
+                "weather.closed_share",
+                format!("closed_share needs 12 monthly shares in [0, 0.95), found {shares:?}"),
+            ));
+            continue;
+        }
+        // Closures of half an hour to a year: shorter ones would only flood the event list,
+        // longer ones are not weather.
+        if let Some((p90, msg)) = p50_p90_error(
+            "episode",
+            "closure lengths",
+            *w.episode_p50_h.get_ref(),
+            *w.episode_p90_h.get_ref(),
+            0.5,
+            8760.0,
+        ) {
+            let (v, field) = if p90 {
+                (&w.episode_p90_h, "weather.episode_p90_h")
+            } else {
+                (&w.episode_p50_h, "weather.episode_p50_h")
+            };
+            sink.push(at.diag(v, field, msg));
+            continue;
+        }
+        at.sources(sink, net, &w.closed_share_src, "weather.closed_share_src");
+        at.sources(sink, net, &w.episode_src, "weather.episode_src");
+        let mut cs = [0.0; 12];
+        cs.copy_from_slice(shares);
+        out.weather.push(Weather {
+            mode,
+            closed_share: cs,
+            episode_p50_h: *w.episode_p50_h.get_ref(),
+            episode_p90_h: *w.episode_p90_h.get_ref(),
+        });
+    }
+    for b in t.breakdown {
+        let target = b.target.get_ref();
+        let outage = if let Some(n) = net.node_by_key(target) {
+            let server = net
+                .node(n)
+                .capacity
+                .is_some_and(|c| !matches!(c.value, Capacity::MtPerYear(_)));
+            if !server {
+                sink.push(
+                    at.diag(
+                        &b.target,
+                        "breakdown.target",
+                        format!(
+                            "node `{target}` has no container capacity, so no server to break down"
+                        ),
+                    )
+                    .hint(
+                        "a node breakdown needs a capacity in TEU, trains or wagons in nodes.csv",
+                    ),
+                );
+                continue;
+            }
+            Outage::Node(n)
+        } else if let Some(i) = net.services.iter().position(|s| s.key == *target) {
+            Outage::Service(ServiceId(i as u32))
+        } else {
+            let keys = net
+                .nodes
+                .iter()
+                .map(|n| n.key.as_str())
+                .chain(net.services.iter().map(|s| s.key.as_str()));
+            sink.push(
+                at.diag(
+                    &b.target,
+                    "breakdown.target",
+                    format!("unknown node or service `{target}`"),
+                )
+                .hint(did_you_mean(target, keys).unwrap_or_else(|| {
+                    "a node id from nodes.csv (with a capacity) or a service id from services.csv"
+                        .into()
+                })),
+            );
+            continue;
+        };
+        let errors = sink.errors().len();
+        let mtbf_days = at.ranged(sink, &b.mtbf_days, "breakdown.mtbf_days", &bounds::MTBF);
+        // Repairs of half a minute to ten years.
+        if let Some((p90, msg)) = p50_p90_error(
+            "repair",
+            "repair times",
+            *b.repair_p50_h.get_ref(),
+            *b.repair_p90_h.get_ref(),
+            0.01,
+            87_600.0,
+        ) {
+            let (v, field) = if p90 {
+                (&b.repair_p90_h, "breakdown.repair_p90_h")
+            } else {
+                (&b.repair_p50_h, "breakdown.repair_p50_h")
+            };
+            sink.push(at.diag(v, field, msg));
+        }
+        at.sources(sink, net, &b.src, "breakdown.src");
+        if sink.errors().len() > errors {
+            continue;
+        }
+        out.breakdowns.push(Breakdown {
+            target: target.clone(),
+            outage,
+            mtbf_h: mtbf_days * 24.0,
+            repair_p50_h: *b.repair_p50_h.get_ref(),
+            repair_p90_h: *b.repair_p90_h.get_ref(),
+        });
     }
 }
 
 /// A median and 90th percentile in hours (`KEY_p50_h`, `KEY_p90_h`) must satisfy
-/// `lo ≤ p50 ≤ p90 ≤ hi`: if they do not, the field at fault and the message.
+/// `lo ≤ p50 ≤ p90 ≤ hi`: if they do not, whether the P90 is at fault (else the median)
+/// and the message.
 fn p50_p90_error(
     key: &str,
     what: &str,
@@ -574,19 +633,18 @@ fn p50_p90_error(
     p90: f64,
     lo: f64,
     hi: f64,
-) -> Option<(String, String)> {
-    let field = if !(lo..=hi).contains(&p50) {
-        "p50_h"
+) -> Option<(bool, String)> {
+    let p90_at_fault = if !(lo..=hi).contains(&p50) {
+        false
     } else if !(p50..=hi).contains(&p90) {
-        "p90_h"
+        true
     } else {
         return None;
     };
-    let short = key.rsplit('.').next().unwrap_or(key);
     Some((
-        format!("{key}_{field}"),
+        p90_at_fault,
         format!(
-            "{what} need {lo} ≤ {short}_p50_h ≤ {short}_p90_h ≤ {hi} hours, found {p50:?} and {p90:?}"
+            "{what} need {lo} ≤ {key}_p50_h ≤ {key}_p90_h ≤ {hi} hours, found {p50:?} and {p90:?}"
         ),
     ))
 }
@@ -596,8 +654,10 @@ fn profile(v: &[f64]) -> Result<[f64; 12], String> {
     if v.len() != 12 {
         return Err(format!("expected 12 monthly values, found {}", v.len()));
     }
-    if let Some(x) = v.iter().find(|x| !x.is_finite() || **x < 0.0) {
-        return Err(format!("monthly values must be finite and ≥ 0, found {x}"));
+    if let Some(x) = v.iter().find(|x| !x.is_finite() || **x < 0.0 || **x > 1e6) {
+        return Err(format!(
+            "monthly values must be between 0 and 1000000, found {x}"
+        ));
     }
     let mean = v.iter().sum::<f64>() / 12.0;
     if mean <= 0.0 {
@@ -610,196 +670,118 @@ fn profile(v: &[f64]) -> Result<[f64; 12], String> {
     Ok(p)
 }
 
-fn parse_demand(
-    net: &Network,
-    name: &str,
-    text: &str,
-    src_ok: &dyn Fn(&str) -> bool,
-    flows: &mut Vec<Flow>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let mut rdr = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(String::from).collect(),
-        Err(e) => {
-            push(
-                diags,
-                name,
-                None,
-                None,
-                None,
-                format!("cannot read the header: {e}"),
-                None,
-            );
-            return;
-        }
-    };
-    let col = |n: &str| headers.iter().position(|h| h == n);
-    let (cf, ct, cv, ctn, cc, cs) = (
-        col("from"),
-        col("to"),
-        col("teu_per_year"),
-        col("tonnes_per_year"),
-        col("corridor"),
-        col("src"),
-    );
-    let columns = "from,to,teu_per_year,tonnes_per_year,corridor,src,note";
-    for (n, c) in [("from", cf), ("to", ct), ("src", cs)] {
-        if c.is_none() {
-            push(
-                diags,
-                name,
-                Some(1),
-                None,
-                Some(n),
-                format!("missing required column `{n}`"),
-                Some(format!("columns: {columns}")),
-            );
-        }
+/// A node of the demand table, with a suggestion when it is unknown.
+fn demand_node(net: &Network, r: &mut Row<'_>, field: &str) -> Option<NodeId> {
+    let v = r.req(field)?;
+    let found = net.node_by_key(v);
+    if found.is_none() {
+        let hint = did_you_mean(v, net.nodes.iter().map(|n| n.key.as_str()))
+            .or_else(|| Some("node ids are in nodes.csv (`corridor network show`)".into()));
+        r.err(field, format!("unknown node `{v}`"), hint);
     }
-    if cv.is_none() && ctn.is_none() {
-        push(
-            diags,
-            name,
-            Some(1),
-            None,
-            Some("teu_per_year"),
-            "missing column `teu_per_year` or `tonnes_per_year`".into(),
-            Some("containers go in teu_per_year, wagonload cargo in tonnes_per_year".into()),
-        );
-    }
-    let (Some(cf), Some(ct), Some(cs)) = (cf, ct, cs) else {
-        return;
-    };
-    if cv.is_none() && ctn.is_none() {
-        return;
-    }
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                push(
-                    diags,
-                    name,
-                    e.position().map(|p| p.line()),
-                    None,
-                    None,
-                    format!("malformed row: {e}"),
-                    None,
-                );
-                continue;
-            }
+    found
+}
+
+fn parse_demand(net: &Network, file: &str, input: &Input, flows: &mut Vec<Flow>, sink: &mut Sink) {
+    read_table(input, file, read::DEMAND_TABLE, &DEMAND, None, sink, |r| {
+        let from = demand_node(net, r, "from");
+        let to = demand_node(net, r, "to");
+        let volume = |r: &mut Row<'_>, field: &str, range: &Range| {
+            r.parse(field, false, |t| {
+                let v = parse_number(t, range.what)?;
+                range.check(v)
+            })
         };
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let mut node = |i: usize, field: &str| -> Option<NodeId> {
-            let v = rec.get(i).unwrap_or("");
-            let found = net.node_by_key(v);
-            if found.is_none() {
-                let hint = suggest(v, net.nodes.iter().map(|n| n.key.as_str()))
-                    .map(|s| format!("did you mean `{s}`?"));
-                push(
-                    diags,
-                    name,
-                    Some(line),
-                    Some(i + 1),
-                    Some(field),
-                    format!("unknown node `{v}`"),
-                    hint,
-                );
-            }
-            found
-        };
-        let from = node(cf, "from");
-        let to = node(ct, "to");
-        // Up to 50 M TEU or 1,000 Mt a year per row: the whole Asia–Europe container trade is
-        // ~16 M TEU a year (1.33 M a month [S213]), and each unit is simulated, so larger
-        // figures are typing errors that would run for hours.
-        let mut volume = |c: Option<usize>, field: &str, what: &str, max: f64| -> Option<f64> {
-            let v = c.and_then(|c| rec.get(c)).unwrap_or("");
-            if v.is_empty() {
-                return Some(0.0);
-            }
-            match v.parse::<f64>() {
-                Ok(x) if x.is_finite() && x >= 0.0 && x <= max => Some(x),
-                _ => {
-                    push(
-                        diags,
-                        name,
-                        Some(line),
-                        c.map(|c| c + 1),
-                        Some(field),
-                        format!("`{v}` is not a number of {what} between 0 and {max}"),
-                        None,
-                    );
-                    None
+        let teu = volume(r, "teu_per_year", &ranges::DEMAND_TEU_YEAR);
+        let tonnes = volume(r, "tonnes_per_year", &ranges::DEMAND_TONNES_YEAR);
+        let (teu, tonnes) = match (teu, tonnes) {
+            (Some(a), Some(b)) => match (a, b) {
+                (Some(a), Some(b)) if a > 0.0 && b > 0.0 => {
+                    r.err("tonnes_per_year", format!("the row gives both {a} TEU and {b} t a year"), Some("a row is containers (teu_per_year) or wagonload cargo (tonnes_per_year): split it into two rows".into()));
+                    (None, None)
                 }
-            }
+                (None, None) => {
+                    let field = if r.has_column("teu_per_year") {
+                        "teu_per_year"
+                    } else {
+                        "tonnes_per_year"
+                    };
+                    r.err(field, "the row gives no volume", Some("give teu_per_year for containers or tonnes_per_year for wagonload cargo".into()));
+                    (None, None)
+                }
+                (a, b) => {
+                    let (a, b) = (a.unwrap_or(0.0), b.unwrap_or(0.0));
+                    if a == 0.0 && b == 0.0 {
+                        let field = if r.get("teu_per_year").is_empty() {
+                            "tonnes_per_year"
+                        } else {
+                            "teu_per_year"
+                        };
+                        r.warn(
+                            field,
+                            "the flow is 0 a year: it generates nothing",
+                            Some("leave the row out, or give its volume".into()),
+                        );
+                    }
+                    (Some(a), Some(b))
+                }
+            },
+            _ => (None, None),
         };
-        let teu = volume(cv, "teu_per_year", "TEU per year", 5e7);
-        let tonnes = volume(ctn, "tonnes_per_year", "tonnes per year", 1e9);
-        if let (Some(a), Some(b)) = (teu, tonnes) {
-            if (a > 0.0) == (b > 0.0) {
-                push(diags, name, Some(line), cv.or(ctn).map(|c| c + 1), Some("teu_per_year"), "give either teu_per_year (containers) or tonnes_per_year (wagonload cargo), not both or neither".into(), None);
-            }
-        }
-        let corridor = match cc.and_then(|c| rec.get(c)).unwrap_or("") {
+        let corridor = match r.get("corridor") {
             "" => Some(None),
             k => match net.corridor_by_key(k) {
                 Some(c) => Some(Some(c)),
                 None => {
-                    let hint = suggest(k, net.corridors.iter().map(|c| c.key.as_str()))
-                        .map(|s| format!("did you mean `{s}`?"));
-                    push(
-                        diags,
-                        name,
-                        Some(line),
-                        cc.map(|c| c + 1),
-                        Some("corridor"),
-                        format!("unknown corridor `{k}`"),
-                        hint,
-                    );
+                    let hint = did_you_mean(k, net.corridors.iter().map(|c| c.key.as_str()))
+                        .unwrap_or_else(|| {
+                            format!(
+                                "corridors are {}",
+                                net.corridors
+                                    .iter()
+                                    .map(|c| c.key.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        });
+                    r.err("corridor", format!("unknown corridor `{k}`"), Some(hint));
                     None
                 }
             },
         };
-        let src = rec.get(cs).unwrap_or("");
-        if src.is_empty() || !src_ok(src) {
-            push(
-                diags,
-                name,
-                Some(line),
-                Some(cs + 1),
-                Some("src"),
-                format!("missing or unknown source `{src}`"),
-                Some("every volume names its source ids from sources.csv".into()),
-            );
+        if let Some(src) = r.req("src") {
+            for key in src
+                .split([';', ' ', ','])
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+            {
+                if !net.sources.iter().any(|s| s.key == key) {
+                    let hint = did_you_mean(key, net.sources.iter().map(|s| s.key.as_str()))
+                        .or_else(|| {
+                            Some("every volume names its source ids from sources.csv".into())
+                        });
+                    r.err("src", format!("unknown source `{key}`"), hint);
+                }
+            }
+        }
+        if let (Some(from), Some(to)) = (from, to) {
+            if from == to {
+                r.err("to", "origin and destination are the same place", None);
+            }
         }
         if let (Some(from), Some(to), Some(teu), Some(tonnes), Some(corridor)) =
             (from, to, teu, tonnes, corridor)
         {
-            if from == to {
-                push(
-                    diags,
-                    name,
-                    Some(line),
-                    Some(ct + 1),
-                    Some("to"),
-                    "origin and destination are the same place".into(),
-                    None,
-                );
-            } else {
+            if r.errors.is_empty() {
                 flows.push(Flow {
                     from,
                     to,
                     teu_per_year: teu,
                     tonnes_per_year: tonnes,
                     corridor,
-                    line,
+                    line: r.line(),
                 });
             }
         }
-    }
+    });
 }

@@ -171,6 +171,7 @@ struct Loader {
 pub const SOURCES: Table = Table {
     columns: &["id", "kind", "title", "year", "url", "note"],
     required: &["id", "kind", "title"],
+    any_of: &[],
 };
 /// `nodes.csv`.
 pub const NODES: Table = Table {
@@ -193,6 +194,7 @@ pub const NODES: Table = Table {
         "note",
     ],
     required: &["id", "name", "country", "kind", "lat", "lon", "coord_src"],
+    any_of: &[],
 };
 /// `links.csv`.
 pub const LINKS: Table = Table {
@@ -229,6 +231,7 @@ pub const LINKS: Table = Table {
         "time",
         "time_src",
     ],
+    any_of: &[],
 };
 /// `emissions.csv`.
 pub const EMISSIONS: Table = Table {
@@ -244,6 +247,7 @@ pub const EMISSIONS: Table = Table {
         "note",
     ],
     required: &["id", "mode", "ttw", "ttw_src", "wtw", "wtw_src"],
+    any_of: &[],
 };
 /// `services.csv`.
 pub const SERVICES: Table = Table {
@@ -272,6 +276,7 @@ pub const SERVICES: Table = Table {
         "payload_src",
         "rule",
     ],
+    any_of: &[],
 };
 
 impl Loader {
