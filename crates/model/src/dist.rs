@@ -249,7 +249,7 @@ fn check_lognormal(p50: Hours, p90: Hours) -> Result<(), SpecError> {
                 .hint("a zero dwell is fixed(0h)"),
         );
     }
-    crate::ranges::LOGNORMAL_P50.check(p50.0)?;
+    crate::ranges::LOGNORMAL_P50.check(p50.0 * 60.0)?;
     crate::ranges::DURATION.check(p90.0)?;
     if p90.0 < p50.0 {
         return Err(SpecError::new(format!(

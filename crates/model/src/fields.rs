@@ -281,7 +281,7 @@ pub fn schedule_noted(text: &str) -> Result<(Schedule, Vec<String>), SpecError> 
                 });
             }
             let headway = parse_duration(args[0])?;
-            ranges::HEADWAY.check(headway.0)?;
+            ranges::HEADWAY.check(headway.0 * 60.0)?;
             let offset = if args.len() == 2 {
                 clock(args[1])?
             } else {

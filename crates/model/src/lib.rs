@@ -35,6 +35,7 @@ pub mod dist;
 pub mod embedded;
 pub mod export;
 pub mod fields;
+pub mod finite;
 mod fxhash;
 mod iso;
 pub mod keyindex;

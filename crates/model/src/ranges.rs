@@ -90,13 +90,28 @@ impl Range {
     }
 }
 
-/// A number as people write it: no trailing `.0`, exponents for the very large or small.
+/// A number as people write it: at most 6 significant digits, no trailing zeros,
+/// exponents for the very large or small.
 pub fn num(v: f64) -> String {
-    if v == 0.0 || (1e-4..1e9).contains(&v.abs()) {
-        let s = format!("{v}");
-        s.strip_suffix(".0").map(String::from).unwrap_or(s)
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    if (1e-4..1e9).contains(&v.abs()) {
+        let digits = (5 - v.abs().log10().floor() as i32).max(0) as usize;
+        let s = format!("{v:.digits$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
     } else {
-        format!("{v:e}")
+        let s = format!("{v:.5e}");
+        match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => {
+                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => s,
+        }
     }
 }
 
@@ -126,8 +141,8 @@ range!(
     DURATION, "a duration", "h", 0.0, false, YEAR_H,
     "a dwell or a leg longer than 365 days is not a transport time; check the unit (min, h or d)");
 range!(
-    /// The median of a log-normal distribution.
-    LOGNORMAL_P50, "a log-normal median", "h", 1.0 / 60.0, false, YEAR_H,
+    /// The median of a log-normal distribution, in minutes.
+    LOGNORMAL_P50, "a log-normal median", "min", 1.0, false, YEAR_H * 60.0,
     "a log-normal's median is at least 1 min (a zero dwell is fixed(0h)) and at most 365 days");
 range!(
     /// A section speed in `by_speed(…)`.
@@ -138,8 +153,8 @@ range!(
     MAX_HOLD, "a maximum hold", "h", 0.0, false, 1_440.0,
     "a departure waits at most 60 days (1440 h) to fill");
 range!(
-    /// Time between departures in `every(…)`.
-    HEADWAY, "a headway", "h", 1.0 / 6.0, false, YEAR_H,
+    /// Time between departures in `every(…)`, in minutes.
+    HEADWAY, "a headway", "min", 10.0, false, YEAR_H * 60.0,
     "freight departures are at least 10 minutes apart and at most a year");
 range!(
     /// Departures of one service in a week.
@@ -239,5 +254,10 @@ mod tests {
         );
         assert!(DURATION.check(f64::INFINITY).is_err());
         assert_eq!(DURATION.check(YEAR_H).unwrap(), YEAR_H);
+        assert_eq!(num(1.0 / 6.0), "0.166667");
+        assert_eq!(num(1e308), "1e308");
+        assert_eq!(num(3e6), "3000000");
+        assert_eq!(num(1.23456789e-7), "1.23457e-7");
+        assert_eq!(num(50_000.0), "50000");
     }
 }

@@ -179,21 +179,30 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Record the line breaks of the next chunk of the stream; returns the offset of its
+    /// first NUL byte, if any. A chunk may end with a `\r` only at the end of the stream.
     fn feed(&mut self, buf: &[u8]) -> Option<u64> {
         let base = self.seen;
         let mut nul = None;
-        for (i, &b) in buf.iter().enumerate() {
-            let off = base + i as u64;
-            if let Some(cr) = self.pending_cr.take() {
-                if b != b'\n' {
-                    self.breaks.push_back(cr + 1);
-                }
+        if let Some(cr) = self.pending_cr.take() {
+            if buf.first() != Some(&b'\n') {
+                self.breaks.push_back(cr + 1);
             }
-            match b {
+        }
+        for i in memchr::memchr3_iter(b'\n', b'\r', 0, buf) {
+            let off = base + i as u64;
+            match buf[i] {
                 b'\n' => self.breaks.push_back(off + 1),
-                b'\r' => self.pending_cr = Some(off),
-                0 if nul.is_none() => nul = Some(off),
-                _ => {}
+                b'\r' => match buf.get(i + 1) {
+                    Some(b'\n') => {}
+                    Some(_) => self.breaks.push_back(off + 1),
+                    None => self.pending_cr = Some(off),
+                },
+                _ => {
+                    if nul.is_none() {
+                        nul = Some(off);
+                    }
+                }
             }
         }
         self.seen += buf.len() as u64;
@@ -235,7 +244,11 @@ pub fn line_of_offset(text: &[u8], offset: usize) -> u64 {
 }
 
 /// Line breaks inside a piece of text (for a field that spans lines).
+#[inline]
 pub fn breaks_in(text: &[u8]) -> u64 {
+    if memchr::memchr2(b'\n', b'\r', text).is_none() {
+        return 0;
+    }
     line_of_offset(text, text.len()) - 1
 }
 
@@ -315,10 +328,13 @@ impl<R: Read> Tracked<R> {
         if self.eof {
             lines.finish();
         }
-        for i in 0..n {
-            if self.buf[i] == b'\r' && self.buf.get(i + 1) != Some(&b'\n') {
-                self.buf[i] = b'\n';
+        let mut i = 0;
+        while let Some(j) = memchr::memchr(b'\r', &self.buf[i..]) {
+            let at = i + j;
+            if self.buf.get(at + 1) != Some(&b'\n') {
+                self.buf[at] = b'\n';
             }
+            i = at + 1;
         }
         Ok(())
     }

@@ -14,8 +14,12 @@ fn fixtures() -> PathBuf {
 
 /// The base dataset with a rule's overrides applied, labelled with the rule's name.
 fn input_for(rule: &str) -> DatasetInput {
+    input_in("invalid", rule)
+}
+
+fn input_in(kind: &str, rule: &str) -> DatasetInput {
     let base = fixtures().join("base");
-    let dir = fixtures().join("invalid").join(rule);
+    let dir = fixtures().join(kind).join(rule);
     let removed: Vec<String> = std::fs::read_to_string(dir.join("REMOVE"))
         .map(|t| {
             t.lines()
@@ -37,7 +41,11 @@ fn input_for(rule: &str) -> DatasetInput {
 }
 
 fn rules() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(fixtures().join("invalid"))
+    rules_in("invalid")
+}
+
+fn rules_in(kind: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(fixtures().join(kind))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -120,4 +128,31 @@ fn all_errors_in_a_file_are_reported_at_once() {
     let errs = load(&input_for("many_errors_in_one_file")).unwrap_err();
     let lines: Vec<u64> = errs.diagnostics.iter().filter_map(|d| d.line).collect();
     assert_eq!(lines, vec![2, 3, 4], "{errs}");
+}
+
+/// `tests/fixtures/warnings/<rule>/`: data that is legal but suspicious loads, and its
+/// `expected.txt` holds the warnings (`warning: FILE:LINE:COL: …`), one per problem.
+#[test]
+fn every_suspicious_fixture_loads_with_its_expected_warnings() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let rules = rules_in("warnings");
+    assert!(rules.len() >= 4, "{rules:?}");
+    let mut failures = Vec::new();
+    for rule in rules {
+        let report = match corridor_model::load_with_warnings(&input_in("warnings", &rule)) {
+            Ok(l) if l.warnings.is_empty() => "(loaded without a warning)\n".to_string(),
+            Ok(l) => corridor_model::diag::warning_text(&l.warnings),
+            Err(e) => format!("(refused)\n{e}\n"),
+        };
+        let path = fixtures().join("warnings").join(&rule).join("expected.txt");
+        if update {
+            std::fs::write(&path, &report).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if expected != report {
+            failures.push(format!("── {rule}\nexpected:\n{expected}\nactual:\n{report}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -360,7 +360,7 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
     let reliable =
         sim.iter().filter(|&&t| t <= planned * 1.1).count() as f64 / sim.len().max(1) as f64;
     let corr = classify(net, path);
-    Route {
+    let route = Route {
         corridors: corr
             .iter()
             .map(|c| net.corridors[c.0 as usize].key.clone())
@@ -382,7 +382,14 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
         border_crossings: (countries.len() - 1) as u32,
         countries,
         legs,
-    }
+    };
+    // The Architecture Invariant: a network that loads gives only finite figures.
+    debug_assert!(
+        corridor_model::finite::check(&route).is_ok(),
+        "non-finite route figure: {}",
+        corridor_model::finite::check(&route).unwrap_err()
+    );
+    route
 }
 
 /// Order Pareto-optimal labels by weighted, normalised criteria (best first).

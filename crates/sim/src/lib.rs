@@ -12,12 +12,15 @@
 //!   memory), batch means and confidence intervals.
 //! - [`ops`], [`ops_input`]: the corridor operations model (demand, routes, timetabled
 //!   departures with capacity, capacity-limited nodes, weather closures) and its inputs.
+//! - [`fuzzing`]: entry points of the fuzz targets (`fuzz/`) and of the test replaying
+//!   their saved inputs.
 //! - [`models`]: M/M/c and a sail-when-full batch server (checked against Erlang C and
 //!   (K−1)/(2λ)), and the reference corridor of `shared/bench/des`.
 //!
 //! Architecture Invariant: no printing, no async runtime, no allocation per event in the
 //! hot loop (events are small `Copy` values; buffers are reused).
 
+pub mod fuzzing;
 pub mod kernel;
 pub mod models;
 pub mod ops;

@@ -2032,7 +2032,7 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
     }
     let generated = results.iter().map(|r| r.c.generated).sum();
     let delivered = results.iter().map(|r| r.c.delivered).sum();
-    Report {
+    let report = Report {
         replications: reps,
         seed,
         days: plan.input.days,
@@ -2075,7 +2075,14 @@ pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -
             .collect(),
         calibration,
         events: results.iter().map(|r| r.events).sum(),
-    }
+    };
+    // The Architecture Invariant: a network that loads gives only finite figures.
+    debug_assert!(
+        corridor_model::finite::check(&report).is_ok(),
+        "non-finite report figure: {}",
+        corridor_model::finite::check(&report).unwrap_err()
+    );
+    report
 }
 
 #[cfg(test)]

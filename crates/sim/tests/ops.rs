@@ -509,3 +509,39 @@ fn a_bad_breakdown_names_the_field() {
         "{e}"
     );
 }
+
+/// The 1-based line of the first `needle` at or after byte `from` of `text`, counted
+/// independently of the parser.
+fn line_after(text: &str, from: usize, needle: &str) -> usize {
+    let at = from + text[from..].find(needle).unwrap();
+    text[..at].matches('\n').count() + 1
+}
+
+#[test]
+fn toml_errors_point_at_the_field_not_at_a_comment_or_the_table() {
+    // The default file's commented example names KZ-DOSTYK too: the error must be at the
+    // appended table's own `mtbf_days`.
+    let sim = with_breakdowns(&breakdown("KZ-DOSTYK", 0.0, 6.0, 24.0));
+    let appended = ops_input::DEFAULT_SIMULATION.len();
+    let e = input_with(&sim, 10.0, 1.0).unwrap_err();
+    let line = line_after(&sim, appended, "mtbf_days");
+    assert!(
+        e.contains(&format!("simulation.toml:{line}: field `breakdown.mtbf_days`")),
+        "line {line}: {e}"
+    );
+    // A weather field at its own line, not the `[[weather]]` header's.
+    let sim = ops_input::DEFAULT_SIMULATION.replacen("episode_p90_h = 190.0", "episode_p90_h = 1e300", 1);
+    let e = input_with(&sim, 10.0, 1.0).unwrap_err();
+    let line = line_after(&sim, 0, "episode_p90_h = 1e300");
+    assert!(
+        e.contains(&format!("simulation.toml:{line}: field `weather.episode_p90_h`")),
+        "line {line}: {e}"
+    );
+    // CRLF line endings (Windows): the same lines.
+    let crlf = sim.replace('\n', "\r\n");
+    let e = input_with(&crlf, 10.0, 1.0).unwrap_err();
+    assert!(
+        e.contains(&format!("simulation.toml:{line}: field `weather.episode_p90_h`")),
+        "{e}"
+    );
+}

@@ -36,6 +36,24 @@ impl Loader {
         }
     }
 
+    /// A link's travel time, from its speeds and distance, must come out as a transport
+    /// time (P90 within a year).
+    pub(super) fn check_link_time(r: &mut Row<'_>, link: &Link) {
+        let p90 = link.time().quantile(0.9).0;
+        if !crate::ranges::DURATION.contains(p90) {
+            r.err(
+                "time",
+                format!(
+                    "{} km at these speeds takes {} h at the 90th percentile; expected at most {} h (365 days)",
+                    link.distance.value.0,
+                    crate::ranges::num(p90),
+                    crate::ranges::YEAR_H
+                ),
+                Some("check the speeds' unit (km/d or km/h) and the distance".into()),
+            );
+        }
+    }
+
     /// Checks that need both ends of a link.
     pub(super) fn check_link(&self, r: &mut Row<'_>, link: &Link) {
         let (Some(a), Some(b)) = (&self.nodes[link.from.idx()], &self.nodes[link.to.idx()]) else {
@@ -107,20 +125,6 @@ impl Loader {
         let gc = great_circle(a.lat(), a.lon(), b.lat(), b.lon());
         if link.distance.value.0 < gc.0 * 0.95 - 5.0 {
             r.err("distance", format!("distance {} km is shorter than the great-circle distance {:.0} km between `{ak}` and `{bk}`", link.distance.value.0, gc.0), Some("check the distance's unit (km or nm) and the nodes' coordinates".into()));
-        }
-        // A travel time given as speeds must come out as a transport time.
-        let p90 = link.time().quantile(0.9).0;
-        if !crate::ranges::DURATION.contains(p90) {
-            r.err(
-                "time",
-                format!(
-                    "{} km at these speeds takes {} h at the 90th percentile; expected at most {} h (365 days)",
-                    link.distance.value.0,
-                    crate::ranges::num(p90),
-                    crate::ranges::YEAR_H
-                ),
-                Some("check the speeds' unit (km/d or km/h) and the distance".into()),
-            );
         }
     }
 

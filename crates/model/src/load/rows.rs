@@ -532,6 +532,7 @@ impl Loader {
             _ => None,
         };
         if let Some(link) = &link {
+            Loader::check_link_time(r, link);
             self.check_link(r, link);
         }
         if let (Some(_), Some(Some(w))) = (&link, waypoints) {
