@@ -4,15 +4,10 @@
 //! CRLF files, and the small newcomer traps have their fixes.
 
 mod common;
-use assert_cmd::Command;
 use common::run;
 use corridor_model::{DatasetInput, Network, load};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn corridor() -> Command {
-    Command::cargo_bin("corridor").unwrap()
-}
 
 /// Run with a guard against hangs: the process is killed after `limit` (a hang is a
 /// failure; this is not a speed target).
@@ -46,7 +41,14 @@ fn endless_streams_as_the_demand_table_are_refused_at_once() {
             continue;
         }
         let (code, err, _) = run_guarded(
-            &["simulate", "--demand", dev, "--quiet", "--replications", "1"],
+            &[
+                "simulate",
+                "--demand",
+                dev,
+                "--quiet",
+                "--replications",
+                "1",
+            ],
             Duration::from_secs(30),
         );
         assert_eq!(code, 2, "{dev}: {err}");
@@ -113,18 +115,32 @@ fn an_export_never_replaces_a_device_a_link_or_an_existing_file_without_force() 
     for format in ["json", "geojson"] {
         let (code, err) = export(&["--format", format, "--out", t]);
         assert_eq!(code, 2, "{err}");
-        assert!(err.contains("already exists; pass --force to replace it"), "{err}");
+        assert!(
+            err.contains("already exists; pass --force to replace it"),
+            "{err}"
+        );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
     }
     #[cfg(unix)]
     {
         let link = d.path().join("link.json");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        let (code, err) = export(&["--format", "json", "--out", link.to_str().unwrap(), "--force"]);
+        let (code, err) = export(&[
+            "--format",
+            "json",
+            "--out",
+            link.to_str().unwrap(),
+            "--force",
+        ]);
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("is a symbolic link"), "{err}");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         if Path::new("/dev/null").exists() {
             let (code, err) = export(&["--format", "geojson", "--out", "/dev/null", "--force"]);
             assert_eq!(code, 2, "{err}");
@@ -144,11 +160,15 @@ fn an_export_never_replaces_a_device_a_link_or_an_existing_file_without_force() 
     }
     let (code, err) = export(&["--format", "csv", "--out", ds]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("already holds dataset.toml; pass --force"), "{err}");
+    assert!(
+        err.contains("already holds dataset.toml; pass --force"),
+        "{err}"
+    );
     // With --force the JSON goes where asked, whole.
     let (code, err) = export(&["--format", "json", "--out", t, "--force"]);
     assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
     assert_eq!(v["schema"], "corridor.network");
 }
 
@@ -180,10 +200,18 @@ fn a_killed_export_leaves_the_old_or_the_new_dataset_whole() {
     let bin = assert_cmd::cargo::cargo_bin("corridor");
     let spawn = |out: &Path, force: bool| {
         let mut c = std::process::Command::new(&bin);
-        c.args(["--data", big.to_str().unwrap(), "network", "export", "--format", "csv", "--out"])
-            .arg(out)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+        c.args([
+            "--data",
+            big.to_str().unwrap(),
+            "network",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
         if force {
             c.arg("--force");
         }
@@ -192,10 +220,15 @@ fn a_killed_export_leaves_the_old_or_the_new_dataset_whole() {
     // Wait until the child has started writing its temporary directory (the load comes
     // first); returns when it appeared.
     let writing = |child: &std::process::Child, name: &str| {
-        let tmp = d.path().join(format!(".{name}.corridor-tmp-{}", child.id()));
+        let tmp = d
+            .path()
+            .join(format!(".{name}.corridor-tmp-{}", child.id()));
         let t0 = Instant::now();
         while !tmp.exists() {
-            assert!(t0.elapsed() < Duration::from_secs(120), "the export never started writing");
+            assert!(
+                t0.elapsed() < Duration::from_secs(120),
+                "the export never started writing"
+            );
             std::thread::sleep(Duration::from_millis(1));
         }
         Instant::now()
@@ -214,7 +247,8 @@ fn a_killed_export_leaves_the_old_or_the_new_dataset_whole() {
         std::thread::sleep(delay);
         let _ = child.kill();
         let _ = child.wait();
-        let now = load_dir(&target).unwrap_or_else(|e| panic!("kill {k} after {delay:?} left a broken dataset:\n{e}"));
+        let now = load_dir(&target)
+            .unwrap_or_else(|e| panic!("kill {k} after {delay:?} left a broken dataset:\n{e}"));
         if now == old {
             saw.0 += 1;
         } else if now == new {
@@ -222,16 +256,34 @@ fn a_killed_export_leaves_the_old_or_the_new_dataset_whole() {
         } else {
             panic!("kill {k} after {delay:?}: the dataset is neither the old nor the new one");
         }
-        assert_eq!(std::fs::read_to_string(target.join("demand.csv")).unwrap(), "mine");
+        assert_eq!(
+            std::fs::read_to_string(target.join("demand.csv")).unwrap(),
+            "mine"
+        );
         // Put the old dataset back for the next kill.
         if now == new {
-            let (code, err) = export(&["--format", "csv", "--force", "--out", target.to_str().unwrap()]);
+            let (code, err) = export(&[
+                "--format",
+                "csv",
+                "--force",
+                "--out",
+                target.to_str().unwrap(),
+            ]);
             assert_eq!(code, 0, "{err}");
         }
     }
-    eprintln!("kills that left the old dataset: {}, the new one: {}", saw.0, saw.1);
+    eprintln!(
+        "kills that left the old dataset: {}, the new one: {}",
+        saw.0, saw.1
+    );
     // A later export removes what killed runs left beside the target.
-    let (code, err) = export(&["--format", "csv", "--force", "--out", target.to_str().unwrap()]);
+    let (code, err) = export(&[
+        "--format",
+        "csv",
+        "--force",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let stray: Vec<String> = std::fs::read_dir(d.path())
         .unwrap()
@@ -245,7 +297,10 @@ fn a_killed_export_leaves_the_old_or_the_new_dataset_whole() {
 fn crlf_files_and_quoted_line_breaks_report_the_editors_line() {
     let d = tempfile::tempdir().unwrap();
     let data = d.path().join("net");
-    assert_eq!(export(&["--format", "csv", "--out", data.to_str().unwrap()]).0, 0);
+    assert_eq!(
+        export(&["--format", "csv", "--out", data.to_str().unwrap()]).0,
+        0
+    );
     // links.csv as Excel saves it (CRLF), with a note spanning three lines before a bad row.
     let links = std::fs::read_to_string(data.join("links.csv")).unwrap();
     let mut lines: Vec<String> = links.lines().map(String::from).collect();
@@ -256,31 +311,71 @@ fn crlf_files_and_quoted_line_breaks_report_the_editors_line() {
     let (code, _, err) = run(&["--data", data.to_str().unwrap(), "network", "validate"]);
     assert_eq!(code, 2, "{err}");
     // Header 1, row 2 spans lines 2–4, row 3 is line 5, the bad row 4 is line 6.
-    assert!(err.contains("links.csv:6:4: field `mode`: unknown mode `rial`"), "{err}");
+    assert!(
+        err.contains("links.csv:6:4: field `mode`: unknown mode `rial`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn newcomer_traps_have_their_fixes() {
-    let base = ["--from", "Xian", "--to", "Duisburg", "--date", "2026-03-03", "--samples", "200"];
+    let base = [
+        "--from",
+        "Xian",
+        "--to",
+        "Duisburg",
+        "--date",
+        "2026-03-03",
+        "--samples",
+        "200",
+    ];
     // The documented comma form of --weights.
     let mut a = vec!["route"];
     a.extend_from_slice(&base);
     a.extend_from_slice(&["--weights", "1,0.5,0.2"]);
     let (code, out, err) = run(&a);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("ranked by weights time 1 / cost 0.5 / CO2e 0.2"), "{out}");
+    assert!(
+        out.contains("ranked by weights time 1 / cost 0.5 / CO2e 0.2"),
+        "{out}"
+    );
     let mut a = vec!["route"];
     a.extend_from_slice(&base);
     a.extend_from_slice(&["--weights", "1,0.5"]);
     let (code, _, err) = run(&a);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("--weights takes three non-negative numbers"), "{err}");
+    assert!(
+        err.contains("--weights takes three non-negative numbers"),
+        "{err}"
+    );
     // One date range, stated.
-    let (code, _, err) = run(&["compare", "--from", "Xian", "--to", "Duisburg", "--date", "9999-12-31"]);
+    let (code, _, err) = run(&[
+        "compare",
+        "--from",
+        "Xian",
+        "--to",
+        "Duisburg",
+        "--date",
+        "9999-12-31",
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("outside the dates Corridor handles, 1970-01-01 to 2200-12-31"), "{err}");
-    let (code, _, err) = run(&["compare", "--from", "Xian", "--to", "Duisburg", "--date", "1900-01-01"]);
-    assert_eq!(code, 2, "route used to accept 1900 while simulate stopped at 1970: {err}");
+    assert!(
+        err.contains("outside the dates Corridor handles, 1970-01-01 to 2200-12-31"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "compare",
+        "--from",
+        "Xian",
+        "--to",
+        "Duisburg",
+        "--date",
+        "1900-01-01",
+    ]);
+    assert_eq!(
+        code, 2,
+        "route used to accept 1900 while simulate stopped at 1970: {err}"
+    );
     let (code, _, err) = run(&["simulate", "--year", "1969", "--quiet"]);
     assert_eq!(code, 2);
     assert!(err.contains("1970-01-01 to 2200-12-31"), "{err}");
@@ -290,7 +385,10 @@ fn newcomer_traps_have_their_fixes() {
     a.extend_from_slice(&["--avoid-country", "YE"]);
     let (code, _, err) = run(&a);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("warning: --avoid-country YE: no link or place of the network is in YE"), "{err}");
+    assert!(
+        err.contains("warning: --avoid-country YE: no link or place of the network is in YE"),
+        "{err}"
+    );
     let mut a = vec!["--deny-warnings", "compare"];
     a.extend_from_slice(&base);
     a.extend_from_slice(&["--avoid-country", "YE"]);
@@ -307,11 +405,24 @@ fn a_zero_flow_is_a_warning_and_both_volumes_an_error_naming_the_row() {
     )
     .unwrap();
     let ps = p.to_str().unwrap();
-    let args = ["simulate", "--demand", ps, "--days", "5", "--warmup-days", "0", "--replications", "1", "--quiet"];
+    let args = [
+        "simulate",
+        "--demand",
+        ps,
+        "--days",
+        "5",
+        "--warmup-days",
+        "0",
+        "--replications",
+        "1",
+        "--quiet",
+    ];
     let (code, _, err) = run(&args);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains(&format!("warning: {ps}:3:3: field `teu_per_year`: the flow is 0 a year: it generates nothing")),
+        err.contains(&format!(
+            "warning: {ps}:3:3: field `teu_per_year`: the flow is 0 a year: it generates nothing"
+        )),
         "{err}"
     );
     let mut deny = vec!["--deny-warnings"];
@@ -323,7 +434,10 @@ fn a_zero_flow_is_a_warning_and_both_volumes_an_error_naming_the_row() {
 fn warnings_for_legal_but_suspicious_data() {
     let d = tempfile::tempdir().unwrap();
     let data = d.path().join("net");
-    assert_eq!(export(&["--format", "csv", "--out", data.to_str().unwrap()]).0, 0);
+    assert_eq!(
+        export(&["--format", "csv", "--out", data.to_str().unwrap()]).0,
+        0
+    );
     let edit = |file: &str, from: &str, to: &str| {
         let p = data.join(file);
         let t = std::fs::read_to_string(&p).unwrap();
@@ -332,10 +446,22 @@ fn warnings_for_legal_but_suspicious_data() {
     };
     // A ferry on a rail link, weights that sum to 1.3, a departure listed twice, a
     // control character in a name.
-    edit("services.csv", "S-XIAN-WEST,L-XIAN-URUMQI,forward,block_train", "S-XIAN-WEST,L-XIAN-URUMQI,forward,ferry");
-    edit("nodes.csv", "\"lognormal(p50=20h, p90=30h)\"", "\"empirical(10h:0.5, 20h:0.8)\"");
+    edit(
+        "services.csv",
+        "S-XIAN-WEST,L-XIAN-URUMQI,forward,block_train",
+        "S-XIAN-WEST,L-XIAN-URUMQI,forward,ferry",
+    );
+    edit(
+        "nodes.csv",
+        "\"lognormal(p50=20h, p90=30h)\"",
+        "\"empirical(10h:0.5, 20h:0.8)\"",
+    );
     edit("services.csv", "every(22h)", "weekly(Mon 08:00; Mon 08:00)");
-    edit("nodes.csv", "Baku International Sea Trade Port (Alat)", "Baku\u{7}Port");
+    edit(
+        "nodes.csv",
+        "Baku International Sea Trade Port (Alat)",
+        "Baku\u{7}Port",
+    );
     let (code, out, err) = run(&["--data", data.to_str().unwrap(), "network", "validate"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("; 4 warnings"), "{out}");
@@ -347,8 +473,18 @@ fn warnings_for_legal_but_suspicious_data() {
     ] {
         assert!(err.contains(want), "{want}\n{err}");
     }
-    assert!(err.lines().all(|l| !l.starts_with("warning: ") || l.contains("/net/")), "{err}");
-    let (code, _, err) = run(&["--deny-warnings", "--data", data.to_str().unwrap(), "network", "validate"]);
+    assert!(
+        err.lines()
+            .all(|l| !l.starts_with("warning: ") || l.contains("/net/")),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "--deny-warnings",
+        "--data",
+        data.to_str().unwrap(),
+        "network",
+        "validate",
+    ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("4 problems found"), "{err}");
 }

@@ -149,10 +149,19 @@ impl<'a> ser::Serializer for Walker<'a> {
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), NonFinite> {
         Ok(())
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), NonFinite> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<(), NonFinite> {
         Ok(())
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<(), NonFinite> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), NonFinite> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -333,11 +342,20 @@ impl ser::Serializer for &mut KeyText {
         self.0 = name.into();
         Ok(())
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, v: &'static str) -> Result<(), NonFinite> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        v: &'static str,
+    ) -> Result<(), NonFinite> {
         self.0 = v.into();
         Ok(())
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<(), NonFinite> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), NonFinite> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -355,7 +373,11 @@ impl ser::Serializer for &mut KeyText {
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NonFinite> {
         Err(ser::Error::custom("a tuple as a map key"))
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, NonFinite> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, NonFinite> {
         Err(ser::Error::custom("a tuple as a map key"))
     }
     fn serialize_tuple_variant(
@@ -370,7 +392,11 @@ impl ser::Serializer for &mut KeyText {
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NonFinite> {
         Err(ser::Error::custom("a map as a map key"))
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, NonFinite> {
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, NonFinite> {
         Err(ser::Error::custom("a struct as a map key"))
     }
     fn serialize_struct_variant(
@@ -405,7 +431,11 @@ impl ser::SerializeMap for Compound<'_> {
 impl ser::SerializeStruct for Compound<'_> {
     type Ok = ();
     type Error = NonFinite;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, v: &T) -> Result<(), NonFinite> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        v: &T,
+    ) -> Result<(), NonFinite> {
         self.element(Seg::Field(name), v)
     }
     fn end(self) -> Result<(), NonFinite> {
@@ -416,7 +446,11 @@ impl ser::SerializeStruct for Compound<'_> {
 impl ser::SerializeStructVariant for Compound<'_> {
     type Ok = ();
     type Error = NonFinite;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, v: &T) -> Result<(), NonFinite> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        v: &T,
+    ) -> Result<(), NonFinite> {
         self.element(Seg::Field(name), v)
     }
     fn end(self) -> Result<(), NonFinite> {

@@ -151,7 +151,9 @@ fn every_suspicious_fixture_loads_with_its_expected_warnings() {
         }
         let expected = std::fs::read_to_string(&path).unwrap_or_default();
         if expected != report {
-            failures.push(format!("── {rule}\nexpected:\n{expected}\nactual:\n{report}"));
+            failures.push(format!(
+                "── {rule}\nexpected:\n{expected}\nactual:\n{report}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

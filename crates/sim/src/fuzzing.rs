@@ -53,13 +53,23 @@ pub fn dataset(data: &[u8]) {
     let w = Weights::preset("balanced").expect("a preset");
     for row in plan::compare(&g, &s, &Constraints::default(), w, sampling) {
         if let Some(r) = row.route {
-            assert!(finite::check(&r).is_ok(), "{}", finite::check(&r).unwrap_err());
+            assert!(
+                finite::check(&r).is_ok(),
+                "{}",
+                finite::check(&r).unwrap_err()
+            );
         }
     }
 }
 
 fn run_briefly(net: &Network, parsed: ops_input::Parsed) {
-    let input = OpsInput::from_parsed(parsed, 1.0, Instant::from_civil(2024, 1, 1, 0.0).0, 2.0, 0.0);
+    let input = OpsInput::from_parsed(
+        parsed,
+        1.0,
+        Instant::from_civil(2024, 1, 1, 0.0).0,
+        2.0,
+        0.0,
+    );
     let Ok(plan) = Plan::new(net, input) else {
         return;
     };
@@ -68,7 +78,11 @@ fn run_briefly(net: &Network, parsed: ops_input::Parsed) {
         return;
     }
     let r = ops::run(&plan, 1, 1, &|_| {});
-    assert!(finite::check(&r).is_ok(), "{}", finite::check(&r).unwrap_err());
+    assert!(
+        finite::check(&r).is_ok(),
+        "{}",
+        finite::check(&r).unwrap_err()
+    );
     assert_eq!(r.generated, r.delivered + r.in_system);
 }
 
@@ -78,7 +92,13 @@ pub fn simulation_toml(data: &[u8]) {
         return;
     };
     let net = network();
-    if let Ok(p) = ops_input::parse(net, "simulation.toml", text, "demand.csv", ops_input::DEFAULT_DEMAND) {
+    if let Ok(p) = ops_input::parse(
+        net,
+        "simulation.toml",
+        text,
+        "demand.csv",
+        ops_input::DEFAULT_DEMAND,
+    ) {
         run_briefly(net, p);
     }
 }
@@ -91,7 +111,8 @@ pub fn demand_table(data: &[u8]) {
         ops_input::DEFAULT_SIMULATION.as_bytes(),
     ));
     let demand = corridor_model::read::Input::Bytes(std::borrow::Cow::Owned(data.to_vec()));
-    if let Ok((p, _)) = ops_input::parse_inputs(net, "simulation.toml", &sim, "demand.csv", &demand) {
+    if let Ok((p, _)) = ops_input::parse_inputs(net, "simulation.toml", &sim, "demand.csv", &demand)
+    {
         run_briefly(net, p);
     }
 }

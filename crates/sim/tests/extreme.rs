@@ -90,7 +90,10 @@ fn extreme_dataset(x: &Extremes) -> Vec<(&'static str, Vec<u8>)> {
             "nodes.csv" => rewrite(text, |i, h, v| match h {
                 "capacity" if !v.is_empty() => {
                     let c = corridor_model::fields::capacity(v).unwrap();
-                    if let Some(x) = at(corridor_model::fields::capacity_range(c), pick(&x.capacity, i)) {
+                    if let Some(x) = at(
+                        corridor_model::fields::capacity_range(c),
+                        pick(&x.capacity, i),
+                    ) {
                         *v = format!("{x} {}", c.unit_str());
                     }
                 }
@@ -110,14 +113,21 @@ fn extreme_dataset(x: &Extremes) -> Vec<(&'static str, Vec<u8>)> {
             "links.csv" => rewrite(text, |i, h, v| match h {
                 "tariff" if !v.is_empty() => {
                     let per_km = v.contains("-km");
-                    let r = if per_km { &ranges::TARIFF_PER_FEU_KM } else { &ranges::TARIFF_PER_FEU };
+                    let r = if per_km {
+                        &ranges::TARIFF_PER_FEU_KM
+                    } else {
+                        &ranges::TARIFF_PER_FEU
+                    };
                     if let Some(x) = at(r, pick(&x.tariff, i)) {
                         *v = format!("{x} {}", if per_km { "USD/FEU-km" } else { "USD/FEU" });
                     }
                 }
                 "capacity" if !v.is_empty() => {
                     let c = corridor_model::fields::capacity(v).unwrap();
-                    if let Some(x) = at(corridor_model::fields::capacity_range(c), pick(&x.capacity, i + 1)) {
+                    if let Some(x) = at(
+                        corridor_model::fields::capacity_range(c),
+                        pick(&x.capacity, i + 1),
+                    ) {
                         *v = format!("{x} {}", c.unit_str());
                     }
                 }
@@ -134,7 +144,9 @@ fn extreme_dataset(x: &Extremes) -> Vec<(&'static str, Vec<u8>)> {
                     let p = corridor_model::fields::payload(v).unwrap();
                     let (r, unit) = match p {
                         corridor_model::units::Payload::Teu(_) => (&ranges::PAYLOAD_TEU, "TEU"),
-                        corridor_model::units::Payload::Wagons(_) => (&ranges::PAYLOAD_WAGONS, "wagons"),
+                        corridor_model::units::Payload::Wagons(_) => {
+                            (&ranges::PAYLOAD_WAGONS, "wagons")
+                        }
                         corridor_model::units::Payload::Tonnes(_) => (&ranges::PAYLOAD_TONNES, "t"),
                     };
                     if let Some(x) = at(r, pick(&x.payload, i)) {
@@ -202,14 +214,21 @@ fn check_route(r: &plan::Route, what: &str) {
     }
     assert!(r.p90_days >= r.p50_days, "{what}: P90 below P50");
     for l in &r.legs {
-        assert!(l.wait_h >= 0.0 && l.travel_h >= 0.0 && l.dwell_h >= 0.0, "{what}: {l:?}");
+        assert!(
+            l.wait_h >= 0.0 && l.travel_h >= 0.0 && l.dwell_h >= 0.0,
+            "{what}: {l:?}"
+        );
     }
 }
 
 fn exercise(net: &Network) {
     let g = Graph::new(net);
     let date = Instant::parse("2026-01-15", None).unwrap().0;
-    for (from, to) in [("Xian", "Duisburg"), ("Shanghai", "Rotterdam"), ("Yiwu", "Tehran")] {
+    for (from, to) in [
+        ("Xian", "Duisburg"),
+        ("Shanghai", "Rotterdam"),
+        ("Yiwu", "Tehran"),
+    ] {
         let s = Shipment {
             from: find_node(net, from).unwrap(),
             to: find_node(net, to).unwrap(),
@@ -240,16 +259,28 @@ fn exercise(net: &Network) {
         ops_input::DEFAULT_DEMAND,
     )
     .unwrap();
-    let input = OpsInput::from_parsed(parsed, 1.0, Instant::from_civil(2024, 1, 1, 0.0).0, 6.0, 1.0);
+    let input = OpsInput::from_parsed(
+        parsed,
+        1.0,
+        Instant::from_civil(2024, 1, 1, 0.0).0,
+        6.0,
+        1.0,
+    );
     let plan = Plan::new(net, input).expect("every flow has a route on a valid network");
     let report = ops::run(&plan, 7, 1, &|_| {});
     finite::check(&report).unwrap_or_else(|e| panic!("simulate: {e}"));
     assert_eq!(report.generated, report.delivered + report.in_system);
     for r in &report.resources {
-        assert!(r.utilisation.mean >= 0.0 && r.mean_queue_teu.mean >= 0.0, "{r:?}");
+        assert!(
+            r.utilisation.mean >= 0.0 && r.mean_queue_teu.mean >= 0.0,
+            "{r:?}"
+        );
     }
     for t in report.corridors.iter().chain(&report.od) {
-        assert!(t.p50_days.mean >= 0.0 && t.p90_days.mean >= t.p50_days.mean * 0.999, "{t:?}");
+        assert!(
+            t.p50_days.mean >= 0.0 && t.p90_days.mean >= t.p50_days.mean * 0.999,
+            "{t:?}"
+        );
     }
 }
 
@@ -278,17 +309,59 @@ fn values_that_crashed_or_misled_are_refused_at_load() {
         let s = String::from_utf8(t.1.clone()).unwrap();
         assert!(s.contains(from), "{from}");
         t.1 = s.replacen(from, to, 1).into_bytes();
-        load(&DatasetInput::texts("case", &texts)).unwrap_err().to_string()
+        load(&DatasetInput::texts("case", &texts))
+            .unwrap_err()
+            .to_string()
     };
     let cases = [
-        ("nodes.csv", "150000 TEU/yr", "0 TEU/yr", "expected a capacity of at least 1 TEU/yr"),
-        ("nodes.csv", "760 TEU/d", "0 TEU/d", "expected a capacity of at least 0.01 TEU/d"),
-        ("nodes.csv", "lognormal(p50=20h; p90=30h)", "lognormal(p50=1h; p90=1e300h)", "expected a duration of at least 0 h and at most 8760 h, found 1e300 h"),
-        ("nodes.csv", "lognormal(p50=20h; p90=30h)", "tri(0h; 0h; 1e308h)", "found 1e308 h"),
-        ("services.csv", "72h,E-FERRY-HOLD", "1e308h,E-FERRY-HOLD", "expected a maximum hold of at least 0 h and at most 1440 h"),
-        ("links.csv", "0.61 USD/FEU-km", "1e308 USD/FEU-km", "expected a tariff of at least 0 USD/FEU-km and at most 100 USD/FEU-km"),
-        ("emissions.csv", "27.79 g/tkm", "1e308 g/tkm", "expected an emission intensity of at least 0 g/tkm and at most 3000 g/tkm"),
-        ("services.csv", "every(2.3h)", "every(1e-9h)", "expected a headway"),
+        (
+            "nodes.csv",
+            "150000 TEU/yr",
+            "0 TEU/yr",
+            "expected a capacity of at least 1 TEU/yr",
+        ),
+        (
+            "nodes.csv",
+            "760 TEU/d",
+            "0 TEU/d",
+            "expected a capacity of at least 0.01 TEU/d",
+        ),
+        (
+            "nodes.csv",
+            "lognormal(p50=20h; p90=30h)",
+            "lognormal(p50=1h; p90=1e300h)",
+            "expected a duration of at least 0 h and at most 8760 h, found 1e300 h",
+        ),
+        (
+            "nodes.csv",
+            "lognormal(p50=20h; p90=30h)",
+            "tri(0h; 0h; 1e308h)",
+            "found 1e308 h",
+        ),
+        (
+            "services.csv",
+            "72h,E-FERRY-HOLD",
+            "1e308h,E-FERRY-HOLD",
+            "expected a maximum hold of at least 0 h and at most 1440 h",
+        ),
+        (
+            "links.csv",
+            "0.61 USD/FEU-km",
+            "1e308 USD/FEU-km",
+            "expected a tariff of at least 0 USD/FEU-km and at most 100 USD/FEU-km",
+        ),
+        (
+            "emissions.csv",
+            "27.79 g/tkm",
+            "1e308 g/tkm",
+            "expected an emission intensity of at least 0 g/tkm and at most 3000 g/tkm",
+        ),
+        (
+            "services.csv",
+            "every(2.3h)",
+            "every(1e-9h)",
+            "expected a headway",
+        ),
     ];
     for (file, from, to, want) in cases {
         let e = with(file, from, to);
@@ -301,7 +374,12 @@ fn values_that_crashed_or_misled_are_refused_at_load() {
 /// timetable in turn): the corner cases the sampled property may miss.
 #[test]
 fn every_figure_at_one_end_of_its_range() {
-    for (e, d) in [(Edge::High, 1u8), (Edge::Low, 2), (Edge::High, 3), (Edge::Low, 4)] {
+    for (e, d) in [
+        (Edge::High, 1u8),
+        (Edge::Low, 2),
+        (Edge::High, 3),
+        (Edge::Low, 4),
+    ] {
         let x = Extremes {
             capacity: vec![e],
             dwell: vec![d],
@@ -319,9 +397,12 @@ fn every_figure_at_one_end_of_its_range() {
             .zip(embedded::TEXTS)
             .filter(|((_, t), orig)| t.as_slice() != orig.as_bytes())
             .count();
-        assert_eq!(changed, 4, "nodes, links, services and emissions all rewritten");
-        let net = load(&DatasetInput::texts("extreme", &texts))
-            .unwrap_or_else(|e| panic!("{x:?}:\n{e}"));
+        assert_eq!(
+            changed, 4,
+            "nodes, links, services and emissions all rewritten"
+        );
+        let net =
+            load(&DatasetInput::texts("extreme", &texts)).unwrap_or_else(|e| panic!("{x:?}:\n{e}"));
         let dostyk = net.node(net.node_by_key("KZ-DOSTYK").unwrap());
         let cap = dostyk.capacity.unwrap().value.amount();
         assert_eq!(cap, if matches!(e, Edge::High) { 3e6 } else { 0.01 });

@@ -7,7 +7,8 @@ use std::path::Path;
 #[test]
 fn saved_fuzz_inputs_never_panic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
-    let targets: [(&str, fn(&[u8])); 4] = [
+    type Target = (&'static str, fn(&[u8]));
+    let targets: [Target; 4] = [
         ("dataset", corridor_sim::fuzzing::dataset),
         ("simulation_toml", corridor_sim::fuzzing::simulation_toml),
         ("demand_table", corridor_sim::fuzzing::demand_table),

@@ -526,22 +526,29 @@ fn toml_errors_point_at_the_field_not_at_a_comment_or_the_table() {
     let e = input_with(&sim, 10.0, 1.0).unwrap_err();
     let line = line_after(&sim, appended, "mtbf_days");
     assert!(
-        e.contains(&format!("simulation.toml:{line}: field `breakdown.mtbf_days`")),
+        e.contains(&format!(
+            "simulation.toml:{line}: field `breakdown.mtbf_days`"
+        )),
         "line {line}: {e}"
     );
     // A weather field at its own line, not the `[[weather]]` header's.
-    let sim = ops_input::DEFAULT_SIMULATION.replacen("episode_p90_h = 190.0", "episode_p90_h = 1e300", 1);
+    let sim =
+        ops_input::DEFAULT_SIMULATION.replacen("episode_p90_h = 190.0", "episode_p90_h = 1e300", 1);
     let e = input_with(&sim, 10.0, 1.0).unwrap_err();
     let line = line_after(&sim, 0, "episode_p90_h = 1e300");
     assert!(
-        e.contains(&format!("simulation.toml:{line}: field `weather.episode_p90_h`")),
+        e.contains(&format!(
+            "simulation.toml:{line}: field `weather.episode_p90_h`"
+        )),
         "line {line}: {e}"
     );
     // CRLF line endings (Windows): the same lines.
     let crlf = sim.replace('\n', "\r\n");
     let e = input_with(&crlf, 10.0, 1.0).unwrap_err();
     assert!(
-        e.contains(&format!("simulation.toml:{line}: field `weather.episode_p90_h`")),
+        e.contains(&format!(
+            "simulation.toml:{line}: field `weather.episode_p90_h`"
+        )),
         "{e}"
     );
 }
