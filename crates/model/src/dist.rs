@@ -545,6 +545,13 @@ pub fn parse_duration(text: &str) -> Result<Hours, SpecError> {
             .hint("units are min, h and d"));
         }
     };
+    if !h.is_finite() {
+        return Err(SpecError::new(format!(
+            "duration `{}` is too large to be a number of hours",
+            text.trim()
+        ))
+        .hint("transport times are minutes to months: 30min, 4h, 2d"));
+    }
     Ok(Hours(h))
 }
 
@@ -684,6 +691,7 @@ mod tests {
             ("fixed(4 weeks)", "unknown duration unit"),
             ("fixed(-4h)", "must not be negative"),
             ("fixed(NaNh)", "finite number"),
+            ("fixed(1e308d)", "too large to be a number of hours"),
             ("lognormal(p50=24h)", "missing `p90=`"),
             ("lognormal(p50=24h, p90=12h)", "below p50"),
             ("tri(3h, 2h, 1h)", "min ≤ mode ≤ max"),
