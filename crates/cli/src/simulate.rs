@@ -89,31 +89,26 @@ pub fn simulate(
         )));
     }
     let embedded = |text: &'static str| Input::Bytes(Cow::Borrowed(text.as_bytes()));
-    let (sim_name, sim_input) = match data.map(|d| d.join("simulation.toml")) {
+    // A file of the --data directory, else the embedded default.
+    let from_data = |name: &str, default: &'static str| match data.map(|d| d.join(name)) {
         Some(p) if matches!(Input::path(&p), Input::Path(_)) => {
             (p.display().to_string(), Input::Path(p))
         }
-        _ => (
-            "<embedded>/data/simulation.toml".to_string(),
-            embedded(ops_input::DEFAULT_SIMULATION),
-        ),
+        _ => (format!("<embedded>/data/{name}"), embedded(default)),
     };
+    let (sim_name, sim_input) = from_data("simulation.toml", ops_input::DEFAULT_SIMULATION);
+    let (cal_name, cal_input) = from_data("calibration.csv", ops_input::DEFAULT_CALIBRATION);
     let (dem_name, dem_input) = match &a.demand {
         // An explicit path is read (or reported missing) as given.
         Some(p) => (p.display().to_string(), Input::path(p)),
-        None => match data.map(|d| d.join("demand.csv")) {
-            Some(p) if matches!(Input::path(&p), Input::Path(_)) => {
-                (p.display().to_string(), Input::Path(p))
-            }
-            _ => (
-                "<embedded>/data/demand.csv".to_string(),
-                embedded(ops_input::DEFAULT_DEMAND),
-            ),
-        },
+        None => from_data("demand.csv", ops_input::DEFAULT_DEMAND),
     };
-    let (parsed, warns) =
-        ops_input::parse_inputs(net, &sim_name, &sim_input, &dem_name, &dem_input)
-            .map_err(Failure::Invalid)?;
+    let files = ops_input::Files {
+        simulation: (&sim_name, sim_input),
+        demand: (&dem_name, dem_input),
+        calibration: (&cal_name, cal_input),
+    };
+    let (parsed, warns) = ops_input::parse_files(net, &files).map_err(Failure::Invalid)?;
     crate::warnings(warns, deny_warnings)?;
     let start = Instant::from_civil(a.year, 1, 1, 0.0).0;
     let input = OpsInput::from_parsed(parsed, a.demand_factor, start, a.days, a.warmup_days);
@@ -312,7 +307,11 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
         ],
         &rows,
     ));
-    if !r.calibration.is_empty() {
+    if r.calibration.is_empty() {
+        out.push_str(
+            "\nSimulated against observed: no observation for this case (calibration.csv holds published figures of a year at its observed demand)\n",
+        );
+    } else {
         out.push_str("\nSimulated against observed:\n");
         let rows: Vec<Vec<String>> = r
             .calibration

@@ -75,6 +75,12 @@ impl Instant {
         Instant(schedule.next_departure(self.week_time()).0 - EPOCH_AFTER_MONDAY_H)
     }
 
+    /// Calendar year.
+    #[inline]
+    pub fn year(self) -> i32 {
+        civil_from_days((self.0 / 24.0).floor() as i64).0
+    }
+
     /// Calendar month, 1 to 12.
     #[inline]
     pub fn month(self) -> u32 {

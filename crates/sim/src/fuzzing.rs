@@ -107,12 +107,9 @@ pub fn simulation_toml(data: &[u8]) {
 /// with the default parameters; if it parses, two days run.
 pub fn demand_table(data: &[u8]) {
     let net = network();
-    let sim = corridor_model::read::Input::Bytes(std::borrow::Cow::Borrowed(
-        ops_input::DEFAULT_SIMULATION.as_bytes(),
-    ));
     let demand = corridor_model::read::Input::Bytes(std::borrow::Cow::Owned(data.to_vec()));
-    if let Ok((p, _)) = ops_input::parse_inputs(net, "simulation.toml", &sim, "demand.csv", &demand)
-    {
+    let files = ops_input::Files::embedded_with_demand("demand.csv", demand);
+    if let Ok((p, _)) = ops_input::parse_files(net, &files) {
         run_briefly(net, p);
     }
 }

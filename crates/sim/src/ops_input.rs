@@ -150,8 +150,54 @@ pub struct Parsed {
     pub season_containers: [f64; 12],
     /// Monthly demand profile of wagonload cargo, January to December (mean 1).
     pub season_wagonload: [f64; 12],
+    /// Observed figures to compare a run of their year with (`calibration.csv`).
+    pub calibration: Vec<CalibrationPoint>,
 }
 
+/// What a calibration point counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalibrationKind {
+    /// TEU of containers on legs of a mode.
+    ContainersByMode,
+    /// Tonnes of cargo on legs of a mode: containers at `tonnes_per_teu`, and wagonload.
+    CargoTonnesByMode,
+    /// TEU of containers over one link.
+    ContainersOverLink,
+}
+
+impl CalibrationKind {
+    /// The names used in `calibration.csv`.
+    pub const NAMES: &'static [&'static str] = &[
+        "containers_by_mode",
+        "cargo_tonnes_by_mode",
+        "containers_over_link",
+    ];
+    fn parse(s: &str) -> Option<CalibrationKind> {
+        match s {
+            "containers_by_mode" => Some(CalibrationKind::ContainersByMode),
+            "cargo_tonnes_by_mode" => Some(CalibrationKind::CargoTonnesByMode),
+            "containers_over_link" => Some(CalibrationKind::ContainersOverLink),
+            _ => None,
+        }
+    }
+}
+
+/// A published figure the simulation of its year is compared with.
+#[derive(Clone, Debug)]
+pub struct CalibrationPoint {
+    /// What is counted.
+    pub kind: CalibrationKind,
+    /// The mode (`…_by_mode`) or the link id (`…_over_link`).
+    pub scope: String,
+    /// The year observed.
+    pub year: i32,
+    /// The observed figure, a year.
+    pub observed: f64,
+    /// Its source ids.
+    pub source: String,
+    /// What it is, in words.
+    pub label: String,
+}
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Toml {
@@ -218,6 +264,17 @@ struct TomlChoice {
 pub const DEFAULT_SIMULATION: &str = include_str!("../../../data/simulation.toml");
 /// The default demand (observed 2024 flows).
 pub const DEFAULT_DEMAND: &str = include_str!("../../../data/demand.csv");
+/// The default calibration points (published figures of 2024).
+pub const DEFAULT_CALIBRATION: &str = include_str!("../../../data/calibration.csv");
+
+/// The columns of `calibration.csv`.
+pub const CALIBRATION: Table = Table {
+    columns: &[
+        "metric", "scope", "year", "observed", "unit", "src", "label", "note",
+    ],
+    required: &["metric", "scope", "year", "observed", "src", "label"],
+    any_of: &[],
+};
 
 /// The columns of a demand table.
 pub const DEMAND: Table = Table {
@@ -361,26 +418,48 @@ pub fn parse(
     demand_text: &str,
 ) -> Result<Parsed, LoadErrors> {
     let text = |t: &str| Input::Bytes(Cow::Owned(t.as_bytes().to_vec()));
-    parse_inputs(
-        net,
-        sim_name,
-        &text(sim_text),
-        demand_name,
-        &text(demand_text),
-    )
-    .map(|(p, _)| p)
+    let files = Files {
+        simulation: (sim_name, text(sim_text)),
+        demand: (demand_name, text(demand_text)),
+        calibration: ("calibration.csv", text(DEFAULT_CALIBRATION)),
+    };
+    parse_files(net, &files).map(|(p, _)| p)
 }
 
-/// Parse `simulation.toml` and a demand table against a network, reading each with its
-/// size limit ([`read::SETTINGS`], [`read::DEMAND_TABLE`]); every problem of both is
-/// reported. Returns the parameters and the warnings (legal but suspicious rows).
-pub fn parse_inputs(
-    net: &Network,
-    sim_name: &str,
-    sim: &Input,
-    demand_name: &str,
-    demand: &Input,
-) -> Result<(Parsed, Vec<Diagnostic>), LoadErrors> {
+/// The files of a run's parameters, with the names used in messages.
+pub struct Files<'a> {
+    /// `simulation.toml`.
+    pub simulation: (&'a str, Input),
+    /// The demand table.
+    pub demand: (&'a str, Input),
+    /// `calibration.csv`.
+    pub calibration: (&'a str, Input),
+}
+
+impl<'a> Files<'a> {
+    /// The embedded `simulation.toml` and `calibration.csv`, with a demand table.
+    pub fn embedded_with_demand(demand_name: &'a str, demand: Input) -> Files<'a> {
+        let embedded = |t: &'static str| Input::Bytes(Cow::Borrowed(t.as_bytes()));
+        Files {
+            simulation: (
+                "<embedded>/data/simulation.toml",
+                embedded(DEFAULT_SIMULATION),
+            ),
+            demand: (demand_name, demand),
+            calibration: (
+                "<embedded>/data/calibration.csv",
+                embedded(DEFAULT_CALIBRATION),
+            ),
+        }
+    }
+}
+
+/// Parse `simulation.toml`, a demand table and `calibration.csv` against a network, reading
+/// each with its size limit ([`read::SETTINGS`], [`read::DEMAND_TABLE`]); every problem of
+/// each is reported. Returns the parameters and the warnings (legal but suspicious rows).
+pub fn parse_files(net: &Network, files: &Files) -> Result<(Parsed, Vec<Diagnostic>), LoadErrors> {
+    let (sim_name, sim) = (files.simulation.0, &files.simulation.1);
+    let (demand_name, demand) = (files.demand.0, &files.demand.1);
     let mut sink = Sink::default();
     let mut out = Parsed {
         flows: Vec::new(),
@@ -396,12 +475,20 @@ pub fn parse_inputs(
         tonnes_per_wagon: 60.0,
         season_containers: [1.0; 12],
         season_wagonload: [1.0; 12],
+        calibration: Vec::new(),
     };
     match read::read_all(sim, read::SETTINGS) {
         Ok(text) => parse_simulation(net, sim_name, &text, &mut out, &mut sink),
         Err(e) => sink.push(Diagnostic::at(sim_name, e.line(), e.to_string()).maybe_hint(e.hint())),
     }
     parse_demand(net, demand_name, demand, &mut out.flows, &mut sink);
+    parse_calibration(
+        net,
+        files.calibration.0,
+        &files.calibration.1,
+        &mut out.calibration,
+        &mut sink,
+    );
     let (errors, warnings) = sink.into_parts();
     if errors.diagnostics.is_empty() && errors.suppressed == 0 {
         Ok((out, warnings))
@@ -780,6 +867,89 @@ fn parse_demand(net: &Network, file: &str, input: &Input, flows: &mut Vec<Flow>,
                     tonnes_per_year: tonnes,
                     corridor,
                     line: r.line(),
+                });
+            }
+        }
+    });
+}
+
+fn parse_calibration(
+    net: &Network,
+    file: &str,
+    input: &Input,
+    points: &mut Vec<CalibrationPoint>,
+    sink: &mut Sink,
+) {
+    read_table(input, file, read::SETTINGS, &CALIBRATION, None, sink, |r| {
+        let kind = r.parse_enum("metric", CalibrationKind::parse, CalibrationKind::NAMES);
+        let scope = r.req("scope");
+        if let (Some(kind), Some(scope)) = (kind, scope) {
+            match kind {
+                CalibrationKind::ContainersOverLink if net.link_by_key(scope).is_none() => {
+                    let hint = did_you_mean(scope, net.links.iter().map(|l| l.key.as_str()))
+                        .or_else(|| Some("a link id from links.csv".into()));
+                    r.err("scope", format!("unknown link `{scope}`"), hint);
+                }
+                CalibrationKind::ContainersByMode | CalibrationKind::CargoTonnesByMode
+                    if Mode::parse(scope).is_none() =>
+                {
+                    let hint = did_you_mean(scope, Mode::NAMES.iter().copied())
+                        .unwrap_or_else(|| format!("modes are {}", Mode::expected()));
+                    r.err("scope", format!("unknown mode `{scope}`"), Some(hint));
+                }
+                _ => {}
+            }
+        }
+        let year = r.req("year").and_then(|y| match y.parse::<i32>() {
+            Ok(v) if (1970..=2200).contains(&v) => Some(v),
+            _ => {
+                r.err(
+                    "year",
+                    format!("`{y}` is not a year from 1970 to 2200"),
+                    None,
+                );
+                None
+            }
+        });
+        let observed = r
+            .parse("observed", true, |t| {
+                let v = parse_number(t, "an observed figure")?;
+                if v > 0.0 && v < 1e12 {
+                    Ok(v)
+                } else {
+                    Err(corridor_model::dist::SpecError {
+                        message: format!(
+                            "expected an observed figure above 0 and below 1e12, found {t}"
+                        ),
+                        hint: None,
+                    })
+                }
+            })
+            .flatten();
+        if let Some(src) = r.req("src") {
+            for key in src
+                .split([';', ' ', ','])
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+            {
+                if !net.sources.iter().any(|s| s.key == key) {
+                    let hint = did_you_mean(key, net.sources.iter().map(|s| s.key.as_str()));
+                    r.err("src", format!("unknown source `{key}`"), hint);
+                }
+            }
+        }
+        let label = r.req("label");
+        if let (Some(kind), Some(scope), Some(year), Some(observed), Some(label)) =
+            (kind, scope, year, observed, label)
+        {
+            if r.errors.is_empty() {
+                points.push(CalibrationPoint {
+                    kind,
+                    scope: scope.to_string(),
+                    year,
+                    observed,
+                    source: r.get("src").to_string(),
+                    label: label.to_string(),
                 });
             }
         }

@@ -92,6 +92,15 @@ impl<T> Servers<T> {
         self.busy_servers.set(now, self.busy as f64);
         Some(x)
     }
+    /// Servers busy now.
+    pub fn busy(&self) -> u32 {
+        self.busy
+    }
+    /// Take the first waiting item out of the queue without serving it (the resource is
+    /// going away: its queue moves on).
+    pub fn take_waiting(&mut self) -> Option<T> {
+        self.queue.pop_front()
+    }
     /// Servers.
     pub fn capacity(&self) -> u32 {
         self.capacity

@@ -1,0 +1,395 @@
+//! One state of the corridor, compiled for the simulation: a network and the demand in
+//! force on it, routed (route sets, the capacity-restrained choice) and turned into paths
+//! of legs with their samplers, the departure queues they use and the arrival rates of
+//! the flows. A run is a timeline of such epochs ([`super::Plan`]).
+
+use super::PlanError;
+use super::choice::{self, Assignment, RouteCost};
+use super::routes::{FEU_TEU, RouteOption, route_sets};
+use super::sampler::Sampler;
+use crate::ops_input::{Flow, Parsed};
+use corridor_model::Network;
+use corridor_model::network::{
+    CorridorId, DepartureRule, LinkId, Mode, NodeId, Schedule, ServiceId, ServiceKind,
+};
+use corridor_model::units::{Capacity, Payload};
+use corridor_route::graph::{Board, Graph};
+use serde::Serialize;
+
+/// A leg of a compiled path (ids of the epoch's network).
+pub(crate) struct Leg {
+    pub head: NodeId,
+    pub time: Sampler,
+    /// The departure queue boarded (index into [`EpochPlan::queues`]), for a timetabled leg.
+    pub queue: Option<u32>,
+    pub mode: Mode,
+    pub link: LinkId,
+}
+
+/// A route a flow's units follow.
+pub(crate) struct Path {
+    pub flow: usize,
+    pub corridor: Option<CorridorId>,
+    pub legs: Vec<Leg>,
+    pub planned_days: f64,
+    /// The capacity-limited nodes and timetabled services of the route, in order, joined by
+    /// ` + `: what tells apart the routes of one pair.
+    pub via: String,
+    /// Price of moving one FEU over it, USD (tariffs and handling).
+    pub cost_per_feu: f64,
+    /// Well-to-wheel CO2e of one FEU over it, kg.
+    pub co2e_per_feu: f64,
+}
+
+/// A departure queue: one timetabled service in one direction.
+#[derive(Clone, Debug)]
+pub(crate) struct QueueSpec {
+    /// The service id, with ` (reverse)` for its reverse direction: the queue's identity
+    /// from one epoch to the next.
+    pub name: String,
+    pub service: ServiceId,
+    pub reversed: bool,
+    pub cap_teu: f64,
+    pub when_full: bool,
+    pub max_hold_h: f64,
+    pub schedule: Schedule,
+    /// Weather area (index into the parameters' weather) of its ports.
+    pub weather: Option<usize>,
+    /// A block train: each departure carries units of one route only.
+    pub block: bool,
+}
+
+/// How a flow is split over corridors.
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowShares {
+    /// Origin id.
+    pub from: String,
+    /// Destination id.
+    pub to: String,
+    /// Containers, TEU per year (after the demand factor).
+    pub teu_per_year: f64,
+    /// Wagonload cargo, tonnes per year (after the demand factor).
+    pub tonnes_per_year: f64,
+    /// `pinned` (the demand table names the corridor) or `logit`.
+    pub method: String,
+    /// (corridor, share).
+    pub shares: Vec<(String, f64)>,
+}
+
+/// One state of the corridor, compiled: see the module docs.
+pub struct EpochPlan<'n> {
+    pub(crate) net: &'n Network,
+    pub(crate) flows: Vec<Flow>,
+    pub(crate) demand_factor: f64,
+    pub(crate) paths: Vec<Path>,
+    /// Per flow: (path, cumulative share).
+    pub(crate) choices: Vec<Vec<(usize, f64)>>,
+    /// Departure queues, in the order the paths first use them.
+    pub(crate) queues: Vec<QueueSpec>,
+    /// Container capacity of each node as a service rate, TEU-equivalent per hour.
+    pub(crate) node_rate_teu_h: Vec<Option<f64>>,
+    /// Per flow: (mean hours between arrival candidates, peak monthly factor).
+    pub(crate) arrivals: Vec<(f64, f64)>,
+    /// Dwell time at each node, ready to sample.
+    pub(crate) dwell: Vec<Option<Sampler>>,
+    /// How each flow's corridor shares were set.
+    pub shares: Vec<FlowShares>,
+}
+
+/// Arrivals per hour of a flow's units (containers as FEU, or wagons).
+pub(crate) fn units_per_hour(f: &Flow, p: &Parsed, demand_factor: f64) -> f64 {
+    let per_year = if f.is_wagonload() {
+        f.tonnes_per_year / p.tonnes_per_wagon
+    } else {
+        f.teu_per_year / FEU_TEU
+    };
+    per_year * demand_factor / 8760.0
+}
+
+/// A flow's monthly demand profile (mean 1).
+pub(crate) fn season<'a>(f: &Flow, p: &'a Parsed) -> &'a [f64; 12] {
+    if f.is_wagonload() {
+        &p.season_wagonload
+    } else {
+        &p.season_containers
+    }
+}
+
+/// Demand of a flow in TEU-equivalents per year (a wagon counts as `teu_per_wagon`).
+pub(crate) fn flow_teu_equivalent(f: &Flow, p: &Parsed, demand_factor: f64) -> f64 {
+    (f.teu_per_year + f.tonnes_per_year / p.tonnes_per_wagon * p.teu_per_wagon) * demand_factor
+}
+
+/// What one departure carries, TEU-equivalent.
+pub(crate) fn payload_teu(payload: Payload, p: &Parsed, tonnes_per_teu: f64) -> f64 {
+    match payload {
+        Payload::Teu(v) => v,
+        Payload::Wagons(v) => v * p.teu_per_wagon,
+        Payload::Tonnes(v) => v / tonnes_per_teu,
+    }
+}
+
+/// A node's container capacity as a service rate, TEU-equivalent per hour. Tonnage
+/// capacities cover all cargo, mostly not containers: not a container limit.
+pub(crate) fn node_rate(c: Option<Capacity>, p: &Parsed) -> Option<f64> {
+    match c? {
+        Capacity::TeuPerDay(v) => Some(v / 24.0),
+        Capacity::TeuPerYear(v) => Some(v / 8760.0),
+        Capacity::TrainsPerDay(v) => Some(v * p.teu_per_train / 24.0),
+        Capacity::TrainsPerYear(v) => Some(v * p.teu_per_train / 8760.0),
+        Capacity::WagonsPerDay(v) => Some(v * p.teu_per_wagon / 24.0),
+        Capacity::MtPerYear(_) => None,
+    }
+}
+
+impl<'n> EpochPlan<'n> {
+    /// Route and compile `flows` (after `demand_factor`) on `net`; routes are searched for
+    /// shipments ready at `ready` (hours since the epoch). A flow without a route is a
+    /// [`PlanError`].
+    pub fn new(
+        net: &'n Network,
+        flows: Vec<Flow>,
+        params: &Parsed,
+        demand_factor: f64,
+        ready: f64,
+    ) -> Result<EpochPlan<'n>, PlanError> {
+        let g = Graph::new(net);
+        let node_rate_teu_h: Vec<Option<f64>> = net
+            .nodes
+            .iter()
+            .map(|n| node_rate(n.capacity.map(|c| c.value), params))
+            .collect();
+        let limited: Vec<bool> = node_rate_teu_h.iter().map(Option::is_some).collect();
+        let options = route_sets(&g, &flows, &params.choice, &limited, ready)?;
+        let shares = choose(
+            net,
+            &flows,
+            &options,
+            params,
+            demand_factor,
+            &node_rate_teu_h,
+        );
+        let mut plan = EpochPlan {
+            net,
+            paths: Vec::new(),
+            choices: Vec::new(),
+            queues: Vec::new(),
+            arrivals: Vec::new(),
+            dwell: net
+                .nodes
+                .iter()
+                .map(|n| n.dwell.as_ref().map(|d| Sampler::new(&d.value)))
+                .collect(),
+            shares: Vec::new(),
+            node_rate_teu_h,
+            flows,
+            demand_factor,
+        };
+        for (fi, (opts, weights)) in options.into_iter().zip(shares).enumerate() {
+            plan.compile_flow(fi, opts, weights, params);
+        }
+        // Arrival candidates per flow: mean hours between them at the peak month's rate,
+        // and the peak factor they are thinned against (0 mean gap: no demand).
+        plan.arrivals = plan
+            .flows
+            .iter()
+            .map(|f| {
+                let peak = season(f, params).iter().cloned().fold(0.0, f64::max);
+                let rate = units_per_hour(f, params, demand_factor) * peak;
+                (if rate > 0.0 { 1.0 / rate } else { 0.0 }, peak)
+            })
+            .collect();
+        Ok(plan)
+    }
+
+    /// The paths of flow `fi` with a share of at least 10⁻⁴, their queues and its choice.
+    fn compile_flow(
+        &mut self,
+        fi: usize,
+        options: Vec<RouteOption>,
+        weights: Vec<f64>,
+        params: &Parsed,
+    ) {
+        let net = self.net;
+        let total: f64 = weights.iter().sum();
+        let mut cum = 0.0;
+        let mut choice = Vec::new();
+        let mut by_corridor: Vec<(String, f64)> = Vec::new();
+        for (o, w) in options.into_iter().zip(weights) {
+            let share = w / total;
+            if share < 1e-4 {
+                continue;
+            }
+            cum += share;
+            let mut legs = Vec::new();
+            for l in o.labels.iter().skip(1) {
+                let link = net.link(l.link);
+                let queue = match l.board {
+                    Board::Continuous => None,
+                    Board::Service(sv) => Some(self.queue_of(sv, l.reversed, link.mode, params)),
+                };
+                legs.push(Leg {
+                    head: l.node,
+                    time: Sampler::new(&link.time()),
+                    queue,
+                    mode: link.mode,
+                    link: l.link,
+                });
+            }
+            let key = o
+                .corridor
+                .map(|c| net.corridors[c.0 as usize].key.clone())
+                .unwrap_or_else(|| "mixed".into());
+            match by_corridor.iter_mut().find(|x| x.0 == key) {
+                Some(x) => x.1 += share,
+                None => by_corridor.push((key, share)),
+            }
+            choice.push((self.paths.len(), cum));
+            let via = legs
+                .iter()
+                .flat_map(|l| {
+                    let svc = l.queue.map(|q| self.queues[q as usize].name.clone());
+                    let node =
+                        self.node_rate_teu_h[l.head.idx()].map(|_| net.node(l.head).key.clone());
+                    svc.into_iter().chain(node)
+                })
+                .collect::<Vec<_>>()
+                .join(" + ");
+            let last = o.labels.last().expect("a path has its origin");
+            self.paths.push(Path {
+                flow: fi,
+                corridor: o.corridor,
+                legs,
+                planned_days: o.days,
+                via,
+                cost_per_feu: last.cost,
+                co2e_per_feu: last.wtw,
+            });
+        }
+        if let Some(last) = choice.last_mut() {
+            last.1 = 1.0;
+        }
+        let f = &self.flows[fi];
+        self.shares.push(FlowShares {
+            from: net.node(f.from).key.clone(),
+            to: net.node(f.to).key.clone(),
+            teu_per_year: f.teu_per_year * self.demand_factor,
+            tonnes_per_year: f.tonnes_per_year * self.demand_factor,
+            method: if f.corridor.is_some() {
+                "pinned".into()
+            } else {
+                "logit".into()
+            },
+            shares: by_corridor,
+        });
+        self.choices.push(choice);
+    }
+
+    /// The departure queue of a service in a direction, created on first use.
+    fn queue_of(&mut self, sv: ServiceId, reversed: bool, mode: Mode, params: &Parsed) -> u32 {
+        if let Some(q) = self
+            .queues
+            .iter()
+            .position(|q| q.service == sv && q.reversed == reversed)
+        {
+            return q as u32;
+        }
+        let net = self.net;
+        let svc = net.service(sv);
+        self.queues.push(QueueSpec {
+            name: format!("{}{}", svc.key, if reversed { " (reverse)" } else { "" }),
+            service: sv,
+            reversed,
+            cap_teu: payload_teu(svc.payload.value, params, net.meta.tonnes_per_teu.value.0)
+                .max(FEU_TEU),
+            when_full: svc.rule == DepartureRule::WhenFull,
+            max_hold_h: svc.max_hold.map(|h| h.value.0).unwrap_or(0.0),
+            schedule: svc.schedule.value.clone(),
+            weather: params.weather.iter().position(|w| w.mode == mode),
+            block: svc.kind == ServiceKind::BlockTrain,
+        });
+        (self.queues.len() - 1) as u32
+    }
+
+    /// Units (FEU containers and wagons) its flows generate per hour on average.
+    pub(crate) fn units_per_hour(&self, params: &Parsed) -> f64 {
+        self.flows
+            .iter()
+            .map(|f| units_per_hour(f, params, self.demand_factor))
+            .sum()
+    }
+
+    /// Its demand, TEU-equivalent a year.
+    pub fn teu_equivalent_per_year(&self, params: &Parsed) -> f64 {
+        self.flows
+            .iter()
+            .map(|f| flow_teu_equivalent(f, params, self.demand_factor))
+            .sum()
+    }
+
+    /// The network it runs on.
+    pub fn network(&self) -> &'n Network {
+        self.net
+    }
+}
+
+/// The shares of every flow's routes: the capacity-restrained logit over the resources the
+/// routes use (capacity-limited nodes, and each timetabled service in each direction).
+fn choose(
+    net: &Network,
+    flows: &[Flow],
+    options: &[Vec<RouteOption>],
+    params: &Parsed,
+    demand_factor: f64,
+    node_rate_teu_h: &[Option<f64>],
+) -> Vec<Vec<f64>> {
+    let svc_cap_teu_h = |sv: ServiceId| -> f64 {
+        let svc = net.service(sv);
+        payload_teu(svc.payload.value, params, net.meta.tonnes_per_teu.value.0)
+            * svc.schedule.value.per_week()
+            / 168.0
+    };
+    let routes: Vec<Vec<RouteCost>> = options
+        .iter()
+        .map(|opts| {
+            opts.iter()
+                .map(|o| {
+                    let mut resources = Vec::new();
+                    for l in o.labels.iter().skip(1) {
+                        if let Some(r) = node_rate_teu_h[l.node.idx()] {
+                            resources.push((l.node.idx(), r, params.teu_per_train / r));
+                        }
+                        if let Board::Service(sv) = l.board {
+                            let per_week = net.service(sv).schedule.value.per_week();
+                            resources.push((
+                                net.nodes.len() + sv.idx() * 2 + usize::from(l.reversed),
+                                svc_cap_teu_h(sv),
+                                if per_week > 0.0 {
+                                    168.0 / per_week
+                                } else {
+                                    168.0
+                                },
+                            ));
+                        }
+                    }
+                    RouteCost {
+                        gc: o.gc,
+                        resources,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let demand: Vec<f64> = flows
+        .iter()
+        .map(|f| flow_teu_equivalent(f, params, demand_factor) / 8760.0)
+        .collect();
+    choice::assign(&Assignment {
+        demand_teu_h: &demand,
+        routes: &routes,
+        resources: net.nodes.len() + net.services.len() * 2,
+        value_of_time: params.choice.value_of_time,
+        scale: params.choice.scale,
+        iterations: 40,
+    })
+}

@@ -1,0 +1,595 @@
+//! A run, built before it starts: a timeline of compiled epochs ([`EpochPlan`]) over one
+//! period, the resources of all of them under one numbering (nodes, links, departure
+//! queues and corridors are matched by their ids from one epoch to the next, so a queue
+//! or a node server keeps its waiting units when the network changes), the calendar, and
+//! the weather and breakdown draws.
+
+use super::epoch::{EpochPlan, QueueSpec, flow_teu_equivalent, season};
+use super::sampler::Sampler;
+use crate::ops_input::{CalibrationKind, OpsInput, Outage, Parsed};
+use corridor_model::Network;
+use corridor_model::network::Mode;
+use corridor_route::time::Instant;
+use std::sync::Arc;
+
+/// Largest demand a run accepts, TEU-equivalent a year (about 25 M units a year).
+pub const MAX_TEU_PER_YEAR: f64 = 5e7;
+
+/// Why a run cannot be planned.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    /// The run starts before 1970-01-01, the clock's epoch.
+    #[error("the run starts {hours} hours before the clock's epoch (1970-01-01)")]
+    BeforeEpoch {
+        /// Start, hours since the epoch.
+        hours: f64,
+    },
+    /// More demand than the simulator takes (every unit is simulated).
+    #[error(
+        "the demand is {teu_per_year:.0} TEU-equivalent a year after the demand factor; the simulator takes at most {MAX_TEU_PER_YEAR:.0}"
+    )]
+    TooMuchDemand {
+        /// Demand, TEU-equivalent a year.
+        teu_per_year: f64,
+    },
+    /// A flow of the demand table has no route (on its corridor, if it names one).
+    #[error("no route from {from} to {to}{}", corridor.as_ref().map(|c| format!(" on corridor {c}")).unwrap_or_default())]
+    NoRoute {
+        /// Line of the flow in the demand table.
+        line: u64,
+        /// Origin id.
+        from: String,
+        /// Destination id.
+        to: String,
+        /// The corridor the row pins the flow to.
+        corridor: Option<String>,
+        /// Corridors that do connect the pair.
+        others: Vec<String>,
+    },
+    /// The epochs of a timeline are not in order, or the first does not start the run.
+    #[error("the epochs of a timeline must start at the run's start and follow in order")]
+    Timeline,
+}
+
+impl PlanError {
+    /// The problem as a diagnostic of the demand table when it is one of its rows'
+    /// (`None` for a problem of the run as a whole).
+    pub fn diagnostic(&self, demand_file: &str) -> Option<corridor_model::Diagnostic> {
+        let PlanError::NoRoute {
+            line,
+            corridor,
+            others,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let (field, hint) = match corridor {
+            Some(_) if others.is_empty() => ("corridor", "no corridor connects them".to_string()),
+            Some(_) => (
+                "corridor",
+                format!("corridors with a route: {}", others.join(", ")),
+            ),
+            None => (
+                "to",
+                "no chain of links and services joins them".to_string(),
+            ),
+        };
+        Some(
+            corridor_model::Diagnostic::at(demand_file, Some(*line), self.to_string())
+                .field(field)
+                .hint(hint),
+        )
+    }
+}
+
+/// A leg in the run's numbering.
+pub(crate) struct GLeg {
+    pub head: u32,
+    pub time: Sampler,
+    pub queue: Option<u32>,
+    pub mode: Mode,
+    pub link: u32,
+}
+
+/// A path in the run's numbering.
+pub(crate) struct GPath {
+    pub epoch: u32,
+    /// The flow (index in its epoch's demand).
+    pub flow: u32,
+    pub corridor: Option<u32>,
+    pub legs: Vec<GLeg>,
+    pub planned_days: f64,
+    pub via: String,
+    pub cost_per_feu: f64,
+    pub co2e_per_feu: f64,
+    pub wagon: bool,
+}
+
+/// What the mechanics look up in the epoch in force.
+pub(crate) struct EpochRt {
+    /// Start, hours since the epoch.
+    pub start: f64,
+    /// Per flow: (path, cumulative share).
+    pub choices: Vec<Vec<(u32, f64)>>,
+    /// Per flow: (mean hours between arrival candidates, peak monthly factor).
+    pub arrivals: Vec<(f64, f64)>,
+    /// Per flow: its monthly profile, its origin, whether it is wagonload.
+    pub flow_season: Vec<[f64; 12]>,
+    pub flow_origin: Vec<u32>,
+    pub flow_wagon: Vec<bool>,
+    /// Per node of the run: its service rate, TEU-equivalent per hour, if capacity-limited.
+    pub node_rate: Vec<Option<f64>>,
+    /// Per node of the run: its dwell.
+    pub dwell: Vec<Option<Sampler>>,
+    /// Per queue of the run: its service's timetable and load in this epoch (`None`: the
+    /// service does not run).
+    pub queues: Vec<Option<QueueSpec>>,
+}
+
+/// A `[[breakdown]]` made ready to run.
+pub(crate) struct OutagePlan {
+    /// The node whose server it stops.
+    pub node: Option<u32>,
+    /// The departure queues of the service it stops (both directions).
+    pub queues: Vec<u32>,
+    /// Mean up time, hours.
+    pub mtbf_h: f64,
+    pub repair: Sampler,
+}
+
+/// A weather area's closure lengths, ready to draw.
+pub(crate) struct WeatherPlan {
+    pub episode: Sampler,
+    pub mean_closure_h: f64,
+}
+
+/// A link of the run, for reports.
+pub(crate) struct GLink {
+    pub key: String,
+    pub from: String,
+    pub to: String,
+    pub mode: Mode,
+}
+
+/// The report's rows of paths: the paths of later epochs with the same origin,
+/// destination, corridor, cargo and route as an earlier one share its row.
+pub(crate) struct PathRows {
+    /// Row of each path.
+    pub index: Vec<usize>,
+    /// First path of each row.
+    pub first: Vec<usize>,
+}
+
+/// A calibration point of the parameters that applies to the run, resolved.
+pub(crate) struct CalibrationRule {
+    /// Index into the parameters' calibration points.
+    pub point: usize,
+    pub kind: CalibrationKind,
+    pub link: Option<u32>,
+    pub mode: Option<Mode>,
+}
+
+impl CalibrationRule {
+    /// Does a leg over `link` by `mode` count?
+    #[inline]
+    pub(crate) fn matches_leg(&self, link: u32, mode: Mode) -> bool {
+        match self.kind {
+            CalibrationKind::ContainersOverLink => self.link == Some(link),
+            CalibrationKind::ContainersByMode | CalibrationKind::CargoTonnesByMode => {
+                self.mode == Some(mode)
+            }
+        }
+    }
+
+    /// What a convoy of `containers` and `wagons` adds to the count.
+    #[inline]
+    pub(crate) fn count(&self, containers: f64, wagons: f64, plan: &Plan) -> f64 {
+        match self.kind {
+            CalibrationKind::ContainersOverLink | CalibrationKind::ContainersByMode => {
+                containers * super::routes::FEU_TEU
+            }
+            CalibrationKind::CargoTonnesByMode => {
+                wagons * plan.params.tonnes_per_wagon
+                    + containers * super::routes::FEU_TEU * plan.tonnes_per_teu
+            }
+        }
+    }
+}
+
+/// Everything fixed across replications: a timeline of epochs and the run's resources.
+pub struct Plan<'n> {
+    pub(crate) params: Parsed,
+    pub(crate) start: f64,
+    pub(crate) days: f64,
+    pub(crate) warmup_days: f64,
+    pub(crate) epochs: Vec<Arc<EpochPlan<'n>>>,
+    pub(crate) rt: Vec<EpochRt>,
+    pub(crate) paths: Vec<GPath>,
+    /// Node ids of the run (every node of any epoch), and which are capacity-limited in any.
+    pub(crate) node_keys: Vec<String>,
+    pub(crate) node_limited: Vec<bool>,
+    pub(crate) links: Vec<GLink>,
+    /// Departure queues of the run, by name (service id and direction).
+    pub(crate) queue_names: Vec<String>,
+    pub(crate) corridor_keys: Vec<String>,
+    /// Calendar month (0–11) of each day of the run from `day0` (days since the epoch).
+    pub(crate) month_of_day: Vec<u8>,
+    pub(crate) day0: i64,
+    pub(crate) outages: Vec<OutagePlan>,
+    pub(crate) weather: Vec<WeatherPlan>,
+    /// Tonnes of cargo per TEU (from the first epoch's network), for tonnage counts.
+    pub(crate) tonnes_per_teu: f64,
+    pub(crate) rows: PathRows,
+    /// The calibration points of the run's year, when its demand is as observed.
+    pub(crate) calibration: Vec<CalibrationRule>,
+}
+
+fn index_of(keys: &mut Vec<String>, key: &str) -> u32 {
+    match keys.iter().position(|k| k == key) {
+        Some(i) => i as u32,
+        None => {
+            keys.push(key.to_string());
+            (keys.len() - 1) as u32
+        }
+    }
+}
+
+impl<'n> Plan<'n> {
+    /// A run of one epoch: the network as it is, with the input's demand.
+    pub fn new(net: &'n Network, input: OpsInput) -> Result<Plan<'n>, PlanError> {
+        let OpsInput {
+            mut params,
+            demand_factor,
+            start,
+            days,
+            warmup_days,
+        } = input;
+        if !(start.is_finite() && start >= 0.0) {
+            return Err(PlanError::BeforeEpoch { hours: start });
+        }
+        let flows = std::mem::take(&mut params.flows);
+        check_demand(&flows, &params, demand_factor)?;
+        let epoch = EpochPlan::new(net, flows, &params, demand_factor, start)?;
+        Plan::timeline(
+            params,
+            vec![(start, Arc::new(epoch))],
+            start,
+            days,
+            warmup_days,
+        )
+    }
+
+    /// A run over a timeline: `epochs` in order of their start (hours since the epoch), the
+    /// first at the run's `start`; each is in force until the next. `params` gives the
+    /// units, weather, breakdowns and route choice (its flows are not used: each epoch has
+    /// its own).
+    pub fn timeline(
+        params: Parsed,
+        epochs: Vec<(f64, Arc<EpochPlan<'n>>)>,
+        start: f64,
+        days: f64,
+        warmup_days: f64,
+    ) -> Result<Plan<'n>, PlanError> {
+        if !(start.is_finite() && start >= 0.0) {
+            return Err(PlanError::BeforeEpoch { hours: start });
+        }
+        let ordered = epochs.windows(2).all(|w| w[0].0 < w[1].0);
+        if epochs.is_empty() || epochs[0].0 != start || !ordered {
+            return Err(PlanError::Timeline);
+        }
+        for (_, e) in &epochs {
+            check_total(e.teu_equivalent_per_year(&params))?;
+        }
+        let mut node_keys: Vec<String> = Vec::new();
+        let mut link_keys: Vec<String> = Vec::new();
+        let mut links: Vec<GLink> = Vec::new();
+        let mut queue_names: Vec<String> = Vec::new();
+        let mut corridor_keys: Vec<String> = Vec::new();
+        let mut paths = Vec::new();
+        let mut maps = Vec::new();
+        for (_, e) in &epochs {
+            let net = e.net;
+            let nodes: Vec<u32> = net
+                .nodes
+                .iter()
+                .map(|n| index_of(&mut node_keys, &n.key))
+                .collect();
+            let link_map: Vec<u32> = net
+                .links
+                .iter()
+                .map(|l| {
+                    let before = link_keys.len();
+                    let i = index_of(&mut link_keys, &l.key);
+                    if link_keys.len() > before {
+                        links.push(GLink {
+                            key: l.key.clone(),
+                            from: net.node(l.from).key.clone(),
+                            to: net.node(l.to).key.clone(),
+                            mode: l.mode,
+                        });
+                    }
+                    i
+                })
+                .collect();
+            let queues: Vec<u32> = e
+                .queues
+                .iter()
+                .map(|q| index_of(&mut queue_names, &q.name))
+                .collect();
+            let corridors: Vec<u32> = net
+                .corridors
+                .iter()
+                .map(|c| index_of(&mut corridor_keys, &c.key))
+                .collect();
+            maps.push((nodes, link_map, queues, corridors));
+        }
+        let mut node_limited = vec![false; node_keys.len()];
+        let mut rt = Vec::new();
+        for (ei, (t, e)) in epochs.iter().enumerate() {
+            let (nodes, link_map, queues, corridors) = &maps[ei];
+            let offset = paths.len() as u32;
+            for p in &e.paths {
+                let f = &e.flows[p.flow];
+                paths.push(GPath {
+                    epoch: ei as u32,
+                    flow: p.flow as u32,
+                    corridor: p.corridor.map(|c| corridors[c.0 as usize]),
+                    legs: p
+                        .legs
+                        .iter()
+                        .map(|l| GLeg {
+                            head: nodes[l.head.idx()],
+                            time: l.time.clone(),
+                            queue: l.queue.map(|q| queues[q as usize]),
+                            mode: l.mode,
+                            link: link_map[l.link.idx()],
+                        })
+                        .collect(),
+                    planned_days: p.planned_days,
+                    via: p.via.clone(),
+                    cost_per_feu: p.cost_per_feu,
+                    co2e_per_feu: p.co2e_per_feu,
+                    wagon: f.is_wagonload(),
+                });
+            }
+            let mut node_rate = vec![None; node_keys.len()];
+            let mut dwell = vec![None; node_keys.len()];
+            for (local, &g) in nodes.iter().enumerate() {
+                node_rate[g as usize] = e.node_rate_teu_h[local];
+                dwell[g as usize] = e.dwell[local].clone();
+                node_limited[g as usize] |= e.node_rate_teu_h[local].is_some();
+            }
+            let mut qs = vec![None; queue_names.len()];
+            for (local, &g) in queues.iter().enumerate() {
+                qs[g as usize] = Some(e.queues[local].clone());
+            }
+            rt.push(EpochRt {
+                start: *t,
+                choices: e
+                    .choices
+                    .iter()
+                    .map(|c| c.iter().map(|&(p, cum)| (offset + p as u32, cum)).collect())
+                    .collect(),
+                arrivals: e.arrivals.clone(),
+                flow_season: e.flows.iter().map(|f| *season(f, &params)).collect(),
+                flow_origin: e.flows.iter().map(|f| nodes[f.from.idx()]).collect(),
+                flow_wagon: e.flows.iter().map(|f| f.is_wagonload()).collect(),
+                node_rate,
+                dwell,
+                queues: qs,
+            });
+        }
+        // Tables of the first epochs are shorter than the run's: pad them.
+        for r in &mut rt {
+            r.node_rate.resize(node_keys.len(), None);
+            r.dwell.resize(node_keys.len(), None);
+            r.queues.resize(queue_names.len(), None);
+        }
+        let day0 = (start / 24.0).floor() as i64;
+        let end = start + (warmup_days + days) * 24.0;
+        let month_of_day = (0..((end / 24.0).floor() as i64 - day0 + 2).max(0))
+            .map(|d| (Instant((day0 + d) as f64 * 24.0).month() - 1) as u8)
+            .collect();
+        let outages = params
+            .breakdowns
+            .iter()
+            .map(|b| OutagePlan {
+                node: node_keys
+                    .iter()
+                    .position(|k| *k == b.target)
+                    .filter(|_| matches!(b.outage, Outage::Node(_)))
+                    .map(|i| i as u32),
+                queues: match b.outage {
+                    Outage::Service(_) => (0..queue_names.len() as u32)
+                        .filter(|&q| {
+                            let n = &queue_names[q as usize];
+                            *n == b.target
+                                || n.strip_suffix(" (reverse)") == Some(b.target.as_str())
+                        })
+                        .collect(),
+                    Outage::Node(_) => Vec::new(),
+                },
+                mtbf_h: b.mtbf_h,
+                repair: Sampler::lognormal(b.repair_p50_h, b.repair_p90_h),
+            })
+            .collect();
+        let weather = params
+            .weather
+            .iter()
+            .map(|w| {
+                let sigma = corridor_model::dist::lognormal_sigma(
+                    corridor_model::units::Hours(w.episode_p50_h),
+                    corridor_model::units::Hours(w.episode_p90_h),
+                );
+                WeatherPlan {
+                    episode: Sampler::lognormal(w.episode_p50_h, w.episode_p90_h),
+                    mean_closure_h: w.episode_p50_h * (sigma * sigma / 2.0).exp(),
+                }
+            })
+            .collect();
+        let tonnes_per_teu = epochs[0].1.net.meta.tonnes_per_teu.value.0;
+        let rows = path_rows(&paths, &epochs, &corridor_keys);
+        // Observations are of one year at the observed demand: a run of another year or of
+        // scaled demand has none to compare with.
+        let year = Instant(start).year();
+        let observed_demand = epochs.iter().all(|(_, e)| e.demand_factor == 1.0);
+        let calibration = params
+            .calibration
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.year == year && observed_demand)
+            .map(|(i, p)| CalibrationRule {
+                point: i,
+                kind: p.kind,
+                link: links
+                    .iter()
+                    .position(|l| l.key == p.scope)
+                    .map(|l| l as u32),
+                mode: Mode::parse(&p.scope),
+            })
+            .collect();
+        Ok(Plan {
+            params,
+            start,
+            days,
+            warmup_days,
+            epochs: epochs.into_iter().map(|(_, e)| e).collect(),
+            rt,
+            paths,
+            node_keys,
+            node_limited,
+            links,
+            queue_names,
+            corridor_keys,
+            month_of_day,
+            day0,
+            outages,
+            weather,
+            tonnes_per_teu,
+            rows,
+            calibration,
+        })
+    }
+
+    /// The report's rows of paths.
+    pub(crate) fn path_rows(&self) -> &PathRows {
+        &self.rows
+    }
+
+    /// Calendar month of `t`, 0 for January: `Instant::month` through a table of the run's
+    /// days (the same day arithmetic, without the civil-calendar conversion per event).
+    #[inline]
+    pub(crate) fn month0(&self, t: f64) -> usize {
+        let d = (t / 24.0).floor() as i64 - self.day0;
+        match usize::try_from(d)
+            .ok()
+            .and_then(|d| self.month_of_day.get(d))
+        {
+            Some(&m) => m as usize,
+            None => (Instant(t).month() - 1) as usize,
+        }
+    }
+
+    /// End of the run, hours since the epoch.
+    pub(crate) fn end(&self) -> f64 {
+        self.start + (self.warmup_days + self.days) * 24.0
+    }
+
+    /// End of the warm-up, hours since the epoch.
+    pub(crate) fn warm_end(&self) -> f64 {
+        self.start + self.warmup_days * 24.0
+    }
+
+    /// How each flow of the first epoch was split over corridors.
+    pub fn shares(&self) -> &[super::FlowShares] {
+        &self.epochs[0].shares
+    }
+
+    /// Units (FEU containers and wagons) one replication generates on average, warm-up
+    /// included.
+    pub fn expected_units(&self) -> f64 {
+        let end = self.end();
+        self.rt
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let until = self.rt.get(i + 1).map(|n| n.start).unwrap_or(end).min(end);
+                self.epochs[i].units_per_hour(&self.params) * (until - r.start).max(0.0)
+            })
+            .sum()
+    }
+
+    /// Estimated CPU seconds of one replication (for a notice before long runs).
+    pub fn estimated_cpu_seconds(&self) -> f64 {
+        self.expected_units() * CPU_SECONDS_PER_UNIT
+            + (self.warmup_days + self.days) * CPU_SECONDS_PER_DAY
+    }
+}
+
+/// Measured cost of the simulation on one core of the reference machine (see
+/// `bench/RESULTS.md`, `bench/simulate.sh`): seconds per unit simulated, and per simulated
+/// day of timetables and weather whatever the demand. Only for the estimate shown before
+/// long runs.
+const CPU_SECONDS_PER_UNIT: f64 = 1.0e-6;
+const CPU_SECONDS_PER_DAY: f64 = 2.0e-5;
+
+fn check_total(total: f64) -> Result<(), PlanError> {
+    // Every unit is simulated: bound the work (the whole Asia–Europe container trade is
+    // ~16 M TEU a year [S213]).
+    if total > MAX_TEU_PER_YEAR {
+        return Err(PlanError::TooMuchDemand {
+            teu_per_year: total,
+        });
+    }
+    Ok(())
+}
+
+fn check_demand(
+    flows: &[crate::ops_input::Flow],
+    params: &Parsed,
+    factor: f64,
+) -> Result<(), PlanError> {
+    check_total(
+        flows
+            .iter()
+            .map(|f| flow_teu_equivalent(f, params, factor))
+            .sum(),
+    )
+}
+
+/// Rows of the report's per-route table: within the first epoch one per path; a path of a
+/// later epoch joins the row of the same origin, destination, corridor, cargo and route.
+fn path_rows(paths: &[GPath], epochs: &[(f64, Arc<EpochPlan>)], corridors: &[String]) -> PathRows {
+    let key = |p: &GPath| {
+        let e = &epochs[p.epoch as usize].1;
+        let f = &e.flows[p.flow as usize];
+        (
+            e.net.node(f.from).key.clone(),
+            e.net.node(f.to).key.clone(),
+            p.corridor.map(|c| corridors[c as usize].clone()),
+            p.via.clone(),
+            p.wagon,
+        )
+    };
+    let mut index = Vec::with_capacity(paths.len());
+    let mut first: Vec<usize> = Vec::new();
+    let mut keys = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        let k = key(p);
+        let existing = if p.epoch == 0 {
+            None
+        } else {
+            keys.iter().position(|x| *x == k)
+        };
+        match existing {
+            Some(r) => index.push(r),
+            None => {
+                index.push(first.len());
+                first.push(i);
+                keys.push(k);
+            }
+        }
+    }
+    PathRows { index, first }
+}
