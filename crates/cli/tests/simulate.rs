@@ -78,8 +78,14 @@ fn same_seed_same_json_with_one_and_two_threads() {
         "--seed",
         "9",
     ];
-    let (_, a, _) = run(&[&base[..], &["--threads", "1"]].concat());
-    let (_, b, _) = run(&[&base[..], &["--threads", "2"]].concat());
+    let (ca, a, ea) = run(&[&base[..], &["--threads", "1"]].concat());
+    let (cb, b, eb) = run(&[&base[..], &["--threads", "2"]].concat());
+    assert_eq!((ca, cb), (0, 0), "{ea}{eb}");
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert!(
+        v["report"]["generated"].as_u64().unwrap() > 1000,
+        "a run, not an empty answer"
+    );
     assert_eq!(a, b);
 }
 

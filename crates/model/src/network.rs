@@ -885,15 +885,26 @@ mod tests {
 }
 #[cfg(test)]
 mod size_tests {
+    /// The million-link network's memory budget rests on these sizes (bench/RESULTS.md):
+    /// a link record must not grow unnoticed.
     #[test]
-    fn print_sizes() {
-        eprintln!(
-            "Link {} Node {} Distribution {} TimeSpec {} Service {}",
-            std::mem::size_of::<super::Link>(),
-            std::mem::size_of::<super::Node>(),
-            std::mem::size_of::<crate::dist::Distribution>(),
-            std::mem::size_of::<crate::dist::TimeSpec>(),
-            std::mem::size_of::<super::Service>()
-        );
+    fn records_stay_small() {
+        let sizes = [
+            ("Link", std::mem::size_of::<super::Link>(), 184),
+            ("Node", std::mem::size_of::<super::Node>(), 240),
+            (
+                "Distribution",
+                std::mem::size_of::<crate::dist::Distribution>(),
+                32,
+            ),
+            ("TimeSpec", std::mem::size_of::<crate::dist::TimeSpec>(), 32),
+            ("Service", std::mem::size_of::<super::Service>(), 184),
+        ];
+        let over: Vec<String> = sizes
+            .iter()
+            .filter(|(_, size, max)| size > max)
+            .map(|(name, size, max)| format!("{name} is {size} bytes, more than {max}"))
+            .collect();
+        assert!(over.is_empty(), "{}", over.join("; "));
     }
 }

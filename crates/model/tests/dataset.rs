@@ -404,15 +404,15 @@ fn embedded_with(file: usize, bytes: Vec<u8>) -> DatasetInput {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-    /// No byte string, in any of the five files, makes the loader panic.
+    /// No byte string, in any of the six files, makes the loader panic.
     #[test]
-    fn random_bytes_never_panic(file in 0usize..5, bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+    fn random_bytes_never_panic(file in 0usize..corridor_model::load::FILES.len(), bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         let _ = load(&embedded_with(file, bytes));
     }
 
     /// Nor does a real file with random bytes spliced in (reaches deeper into the parsers).
     #[test]
-    fn spliced_bytes_never_panic(file in 0usize..5, at in 0.0f64..1.0, cut in 0usize..64, bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+    fn spliced_bytes_never_panic(file in 0usize..corridor_model::load::FILES.len(), at in 0.0f64..1.0, cut in 0usize..64, bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
         let orig = embedded::TEXTS[file].as_bytes();
         let pos = ((orig.len() as f64) * at) as usize;
         let end = (pos + cut).min(orig.len());

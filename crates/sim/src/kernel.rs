@@ -225,6 +225,8 @@ struct EventList<E> {
     big: bool,
     /// Key of the last entry taken: every pending key is larger.
     last: u128,
+    /// Switches between the two heaps so far (a measure for tests).
+    switches: u32,
 }
 
 /// Pending events above which the radix heap takes over.
@@ -239,6 +241,7 @@ impl<E: Copy> EventList<E> {
             radix: RadixHeap::new(),
             big: false,
             last: 0,
+            switches: 0,
         }
     }
     #[inline]
@@ -253,6 +256,7 @@ impl<E: Copy> EventList<E> {
                     self.radix.push(e);
                 }
                 self.big = true;
+                self.switches += 1;
             }
         }
     }
@@ -263,6 +267,7 @@ impl<E: Copy> EventList<E> {
             if self.radix.len() < SMALL {
                 self.radix.drain_into(&mut self.quad);
                 self.big = false;
+                self.switches += 1;
             }
             e
         } else {
@@ -425,6 +430,10 @@ mod tests {
         fn push(&mut self, e: Entry<u32>);
         fn pop(&mut self) -> Option<Entry<u32>>;
         fn len(&self) -> usize;
+        /// Switches between heaps, for a list that has them.
+        fn switches(&self) -> u32 {
+            0
+        }
     }
     impl Pq for RadixHeap<u32> {
         fn push(&mut self, e: Entry<u32>) {
@@ -447,21 +456,26 @@ mod tests {
         fn len(&self) -> usize {
             EventList::len(self)
         }
+        fn switches(&self) -> u32 {
+            self.switches
+        }
     }
 
     #[test]
     fn radix_heap_pops_in_the_order_of_a_heap() {
-        same_order_as_a_heap(RadixHeap::new());
+        let r = same_order_as_a_heap(RadixHeap::new());
+        assert_eq!(r.switches(), 0);
     }
 
     #[test]
     fn the_event_list_keeps_the_order_across_its_switches() {
         // The traffic below grows to ~67k pending events and drains to none: the list goes
         // from the 4-ary heap to the radix heap and back.
-        same_order_as_a_heap(EventList::new());
+        let list = same_order_as_a_heap(EventList::new());
+        assert_eq!(list.switches, 2, "up to the radix heap once, and back once");
     }
 
-    fn same_order_as_a_heap(mut radix: impl Pq) {
+    fn same_order_as_a_heap<P: Pq>(mut radix: P) -> P {
         // Random simulation-like traffic: every push is at or after the last popped time,
         // with many ties; the list under test and the 4-ary heap must agree entry by entry.
         let mut rng = crate::rng::Stream::new(1, 2, 3);
@@ -495,6 +509,7 @@ mod tests {
             assert_eq!((a.t, a.seq), (b.t, b.seq));
         }
         assert!(quad.pop().is_none() && radix.len() == 0);
+        radix
     }
 
     #[test]

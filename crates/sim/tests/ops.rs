@@ -142,8 +142,27 @@ fn the_2024_baseline_reproduces_the_observed_volumes() {
             c.p50_days.mean
         );
     }
-    // The worst bottleneck is a China–Kazakhstan or Caspian/Black Sea resource, as reported.
-    assert!(!r.bottlenecks.is_empty());
+    // The worst bottleneck is a China–Kazakhstan or Caspian/Black Sea resource, as reported:
+    // a block train leaving China, a China–Kazakhstan crossing, a Caspian or Black Sea
+    // service or port.
+    let worst = &r.resources[0].name;
+    let upstream = [
+        "-WEST",
+        "KZ-DOSTYK",
+        "KZ-ALTYNKOL",
+        "AKTAU",
+        "KURYK",
+        "TMB",
+        "AZ-ALAT",
+        "POTI",
+        "BATUMI",
+        "CONSTANTA",
+    ];
+    assert!(
+        upstream.iter().any(|k| worst.contains(k)),
+        "worst bottleneck {worst}"
+    );
+    assert_eq!(r.bottlenecks[0].split(' ').next(), Some(worst.as_str()));
     // Throughput per resource: months add up to the total, and the containers served at
     // Małaszewicze are the ones counted across Brest (scaled to a year) within 3 %.
     for x in &r.resources {

@@ -9,14 +9,31 @@ use corridor_sim::ops::{self, Plan};
 use corridor_sim::ops_input;
 use proptest::prelude::*;
 
-/// Parse, plan and run three days of one replication, whichever steps the input allows.
+/// Parse, plan and run three days of one replication, whichever steps the input allows;
+/// a refusal must name the file at fault (`simulation.toml:` or `demand.csv:`), or for a
+/// plan, say what in the demand has no route or is too large.
 fn try_run(sim: &str, demand: &str) {
     let net = embedded::network().unwrap();
-    let Ok(input) = input_from(sim, demand, 3.0, 1.0) else {
-        return;
+    let input = match input_from(sim, demand, 3.0, 1.0) {
+        Ok(i) => i,
+        Err(e) => {
+            assert!(
+                e.contains("error: simulation.toml") || e.contains("error: demand.csv"),
+                "the error names no file:\n{e}"
+            );
+            return;
+        }
     };
-    let Ok(plan) = Plan::new(&net, input) else {
-        return;
+    let plan = match Plan::new(&net, input) {
+        Ok(p) => p,
+        Err(e) => {
+            let text = e.to_string();
+            assert!(
+                text.starts_with("no route from") || text.starts_with("the demand is"),
+                "{text}"
+            );
+            return;
+        }
     };
     let r = ops::run(&plan, 1, 1, &|_| {});
     assert_eq!(r.generated, r.delivered + r.in_system);

@@ -59,6 +59,36 @@ pub(crate) struct QueueSpec {
     pub block: bool,
 }
 
+impl QueueSpec {
+    /// The queue of service `sv` of `net` in one direction (`mode`: its link's).
+    pub(crate) fn of(
+        net: &Network,
+        sv: ServiceId,
+        reversed: bool,
+        mode: Mode,
+        params: &Parsed,
+    ) -> QueueSpec {
+        let svc = net.service(sv);
+        QueueSpec {
+            name: queue_name(&svc.key, reversed),
+            service: sv,
+            reversed,
+            cap_teu: payload_teu(svc.payload.value, params, net.meta.tonnes_per_teu.value.0)
+                .max(FEU_TEU),
+            when_full: svc.rule == DepartureRule::WhenFull,
+            max_hold_h: svc.max_hold.map(|h| h.value.0).unwrap_or(0.0),
+            schedule: svc.schedule.value.clone(),
+            weather: params.weather.iter().position(|w| w.mode == mode),
+            block: svc.kind == ServiceKind::BlockTrain,
+        }
+    }
+}
+
+/// A queue's name: the service id, with ` (reverse)` for its reverse direction.
+pub(crate) fn queue_name(service: &str, reversed: bool) -> String {
+    format!("{service}{}", if reversed { " (reverse)" } else { "" })
+}
+
 /// How a flow is split over corridors.
 #[derive(Clone, Debug, Serialize)]
 pub struct FlowShares {
@@ -294,20 +324,8 @@ impl<'n> EpochPlan<'n> {
         {
             return q as u32;
         }
-        let net = self.net;
-        let svc = net.service(sv);
-        self.queues.push(QueueSpec {
-            name: format!("{}{}", svc.key, if reversed { " (reverse)" } else { "" }),
-            service: sv,
-            reversed,
-            cap_teu: payload_teu(svc.payload.value, params, net.meta.tonnes_per_teu.value.0)
-                .max(FEU_TEU),
-            when_full: svc.rule == DepartureRule::WhenFull,
-            max_hold_h: svc.max_hold.map(|h| h.value.0).unwrap_or(0.0),
-            schedule: svc.schedule.value.clone(),
-            weather: params.weather.iter().position(|w| w.mode == mode),
-            block: svc.kind == ServiceKind::BlockTrain,
-        });
+        self.queues
+            .push(QueueSpec::of(self.net, sv, reversed, mode, params));
         (self.queues.len() - 1) as u32
     }
 

@@ -107,6 +107,9 @@ pub(crate) struct Sim<'p, 'n, R> {
     /// kept for reuse).
     convoys: Vec<Convoy>,
     free_convoys: Vec<u32>,
+    /// Units whose route an epoch closed with no way on from where they stand: they wait
+    /// there, and try again at the next epoch change.
+    stranded: Vec<Unit>,
     pub(crate) rec: R,
 }
 
@@ -218,6 +221,65 @@ impl<'p, 'n, R: Recorder> Sim<'p, 'n, R> {
             .sum()
     }
 
+    /// Before a unit takes its next leg: if the epoch in force closes a link, node or
+    /// service still ahead on its path, it follows the epoch's detour from where it stands
+    /// (false: there is none; it is stranded).
+    #[inline]
+    fn settle(&mut self, u: &mut Unit, now: f64) -> bool {
+        let rt = &self.plan.rt[self.epoch];
+        if rt.blocked.is_empty() || !rt.is_blocked(u.path, u.leg) {
+            return true;
+        }
+        match rt.detour(u.path, u.leg) {
+            Some(d) => {
+                u.path = d;
+                u.leg = 0;
+                true
+            }
+            None => {
+                let info = self.info(u);
+                self.rec.stranded(now, &info);
+                false
+            }
+        }
+    }
+
+    /// Settle every unit of a convoy; the stranded leave it. False if none is left.
+    fn settle_convoy(&mut self, c: u32, t: f64) -> bool {
+        if self.plan.rt[self.epoch].blocked.is_empty() {
+            return true;
+        }
+        let mut units = std::mem::take(&mut self.convoys[c as usize].units);
+        let mut stranded = Vec::new();
+        units.retain_mut(|u| {
+            let ok = self.settle(u, t);
+            if !ok {
+                stranded.push(*u);
+            }
+            ok
+        });
+        self.stranded.extend(stranded);
+        self.convoys[c as usize].units = units;
+        if self.convoys[c as usize].units.is_empty() {
+            self.free_convoy(c);
+            return false;
+        }
+        true
+    }
+
+    /// A unit goes on from where it stands at `now` (after a detour or a wait).
+    fn go_on(&mut self, s: &mut Scheduler<Ev>, unit: Unit) {
+        let now = s.now();
+        match self.step(&unit) {
+            Step::Queue(q) => self.join_queue(s, q, unit),
+            _ => {
+                let c = self.new_convoy();
+                self.convoys[c as usize].units.push(unit);
+                self.next_steps(s, c, now);
+            }
+        }
+    }
+
     /// What `unit` does next at the node it has reached.
     #[inline]
     fn step(&self, unit: &Unit) -> Step {
@@ -269,6 +331,9 @@ impl<'p, 'n, R: Recorder> Sim<'p, 'n, R> {
     /// nothing on such a leg depends on the simulation state, so its next event is where
     /// it next meets the state (a server, a queue, delivery).
     fn next_steps(&mut self, s: &mut Scheduler<Ev>, c: u32, t: f64) {
+        if !self.settle_convoy(c, t) {
+            return;
+        }
         let step = self.step(&self.convoys[c as usize].units[0]);
         let parts = self.convoys[c as usize]
             .units
@@ -467,6 +532,41 @@ impl<'p, 'n, R: Recorder> Sim<'p, 'n, R> {
                 }
             }
         }
+        // Units waiting for a service this epoch stops, or whose way on it closes, go on by
+        // its detour; units stranded earlier try again.
+        let mut moving: Vec<Unit> = std::mem::take(&mut self.stranded);
+        for q in 0..self.queues.len() {
+            let closed = plan.rt[e].queues[q].is_none();
+            let st = &self.queues[q];
+            if st.waiting.is_empty()
+                || !(closed
+                    || st
+                        .waiting
+                        .iter()
+                        .any(|(u, _)| plan.rt[e].is_blocked(u.path, u.leg)))
+            {
+                continue;
+            }
+            let mut kept = VecDeque::new();
+            for (u, since) in std::mem::take(&mut self.queues[q].waiting) {
+                if closed || plan.rt[e].is_blocked(u.path, u.leg) {
+                    self.queues[q].queued -= self.size(&u);
+                    moving.push(u);
+                } else {
+                    kept.push_back((u, since));
+                }
+            }
+            self.queues[q].waiting = kept;
+            let queued = self.queues[q].queued;
+            self.rec.queue_level(now, q as u32, queued);
+        }
+        for mut u in moving {
+            if self.settle(&mut u, now) {
+                self.go_on(s, u);
+            } else {
+                self.stranded.push(u);
+            }
+        }
         for f in 0..plan.rt[e].arrivals.len() {
             if plan.rt[e].arrivals[f].0 > 0.0 {
                 self.next_candidate(s, f as u32, now);
@@ -521,15 +621,25 @@ impl<R: Recorder> Model for Sim<'_, '_, R> {
                 s.after(d, Ev::Start(unit));
                 self.next_candidate(s, f, now);
             }
-            Ev::Start(unit) => match self.step(&unit) {
-                Step::Queue(q) => self.join_queue(s, q, unit),
-                _ => {
-                    let c = self.new_convoy();
-                    self.convoys[c as usize].units.push(unit);
-                    self.next_steps(s, c, now);
+            Ev::Start(mut unit) => {
+                if self.settle(&mut unit, now) {
+                    self.go_on(s, unit);
+                } else {
+                    self.stranded.push(unit);
                 }
-            },
+            }
             Ev::Ready(c) => {
+                // An epoch change since `next_steps` may have closed the way ahead.
+                let rt = &plan.rt[self.epoch];
+                if !rt.blocked.is_empty()
+                    && self.convoys[c as usize]
+                        .units
+                        .iter()
+                        .any(|u| rt.is_blocked(u.path, u.leg))
+                {
+                    self.next_steps(s, c, now);
+                    return;
+                }
                 // Every unit of the convoy has the same next step (see `next_steps`).
                 let units = std::mem::take(&mut self.convoys[c as usize].units);
                 match self.step(&units[0]) {
@@ -717,6 +827,7 @@ pub(crate) fn replicate<'p, 'n, R: Recorder>(
         closed: vec![false; plan.params.weather.len()],
         convoys: Vec::new(),
         free_convoys: Vec::new(),
+        stranded: Vec::new(),
         rec,
     };
     let mut s = Scheduler::new();

@@ -99,6 +99,9 @@ pub(crate) struct GPath {
     pub flow: u32,
     pub corridor: Option<u32>,
     pub legs: Vec<GLeg>,
+    /// Where its units start and end (in the run's numbering).
+    pub origin: u32,
+    pub dest: u32,
     pub planned_days: f64,
     pub via: String,
     pub cost_per_feu: f64,
@@ -125,6 +128,186 @@ pub(crate) struct EpochRt {
     /// Per queue of the run: its service's timetable and load in this epoch (`None`: the
     /// service does not run).
     pub queues: Vec<Option<QueueSpec>>,
+    /// Which nodes and links of the run exist in this epoch.
+    pub node_present: Vec<bool>,
+    pub link_present: Vec<bool>,
+    /// Per path of the run existing before this epoch's detours (empty for the first
+    /// epoch): the last of its legs this epoch closes, if any.
+    pub blocked: Vec<Option<u16>>,
+    /// (path, leg) → the detour a unit about to take that leg follows instead (`None`: no
+    /// way on from there in this epoch).
+    pub detours: Vec<((u32, u16), Option<u32>)>,
+}
+
+impl EpochRt {
+    /// Is a unit about to take leg `leg` of `path` blocked by this epoch's closures?
+    #[inline]
+    pub(crate) fn is_blocked(&self, path: u32, leg: u16) -> bool {
+        self.blocked
+            .get(path as usize)
+            .is_some_and(|b| b.is_some_and(|last| last >= leg))
+    }
+    /// The detour of a blocked unit (`None`: stranded where it is).
+    pub(crate) fn detour(&self, path: u32, leg: u16) -> Option<u32> {
+        self.detours
+            .iter()
+            .find(|x| x.0 == (path, leg))
+            .and_then(|x| x.1)
+    }
+}
+
+impl GPath {
+    /// The node a unit stands at before taking leg `k`: the origin, or leg `k − 1`'s head.
+    pub(crate) fn node_before(&self, k: usize) -> u32 {
+        if k == 0 {
+            self.origin
+        } else {
+            self.legs[k - 1].head
+        }
+    }
+}
+
+/// The last leg of `p` that epoch `r` closes: a link or node it lacks, or a service that
+/// does not run in it.
+fn last_blocked_leg(p: &GPath, r: &EpochRt) -> Option<u16> {
+    p.legs
+        .iter()
+        .rposition(|l| {
+            !r.link_present[l.link as usize]
+                || !r.node_present[l.head as usize]
+                || l.queue.is_some_and(|q| r.queues[q as usize].is_none())
+        })
+        .map(|k| k as u16)
+}
+
+/// The queue spec of the service a queue's name gives, in a network (`None`: not there).
+fn spec_in(net: &Network, name: &str, params: &Parsed) -> Option<QueueSpec> {
+    let (key, reversed) = match name.strip_suffix(" (reverse)") {
+        Some(k) => (k, true),
+        None => (name, false),
+    };
+    let i = net.services.iter().position(|s| s.key == key)?;
+    let sv = corridor_model::network::ServiceId(i as u32);
+    let mode = net.link(net.service(sv).link).mode;
+    Some(QueueSpec::of(net, sv, reversed, mode, params))
+}
+
+/// The maps of one epoch's network into the run's numbering.
+struct Maps {
+    nodes: Vec<u32>,
+    links: Vec<u32>,
+    queues: Vec<u32>,
+    corridors: Vec<u32>,
+}
+
+impl Maps {
+    fn legs(&self, legs: &[super::epoch::Leg]) -> Vec<GLeg> {
+        legs.iter()
+            .map(|l| GLeg {
+                head: self.nodes[l.head.idx()],
+                time: l.time.clone(),
+                queue: l.queue.map(|q| self.queues[q as usize]),
+                mode: l.mode,
+                link: self.links[l.link.idx()],
+            })
+            .collect()
+    }
+}
+
+/// The best route of epoch `e`'s network from node `at` to `p`'s destination for its
+/// cargo, as a path of the run (`None` if there is none).
+#[allow(clippy::too_many_arguments)]
+fn detour(
+    g: &corridor_route::graph::Graph,
+    e: &EpochPlan,
+    ei: u32,
+    p: &GPath,
+    at: u32,
+    node_keys: &[String],
+    m: &Maps,
+    queue_names: &mut Vec<String>,
+    rt: &[EpochRt],
+    params: &Parsed,
+) -> Option<GPath> {
+    use corridor_route::search::{Constraints, Shipment, pareto};
+    let net = e.net;
+    let from = net.node_by_key(&node_keys[at as usize])?;
+    let to = net.node_by_key(&node_keys[p.dest as usize])?;
+    if from == to {
+        return None;
+    }
+    let s = Shipment {
+        from,
+        to,
+        ready: rt[ei as usize].start,
+        teu: super::routes::FEU_TEU,
+    };
+    let limits = if p.wagon {
+        vec![
+            corridor_model::network::ServiceKind::Feeder,
+            corridor_model::network::ServiceKind::Liner,
+        ]
+    } else {
+        Vec::new()
+    };
+    let cons = Constraints {
+        avoid_service_kinds: limits,
+        ..Constraints::default()
+    };
+    let r = pareto(g, &s, &cons);
+    let w = corridor_route::plan::Weights::preset("balanced").expect("preset exists");
+    let best = *corridor_route::plan::rank(&r.labels, &r.front, w).first()?;
+    let labels = r.path(best);
+    let mut legs = Vec::new();
+    let mut via = Vec::new();
+    for l in labels.iter().skip(1) {
+        let link = net.link(l.link);
+        let queue = match l.board {
+            corridor_route::graph::Board::Continuous => None,
+            corridor_route::graph::Board::Service(sv) => {
+                let name = super::epoch::queue_name(&net.service(sv).key, l.reversed);
+                via.push(name.clone());
+                Some(index_of(queue_names, &name))
+            }
+        };
+        if net
+            .node(l.node)
+            .capacity
+            .is_some_and(|c| super::epoch::node_rate(Some(c.value), params).is_some())
+        {
+            via.push(net.node(l.node).key.clone());
+        }
+        legs.push(GLeg {
+            head: m.nodes[l.node.idx()],
+            time: super::sampler::Sampler::new(&link.time()),
+            queue,
+            mode: link.mode,
+            link: m.links[l.link.idx()],
+        });
+    }
+    let last = labels.last().expect("a path has its origin");
+    let classes = corridor_route::plan::classify(net, &labels);
+    Some(GPath {
+        epoch: p.epoch,
+        flow: p.flow,
+        corridor: classes
+            .iter()
+            .next()
+            .map(|c| m.corridors[c.0 as usize])
+            .or(p.corridor),
+        legs,
+        origin: at,
+        dest: p.dest,
+        planned_days: (last.time - s.ready) / 24.0,
+        via: format!(
+            "detour from {}: {}",
+            node_keys[at as usize],
+            via.join(" + ")
+        ),
+        cost_per_feu: last.cost,
+        co2e_per_feu: last.wtw,
+        wagon: p.wagon,
+    })
 }
 
 /// A `[[breakdown]]` made ready to run.
@@ -322,30 +505,27 @@ impl<'n> Plan<'n> {
                 .iter()
                 .map(|c| index_of(&mut corridor_keys, &c.key))
                 .collect();
-            maps.push((nodes, link_map, queues, corridors));
+            maps.push(Maps {
+                nodes,
+                links: link_map,
+                queues,
+                corridors,
+            });
         }
         let mut node_limited = vec![false; node_keys.len()];
         let mut rt = Vec::new();
         for (ei, (t, e)) in epochs.iter().enumerate() {
-            let (nodes, link_map, queues, corridors) = &maps[ei];
+            let m = &maps[ei];
             let offset = paths.len() as u32;
             for p in &e.paths {
                 let f = &e.flows[p.flow];
                 paths.push(GPath {
                     epoch: ei as u32,
                     flow: p.flow as u32,
-                    corridor: p.corridor.map(|c| corridors[c.0 as usize]),
-                    legs: p
-                        .legs
-                        .iter()
-                        .map(|l| GLeg {
-                            head: nodes[l.head.idx()],
-                            time: l.time.clone(),
-                            queue: l.queue.map(|q| queues[q as usize]),
-                            mode: l.mode,
-                            link: link_map[l.link.idx()],
-                        })
-                        .collect(),
+                    corridor: p.corridor.map(|c| m.corridors[c.0 as usize]),
+                    legs: m.legs(&p.legs),
+                    origin: m.nodes[f.from.idx()],
+                    dest: m.nodes[f.to.idx()],
                     planned_days: p.planned_days,
                     via: p.via.clone(),
                     cost_per_feu: p.cost_per_feu,
@@ -355,14 +535,16 @@ impl<'n> Plan<'n> {
             }
             let mut node_rate = vec![None; node_keys.len()];
             let mut dwell = vec![None; node_keys.len()];
-            for (local, &g) in nodes.iter().enumerate() {
+            let mut node_present = vec![false; node_keys.len()];
+            for (local, &g) in m.nodes.iter().enumerate() {
                 node_rate[g as usize] = e.node_rate_teu_h[local];
                 dwell[g as usize] = e.dwell[local].clone();
                 node_limited[g as usize] |= e.node_rate_teu_h[local].is_some();
+                node_present[g as usize] = true;
             }
-            let mut qs = vec![None; queue_names.len()];
-            for (local, &g) in queues.iter().enumerate() {
-                qs[g as usize] = Some(e.queues[local].clone());
+            let mut link_present = vec![false; link_keys.len()];
+            for &g in &m.links {
+                link_present[g as usize] = true;
             }
             rt.push(EpochRt {
                 start: *t,
@@ -373,18 +555,93 @@ impl<'n> Plan<'n> {
                     .collect(),
                 arrivals: e.arrivals.clone(),
                 flow_season: e.flows.iter().map(|f| *season(f, &params)).collect(),
-                flow_origin: e.flows.iter().map(|f| nodes[f.from.idx()]).collect(),
+                flow_origin: e.flows.iter().map(|f| m.nodes[f.from.idx()]).collect(),
                 flow_wagon: e.flows.iter().map(|f| f.is_wagonload()).collect(),
                 node_rate,
                 dwell,
-                queues: qs,
+                queues: Vec::new(),
+                node_present,
+                link_present,
+                blocked: Vec::new(),
+                detours: Vec::new(),
             });
         }
         // Tables of the first epochs are shorter than the run's: pad them.
         for r in &mut rt {
             r.node_rate.resize(node_keys.len(), None);
             r.dwell.resize(node_keys.len(), None);
-            r.queues.resize(queue_names.len(), None);
+            r.node_present.resize(node_keys.len(), false);
+            r.link_present.resize(link_keys.len(), false);
+        }
+        // Each queue runs in every epoch whose network has its service, used or not: units
+        // of an earlier epoch may still be on their way to it.
+        for (r, (_, e)) in rt.iter_mut().zip(&epochs) {
+            r.queues = queue_names
+                .iter()
+                .map(|n| spec_in(e.net, n, &params))
+                .collect();
+        }
+        // Detours: in each epoch after the first, a path of an earlier epoch that needs a
+        // link, node or service no longer there goes on from where its unit stands by the
+        // best route of the epoch's network (searched once per place, destination and
+        // cargo).
+        for ei in 1..epochs.len() {
+            let e = &epochs[ei].1;
+            let g = corridor_route::graph::Graph::new(e.net);
+            let mut found: Vec<((u32, u32, bool), Option<u32>)> = Vec::new();
+            let mut blocked = Vec::with_capacity(paths.len());
+            let mut detours = Vec::new();
+            let mut p = 0;
+            while p < paths.len() {
+                // Paths of this epoch or a later one run on networks with their own links.
+                let last = if paths[p].epoch < ei as u32 {
+                    last_blocked_leg(&paths[p], &rt[ei])
+                } else {
+                    None
+                };
+                blocked.push(last);
+                if let Some(last) = last {
+                    for k in 0..=last {
+                        let at = paths[p].node_before(k as usize);
+                        let key = (at, paths[p].dest, paths[p].wagon);
+                        let d = match found.iter().find(|x| x.0 == key) {
+                            Some(x) => x.1,
+                            None => {
+                                let d = detour(
+                                    &g,
+                                    e,
+                                    ei as u32,
+                                    &paths[p],
+                                    at,
+                                    &node_keys,
+                                    &maps[ei],
+                                    &mut queue_names,
+                                    &rt,
+                                    &params,
+                                )
+                                .map(|gp| {
+                                    paths.push(gp);
+                                    (paths.len() - 1) as u32
+                                });
+                                // Queues first used by the detour: their timetables in every
+                                // epoch.
+                                for (r, (_, e)) in rt.iter_mut().zip(&epochs) {
+                                    while r.queues.len() < queue_names.len() {
+                                        let n = &queue_names[r.queues.len()];
+                                        r.queues.push(spec_in(e.net, n, &params));
+                                    }
+                                }
+                                found.push((key, d));
+                                d
+                            }
+                        };
+                        detours.push(((p as u32, k), d));
+                    }
+                }
+                p += 1;
+            }
+            rt[ei].blocked = blocked;
+            rt[ei].detours = detours;
         }
         let day0 = (start / 24.0).floor() as i64;
         let end = start + (warmup_days + days) * 24.0;

@@ -133,6 +133,11 @@ pub struct Kpis<'p, 'n> {
     pub(crate) closed_h: Vec<f64>,
     last_event: f64,
     pub(crate) stranded: u64,
+    /// Middle of the measured window: units generated in its first half and not delivered
+    /// by the end are stuck, not merely in transit.
+    mid: f64,
+    pub(crate) early_generated: u64,
+    pub(crate) early_delivered: u64,
     /// The epoch in force.
     epoch: usize,
 }
@@ -187,6 +192,9 @@ impl<'p, 'n> Kpis<'p, 'n> {
             closed_h: vec![0.0; plan.params.weather.len()],
             last_event: plan.start,
             stranded: 0,
+            mid: 0.5 * (plan.warm_end() + plan.end()),
+            early_generated: 0,
+            early_delivered: 0,
             epoch: 0,
         }
     }
@@ -241,15 +249,21 @@ impl Recorder for Kpis<'_, '_> {
     }
 
     #[inline]
-    fn generated(&mut self, _now: f64, u: &UnitInfo) {
+    fn generated(&mut self, now: f64, u: &UnitInfo) {
         self.generated += 1;
         self.in_system_teu += u.teu;
+        if now < self.mid {
+            self.early_generated += 1;
+        }
     }
 
     #[inline]
     fn delivered(&mut self, now: f64, u: &UnitInfo) {
         self.delivered += 1;
         self.in_system_teu -= u.teu;
+        if u.created < self.mid {
+            self.early_delivered += 1;
+        }
         // Units created after the warm-up are the measured ones.
         if !self.measured(u.created) {
             return;

@@ -175,6 +175,11 @@ pub struct Report {
     /// summed (they wait there; see `in_system`).
     #[serde(skip_serializing_if = "is_zero")]
     pub stranded: u64,
+    /// Units generated in the first half of the measured window (warm-up included) and
+    /// still in the system at the end, summed: stuck rather than in transit (a backlog
+    /// that does not clear, a stranded unit). Zero for a run that keeps up.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub stuck_units: u64,
 }
 
 fn is_zero(x: &u64) -> bool {
@@ -234,6 +239,7 @@ pub struct RepSummary {
     failures: Vec<u64>,
     down_h: Vec<f64>,
     stranded: u64,
+    stuck: u64,
     events: u64,
 }
 
@@ -310,6 +316,7 @@ impl RepSummary {
             failures: k.failures,
             down_h: k.down_h,
             stranded: k.stranded,
+            stuck: k.early_generated - k.early_delivered,
             events,
         }
     }
@@ -595,6 +602,7 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         calibration,
         events: results.iter().map(|r| r.events).sum(),
         stranded: results.iter().map(|r| r.stranded).sum(),
+        stuck_units: results.iter().map(|r| r.stuck).sum(),
     };
     // The Architecture Invariant: a network that loads gives only finite figures.
     debug_assert!(
