@@ -43,6 +43,10 @@ pub struct ShipmentArgs {
     /// Modes to avoid (comma-separated): rail, road, caspian_ferry, black_sea_ferry, lake_ferry, deep_sea.
     #[arg(long, value_delimiter = ',', value_name = "MODES")]
     pub avoid_mode: Vec<String>,
+    /// Sea passages to avoid (comma-separated): suez, bab-el-mandeb, malacca, gibraltar,
+    /// cape-of-good-hope, turkish-straits, hormuz (`corridor network show --passages`).
+    #[arg(long, value_delimiter = ',', value_name = "PASSAGES")]
+    pub avoid_passage: Vec<String>,
     /// Timetabled services to avoid (ids from services.csv, comma-separated), e.g. S-KURYK-ALAT-FERRY.
     #[arg(long, value_delimiter = ',', value_name = "SERVICES")]
     pub avoid_service: Vec<String>,
@@ -143,6 +147,44 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
         }
         avoid_modes.push(mode);
     }
+    let mut avoid_passages = Vec::new();
+    for p in &a.avoid_passage {
+        let q = p.trim().to_lowercase();
+        let found = net
+            .passages
+            .iter()
+            .position(|x| x.key == q || x.name.to_lowercase() == q)
+            .map(|i| corridor_model::network::PassageId(i as u32));
+        match found {
+            Some(id) => {
+                if !net.link_ids().any(|l| net.passages_of(l).contains(&id)) {
+                    warnings.push(format!(
+                        "--avoid-passage {}: no link of the network uses it, so it changes nothing",
+                        net.passages[id.idx()].key
+                    ));
+                }
+                avoid_passages.push(id);
+            }
+            None => {
+                let hint = corridor_model::diag::did_you_mean(
+                    &q,
+                    net.passages.iter().map(|x| x.key.as_str()),
+                )
+                .map(|h| format!("; {h}"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "; passages are {}",
+                        net.passages
+                            .iter()
+                            .map(|x| x.key.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+                return Err(usage(format!("unknown passage `{p}`{hint}")));
+            }
+        }
+    }
     let mut avoid_services = Vec::new();
     for id in &a.avoid_service {
         let id = id.trim();
@@ -229,6 +271,7 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
             corridor: None,
             avoid_service_kinds: Vec::new(),
             avoid_services,
+            avoid_passages,
         },
         weights,
         sampling: Sampling {
@@ -475,6 +518,7 @@ fn shipment_json(net: &Network, r: &Resolved) -> serde_json::Value {
         "avoid_countries": r.constraints.avoid_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "avoid_nodes": r.constraints.avoid_nodes.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
         "avoid_modes": r.constraints.avoid_modes.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+        "avoid_passages": r.constraints.avoid_passages.iter().map(|p| net.passages[p.idx()].key.as_str()).collect::<Vec<_>>(),
         "via": r.constraints.via.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
         "max_days": r.constraints.max_hours.map(|h| h / 24.0), "max_cost_usd": r.constraints.max_cost,
         "weights": r.weights, "samples": r.sampling.samples, "seed": r.sampling.seed,

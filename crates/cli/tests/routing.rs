@@ -1,6 +1,7 @@
 //! End-to-end tests of `corridor route` and `corridor compare`.
 
 mod common;
+use assert_cmd::Command;
 use common::run;
 
 const SHIP: [&str; 8] = [
@@ -262,5 +263,75 @@ fn with_every_caspian_sailing_avoided_the_explanation_names_the_services() {
             "L-KURYK-ALAT (KZ-KURYK→AZ-ALAT) runs only avoided services (S-KURYK-ALAT-FERRY)"
         ) && err.contains("runs only avoided services (S-AKTAU-ALAT-FEEDER,S-AKTAU-ALAT-FERRY)"),
         "{err}"
+    );
+}
+
+#[test]
+fn avoiding_bab_el_mandeb_removes_the_suez_rows_and_keeps_the_cape() {
+    let out = Command::cargo_bin("corridor")
+        .unwrap()
+        .args([
+            "compare",
+            "--from",
+            "Shanghai",
+            "--to",
+            "Rotterdam",
+            "--date",
+            "2026-03-03",
+            "--samples",
+            "300",
+            "--avoid-passage",
+            "bab-el-mandeb",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = |k: &str| {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["corridor"] == k)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row("sea_suez")["available"], false);
+    assert_eq!(
+        row("sea_suez")["removed_by"][0],
+        "--avoid-passage bab-el-mandeb"
+    );
+    let cape = row("sea_cape");
+    assert_eq!(cape["available"], true);
+    assert_eq!(
+        cape["passages"],
+        serde_json::json!(["malacca", "cape-of-good-hope"])
+    );
+    assert_eq!(v["shipment"]["avoid_passages"][0], "bab-el-mandeb");
+    // A misspelt passage gets a suggestion.
+    let out = Command::cargo_bin("corridor")
+        .unwrap()
+        .args([
+            "compare",
+            "--from",
+            "Shanghai",
+            "--to",
+            "Rotterdam",
+            "--date",
+            "2026-03-03",
+            "--avoid-passage",
+            "sues",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("unknown passage `sues`; did you mean `suez`?")
     );
 }

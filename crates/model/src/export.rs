@@ -23,6 +23,13 @@ fn cite_text(net: &Network, c: Cite) -> String {
     cite_keys(net, c).join(";")
 }
 
+fn passage_keys(net: &Network, l: LinkId) -> Vec<&str> {
+    net.passages_of(l)
+        .iter()
+        .map(|p| net.passages[p.idx()].key.as_str())
+        .collect()
+}
+
 fn corridor_keys(net: &Network, set: CorridorSet) -> Vec<&str> {
     set.iter()
         .map(|c| net.corridors[c.0 as usize].key.as_str())
@@ -69,6 +76,7 @@ fn link_json(net: &Network, id: LinkId) -> Value {
         "traction": l.traction.map(|t| json!({"value": t.value.as_str(), "sources": cite_keys(net, t.cite)})),
         "countries": net.countries(id).iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "corridors": corridor_keys(net, l.corridors),
+        "passages": passage_keys(net, id),
         "distance_km": l.distance.value.0, "distance_sources": cite_keys(net, l.distance.cite),
         "time": {"spec": l.time_spec.to_string(), "p50_h": time.p50().0, "p90_h": time.quantile(0.9).0, "mean_h": time.mean().0, "sources": cite_keys(net, l.time_cite)},
         "capacity": l.capacity.map(|c| json!({"value": c.value.amount(), "unit": c.value.unit_str(), "sources": cite_keys(net, c.cite)})),
@@ -114,6 +122,13 @@ impl Serialize for JsonNetwork<'_> {
                 .collect::<Vec<_>>()
         };
         m.serialize_entry("origins", &keys(&net.meta.origins))?;
+        m.serialize_entry(
+            "passages",
+            &net.passages
+                .iter()
+                .map(|p| json!({"key": p.key, "name": p.name, "sources": cite_keys(net, p.cite)}))
+                .collect::<Vec<_>>(),
+        )?;
         m.serialize_entry("destinations", &keys(&net.meta.destinations))?;
         m.serialize_entry(
             "tonnes_per_teu",
@@ -208,6 +223,7 @@ fn link_feature(net: &Network, id: LinkId) -> Value {
         "corridors".into(),
         json!(corridor_keys(net, l.corridors).join(";")),
     );
+    p.insert("passages".into(), json!(passage_keys(net, id).join(";")));
     p.insert(
         "countries".into(),
         json!(
@@ -338,6 +354,14 @@ fn dataset_toml(net: &Network) -> String {
             q(&c.name)
         ));
     }
+    for p in &net.passages {
+        toml.push_str(&format!(
+            "\n[[passage]]\nkey = {}\nname = {}\nsrc = {}\n",
+            q(&p.key),
+            q(&p.name),
+            q(&cite_text(net, p.cite))
+        ));
+    }
     let list = |ids: &[NodeId]| {
         ids.iter()
             .map(|n| q(&net.node(*n).key))
@@ -426,6 +450,8 @@ fn links_csv(net: &Network, w: &mut dyn Write) -> io::Result<()> {
                     .collect::<Vec<_>>()
                     .join(";"),
                 corridor_keys(net, l.corridors).join(";"),
+                passage_keys(net, id).join(";"),
+                opt(l.passages_cite, |c| cite_text(net, c)),
                 format!("{} km", l.distance.value.0),
                 cite_text(net, l.distance.cite),
                 l.time_spec.to_string(),

@@ -44,6 +44,9 @@ dense_id!(
 dense_id!(
     /// Dense index of a source in the sources table.
     SourceId, "source");
+dense_id!(
+    /// Dense index of a sea passage (a strait or canal, or a cape a lane rounds).
+    PassageId, "passage");
 
 /// An ISO 3166-1 alpha-2 country code (validated against the standard's list).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -256,6 +259,24 @@ pub struct Sourced<T> {
 /// Points (lat, lon) along a link between its end nodes, with their sources.
 pub type LinkWaypoints = (LinkId, Vec<(f64, f64)>, Cite);
 
+/// Index of an interned list of passages (see [`Network::passages_of`]); 0 is the empty
+/// list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PassageList(pub u32);
+
+/// A chokepoint of sea lanes: a strait, a canal, or a cape a lane rounds (Suez,
+/// Bab-el-Mandeb, Malacca, Gibraltar, the Turkish Straits, the Cape of Good Hope).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Key used in data files and options, e.g. `suez`.
+    pub key: String,
+    /// Human name.
+    pub name: String,
+    /// Sources of the passage's definition.
+    pub cite: Cite,
+}
+
 /// Index of an interned list of countries (see [`Network::countries`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -359,6 +380,11 @@ pub struct Link {
     pub countries: CountryList,
     /// Corridors the link belongs to.
     pub corridors: CorridorSet,
+    /// Sea passages the link uses, in travel order from `from` to `to` (see
+    /// [`Network::passages_of`]).
+    pub passages: PassageList,
+    /// Sources of the passage list (none when it is empty).
+    pub passages_cite: Option<Cite>,
     /// Length.
     pub distance: Sourced<Km>,
     /// Travel time as written in the data (distribution or section speeds).
@@ -551,6 +577,10 @@ pub struct Network {
     pub citations: Vec<Vec<SourceId>>,
     /// Interned country lists, indexed by [`CountryList`].
     pub country_lists: Vec<Vec<Country>>,
+    /// Sea passages, indexed by [`PassageId`].
+    pub passages: Vec<Passage>,
+    /// Interned passage lists, indexed by [`PassageList`] (the first is empty).
+    pub passage_lists: Vec<Vec<PassageId>>,
     /// CSR offsets: the arcs leaving node `n` are `arcs[offsets[n]..offsets[n + 1]]`.
     offsets: Vec<u32>,
     arcs: Vec<Arc>,
@@ -576,6 +606,8 @@ impl PartialEq for Network {
             && self.emission_factors == o.emission_factors
             && self.citations == o.citations
             && self.country_lists == o.country_lists
+            && self.passages == o.passages
+            && self.passage_lists == o.passage_lists
             && self.waypoints == o.waypoints
     }
 }
@@ -591,6 +623,8 @@ pub(crate) struct Parts {
     pub emission_factors: Vec<EmissionFactor>,
     pub citations: Vec<Vec<SourceId>>,
     pub country_lists: Vec<Vec<Country>>,
+    pub passages: Vec<Passage>,
+    pub passage_lists: Vec<Vec<PassageId>>,
     /// Index of `nodes` by key (built over the same rows).
     pub node_index: KeyIndex,
     /// Index of `links` by key (built over the same rows).
@@ -613,6 +647,8 @@ impl Network {
             emission_factors,
             citations,
             country_lists,
+            passages,
+            passage_lists,
             node_index,
             link_index,
             waypoints,
@@ -675,6 +711,8 @@ impl Network {
             emission_factors,
             citations,
             country_lists,
+            passages,
+            passage_lists,
             offsets,
             arcs,
             svc_offsets,
@@ -774,6 +812,18 @@ impl Network {
     pub fn countries(&self, l: LinkId) -> &[Country] {
         &self.country_lists[self.links[l.idx()].countries.0 as usize]
     }
+    /// The sea passages a link uses, in order from its `from` to its `to`.
+    #[inline]
+    pub fn passages_of(&self, l: LinkId) -> &[PassageId] {
+        &self.passage_lists[self.links[l.idx()].passages.0 as usize]
+    }
+    /// Passage by key.
+    pub fn passage_by_key(&self, key: &str) -> Option<PassageId> {
+        self.passages
+            .iter()
+            .position(|p| p.key == key)
+            .map(|i| PassageId(i as u32))
+    }
     /// Corridor by key.
     pub fn corridor_by_key(&self, key: &str) -> Option<CorridorId> {
         self.corridors
@@ -810,7 +860,13 @@ impl Network {
                 per_cite[c.0 as usize] += 1;
             }
         }
+        for p in &self.passages {
+            per_cite[p.cite.0 as usize] += 1;
+        }
         for l in &self.links {
+            if let Some(c) = l.passages_cite {
+                per_cite[c.0 as usize] += 1;
+            }
             per_cite[l.distance.cite.0 as usize] += 1;
             per_cite[l.time_cite.0 as usize] += 1;
             for c in [
@@ -890,7 +946,7 @@ mod size_tests {
     #[test]
     fn records_stay_small() {
         let sizes = [
-            ("Link", std::mem::size_of::<super::Link>(), 184),
+            ("Link", std::mem::size_of::<super::Link>(), 192),
             ("Node", std::mem::size_of::<super::Node>(), 240),
             (
                 "Distribution",

@@ -45,6 +45,8 @@ pub struct Graph<'n> {
     pub link_mode: Vec<Mode>,
     /// Corridor bit set of each link.
     pub link_corridors: Vec<u64>,
+    /// Bit mask of the sea passages each link uses (bit = passage id; the first 64).
+    pub link_passages: Vec<u64>,
     /// Length of each link, km.
     pub link_km: Vec<f64>,
     /// Median hold of each service after its slot: half of `max_hold` for a `when_full`
@@ -127,6 +129,15 @@ impl<'n> Graph<'n> {
             node_country,
             link_mode: net.links.iter().map(|l| l.mode).collect(),
             link_corridors: net.links.iter().map(|l| l.corridors.0).collect(),
+            link_passages: net
+                .link_ids()
+                .map(|l| {
+                    net.passages_of(l)
+                        .iter()
+                        .filter(|p| p.0 < 64)
+                        .fold(0u64, |m, p| m | 1 << p.0)
+                })
+                .collect(),
             link_km: net.links.iter().map(|l| l.distance.value.0).collect(),
             svc_hold_p50_h: net
                 .services

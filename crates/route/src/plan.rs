@@ -109,6 +109,8 @@ pub struct Leg {
     pub service: Option<String>,
     /// Countries crossed, ISO 3166-1 alpha-2, in travel order.
     pub countries: Vec<String>,
+    /// Sea passages used, in travel order.
+    pub passages: Vec<String>,
     /// Ready to leave (after the previous node's dwell), ISO 8601.
     pub ready: String,
     /// Departure, ISO 8601.
@@ -174,6 +176,8 @@ pub struct Route {
     pub border_crossings: u32,
     /// Countries in travel order.
     pub countries: Vec<String>,
+    /// Sea passages in travel order (Malacca, Bab-el-Mandeb, Suez, …).
+    pub passages: Vec<String>,
     /// The legs.
     pub legs: Vec<Leg>,
 }
@@ -327,6 +331,17 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
             gauge: link.gauge.map(|g| g.as_str().to_string()),
             service: service.map(|sv| sv.key.clone()),
             countries: cs,
+            passages: {
+                let mut ps: Vec<String> = net
+                    .passages_of(l.link)
+                    .iter()
+                    .map(|p| net.passages[p.idx()].key.clone())
+                    .collect();
+                if l.reversed {
+                    ps.reverse();
+                }
+                ps
+            },
             ready: Instant(l.ready).iso(),
             departure: Instant(l.depart).iso(),
             arrival: Instant(l.depart + travel).iso(),
@@ -381,6 +396,15 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
         transshipments,
         border_crossings: (countries.len() - 1) as u32,
         countries,
+        passages: {
+            let mut v: Vec<String> = Vec::new();
+            for p in legs.iter().flat_map(|l| l.passages.iter()) {
+                if !v.contains(p) {
+                    v.push(p.clone());
+                }
+            }
+            v
+        },
         legs,
     };
     // The Architecture Invariant: a network that loads gives only finite figures.
@@ -475,7 +499,8 @@ pub fn explain_no_route(g: &Graph, s: &Shipment, c: &Constraints) -> String {
 /// [`explain_no_route`] in parts.
 pub fn no_route(g: &Graph, s: &Shipment, c: &Constraints) -> NoRoute {
     let net = g.net;
-    let avoid = g.country_mask(&c.avoid_countries);
+    let masks = crate::search::Masks::of(g, c);
+    let avoid = masks.countries;
     if g.node_country[s.from.idx()] & avoid != 0 {
         return NoRoute::only(format!(
             "the origin {} is in an avoided country",
@@ -541,7 +566,7 @@ pub fn no_route(g: &Graph, s: &Shipment, c: &Constraints) -> NoRoute {
                 })
                 .collect();
             let services_avoided = !avoided.is_empty() && avoided.len() == opts.len();
-            if allowed(g, c, avoid, arc.link, arc.head) && !services_avoided {
+            if allowed(g, c, masks, arc.link, arc.head) && !services_avoided {
                 continue;
             }
             let l = net.link(arc.link);
@@ -566,6 +591,15 @@ pub fn no_route(g: &Graph, s: &Shipment, c: &Constraints) -> NoRoute {
             }
             if c.avoid_modes.contains(&l.mode) {
                 reasons.push(format!("is {}", l.mode));
+            }
+            let passages: Vec<&str> = net
+                .passages_of(arc.link)
+                .iter()
+                .filter(|p| c.avoid_passages.contains(p))
+                .map(|p| net.passages[p.idx()].key.as_str())
+                .collect();
+            if !passages.is_empty() {
+                reasons.push(format!("passes {}", passages.join(",")));
             }
             if c.avoid_nodes.contains(&arc.head) {
                 reasons.push(format!("enters avoided {}", net.node(arc.head).key));
@@ -678,6 +712,15 @@ fn constraint_parts(net: &Network, c: &Constraints) -> Vec<(String, Constraints)
             format!("--avoid-node {}", net.node(*x).key),
             Constraints {
                 avoid_nodes: vec![*x],
+                ..base.clone()
+            },
+        ));
+    }
+    for x in &c.avoid_passages {
+        v.push((
+            format!("--avoid-passage {}", net.passages[x.idx()].key),
+            Constraints {
+                avoid_passages: vec![*x],
                 ..base.clone()
             },
         ));

@@ -38,6 +38,8 @@ pub struct Constraints {
     pub avoid_service_kinds: Vec<corridor_model::network::ServiceKind>,
     /// Timetabled services no leg may board.
     pub avoid_services: Vec<corridor_model::network::ServiceId>,
+    /// Sea passages no leg may use (straits, canals, capes).
+    pub avoid_passages: Vec<corridor_model::network::PassageId>,
 }
 
 /// A shipment to route.
@@ -139,7 +141,28 @@ impl Constraints {
         self.avoid_countries.is_empty()
             && self.avoid_nodes.is_empty()
             && self.avoid_modes.is_empty()
+            && self.avoid_passages.is_empty()
             && self.corridor.is_none()
+    }
+}
+
+/// The avoided countries and passages as bit masks, computed once per search.
+#[derive(Clone, Copy)]
+pub(crate) struct Masks {
+    pub countries: u128,
+    pub passages: u64,
+}
+
+impl Masks {
+    pub(crate) fn of(g: &Graph, c: &Constraints) -> Masks {
+        Masks {
+            countries: g.country_mask(&c.avoid_countries),
+            passages: c
+                .avoid_passages
+                .iter()
+                .filter(|p| p.0 < 64)
+                .fold(0u64, |m, p| m | 1 << p.0),
+        }
     }
 }
 
@@ -148,13 +171,14 @@ impl Constraints {
 pub(crate) fn allowed(
     g: &Graph,
     c: &Constraints,
-    avoid_country: u128,
+    avoid: Masks,
     link: LinkId,
     head: NodeId,
 ) -> bool {
     let li = link.idx();
-    g.link_countries[li] & avoid_country == 0
-        && g.node_country[head.idx()] & avoid_country == 0
+    g.link_passages[li] & avoid.passages == 0
+        && g.link_countries[li] & avoid.countries == 0
+        && g.node_country[head.idx()] & avoid.countries == 0
         && !c.avoid_modes.contains(&g.link_mode[li])
         && !c.avoid_nodes.contains(&head)
         && c.corridor
@@ -169,7 +193,8 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
     let layers = nvia + 1;
     let feu = s.teu / 2.0;
     let tonnes = s.teu * net.meta.tonnes_per_teu.value.0;
-    let avoid_country = g.country_mask(&c.avoid_countries);
+    let masks = Masks::of(g, c);
+    let avoid_country = masks.countries;
     let mut labels: Vec<Label> = Vec::new();
     let mut bags: Vec<Vec<u32>> = vec![Vec::new(); n * layers];
     let mut heap = BinaryHeap::new();
@@ -218,7 +243,7 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
             continue;
         }
         for arc in net.arcs(lab.node) {
-            if !open && !allowed(g, c, avoid_country, arc.link, arc.head) {
+            if !open && !allowed(g, c, masks, arc.link, arc.head) {
                 continue;
             }
             let li = arc.link.idx();
@@ -296,7 +321,7 @@ pub fn earliest_arrival(g: &Graph, from: NodeId, ready: f64, c: &Constraints) ->
         }
     }
     let net = g.net;
-    let avoid_country = g.country_mask(&c.avoid_countries);
+    let masks = Masks::of(g, c);
     let open = c.is_open();
     let mut best = vec![f64::INFINITY; net.nodes.len()];
     let mut heap = BinaryHeap::new();
@@ -308,7 +333,7 @@ pub fn earliest_arrival(g: &Graph, from: NodeId, ready: f64, c: &Constraints) ->
             continue;
         }
         for arc in net.arcs(NodeId(u)) {
-            if !open && !allowed(g, c, avoid_country, arc.link, arc.head) {
+            if !open && !allowed(g, c, masks, arc.link, arc.head) {
                 continue;
             }
             let h = arc.head.idx();

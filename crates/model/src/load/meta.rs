@@ -4,7 +4,7 @@
 
 use super::Loader;
 use crate::diag::{Diagnostic, Sink, did_you_mean};
-use crate::network::{Cite, Corridor, CorridorSet, NodeId, Sourced};
+use crate::network::{Cite, Corridor, CorridorSet, NodeId, Passage, Sourced};
 use crate::read::line_of_offset;
 use crate::units::Tonnes;
 use serde::Deserialize;
@@ -18,6 +18,8 @@ pub(super) struct TomlMeta {
     pub description: String,
     #[serde(default)]
     corridor: Vec<TomlCorridor>,
+    #[serde(default)]
+    passage: Vec<TomlPassage>,
     #[serde(default)]
     connectivity: TomlConnectivity,
     cargo: TomlCargo,
@@ -35,6 +37,14 @@ struct TomlCargo {
 struct TomlCorridor {
     key: Spanned<String>,
     name: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct TomlPassage {
+    key: Spanned<String>,
+    name: String,
+    src: Spanned<String>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -101,6 +111,30 @@ impl Loader {
                 });
             }
         }
+        for p in &meta.passage {
+            let key = p.key.get_ref();
+            let at = |message: String| {
+                Diagnostic::at(file, line_of(text, &p.key), message).field("passage.key")
+            };
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+            {
+                sink.push(at(format!(
+                    "passage key `{key}` must be lower-case letters, digits and `-`"
+                )));
+            } else if self.passages.iter().any(|x| x.key == *key) {
+                sink.push(at(format!("duplicate passage `{key}`")));
+            } else {
+                // Its citation is resolved once sources.csv is read (`resolve_passages`).
+                self.passages.push(Passage {
+                    key: key.clone(),
+                    name: p.name.clone(),
+                    cite: Cite(u32::MAX),
+                });
+            }
+        }
         if self.corridors.len() > CorridorSet::MAX {
             sink.push(Diagnostic::at(
                 file,
@@ -114,6 +148,69 @@ impl Loader {
             self.corridors.truncate(CorridorSet::MAX);
         }
         Some(meta)
+    }
+
+    /// Cite each passage's sources (sources.csv is read after dataset.toml).
+    pub(super) fn resolve_passages(
+        &mut self,
+        sink: &mut Sink,
+        file: &str,
+        text: &str,
+        meta: &TomlMeta,
+    ) {
+        for p in &meta.passage {
+            let Some(i) = self.passages.iter().position(|x| x.key == *p.key.get_ref()) else {
+                continue;
+            };
+            let mut ids = Vec::new();
+            for key in p
+                .src
+                .get_ref()
+                .split([';', ',', ' '])
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+            {
+                match self.source_by_key.get(key) {
+                    Some(&id) => ids.push(id),
+                    None if !self.table_read[1] => return,
+                    None => sink.push(
+                        Diagnostic::at(
+                            file,
+                            line_of(text, &p.src),
+                            format!("unknown source `{key}`"),
+                        )
+                        .field("passage.src")
+                        .maybe_hint(did_you_mean(
+                            key,
+                            self.sources.iter().map(|s| s.key.as_str()),
+                        )),
+                    ),
+                }
+            }
+            if ids.is_empty() {
+                sink.push(
+                    Diagnostic::at(
+                        file,
+                        line_of(text, &p.src),
+                        "missing source for the passage",
+                    )
+                    .field("passage.src"),
+                );
+                continue;
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            let c = match self.cite_by_list.get(&ids) {
+                Some(&c) => c,
+                None => {
+                    let c = Cite(self.citations.len() as u32);
+                    self.citations.push(ids.clone());
+                    self.cite_by_list.insert(ids, c);
+                    c
+                }
+            };
+            self.passages[i].cite = c;
+        }
     }
 
     pub(super) fn check_cargo(&mut self, sink: &mut Sink, file: &str, text: &str, meta: &TomlMeta) {

@@ -114,6 +114,11 @@ pub fn load_with_warnings(input: &DatasetInput) -> Result<Loaded, LoadErrors> {
     l.table_read[0] = toml_meta.is_some();
     for i in 1..FILES.len() {
         l.read_file(input, i, &mut sink);
+        if i == 1 {
+            if let (Some(text), Some(m)) = (meta_text.as_deref(), toml_meta.as_ref()) {
+                l.resolve_passages(&mut sink, &file, text, m);
+            }
+        }
     }
     l.check_emission_coverage(&mut sink, &input.file_label(5));
     if let (Some(text), Some(m)) = (meta_text.as_deref(), toml_meta.as_ref()) {
@@ -138,6 +143,9 @@ struct Loader {
     cite_by_list: FxHashMap<Vec<SourceId>, Cite>,
     country_lists: Vec<Vec<Country>>,
     countries_by_list: FxHashMap<Vec<Country>, CountryList>,
+    passages: Vec<Passage>,
+    /// Interned passage lists; the first is the empty list.
+    passage_lists: Vec<Vec<PassageId>>,
     nodes: Vec<Option<Node>>,
     node_keys: Vec<String>,
     node_lines: Vec<u64>,
@@ -208,6 +216,8 @@ pub const LINKS: Table = Table {
         "traction_src",
         "countries",
         "corridors",
+        "passages",
+        "passages_src",
         "distance",
         "distance_src",
         "time",
@@ -334,6 +344,8 @@ impl Loader {
             corridors,
             citations,
             country_lists,
+            passages,
+            mut passage_lists,
             origins,
             destinations,
             emission_factors,
@@ -381,6 +393,13 @@ impl Loader {
                 .collect(),
             citations,
             country_lists,
+            passages,
+            passage_lists: {
+                if passage_lists.is_empty() {
+                    passage_lists.push(Vec::new());
+                }
+                passage_lists
+            },
             node_index,
             link_index,
             waypoints: link_waypoints,

@@ -476,6 +476,7 @@ impl Loader {
                 }
             }
         }
+        let passages = self.link_passages(r);
         let distance = self.sourced(r, "distance", "distance_src", true, fields::distance);
         let time = self.sourced_noted(r, "time", "time_src", true, TimeSpec::parse_noted);
         let capacity = self.sourced(r, "capacity", "capacity_src", false, fields::capacity);
@@ -497,7 +498,7 @@ impl Loader {
         }
         self.link_lines.push(r.line());
         let link = match (
-            from, to, mode, gauge, traction, distance, time, capacity, tariff,
+            from, to, mode, gauge, traction, distance, time, capacity, tariff, passages,
         ) {
             (
                 Some(from),
@@ -509,6 +510,7 @@ impl Loader {
                 Some(Some(time)),
                 Some(capacity),
                 Some(tariff),
+                Some((passages, passages_cite)),
             ) if r.errors.is_empty() && country_list.is_some() => {
                 let countries = country_list.expect("checked by the guard");
                 Some(Link {
@@ -521,6 +523,8 @@ impl Loader {
                     traction,
                     countries,
                     corridors,
+                    passages,
+                    passages_cite,
                     distance,
                     time_spec: time.value,
                     time_cite: time.cite,
@@ -539,6 +543,58 @@ impl Loader {
             self.link_waypoints.push((id, w.value, w.cite));
         }
         self.links.push(link);
+    }
+
+    /// A link's `passages` (keys from dataset.toml's `[[passage]]`, in travel order) with
+    /// their `passages_src`. `None`: an error was recorded.
+    fn link_passages(&mut self, r: &mut Row<'_>) -> Option<(PassageList, Option<Cite>)> {
+        if self.passage_lists.is_empty() {
+            self.passage_lists.push(Vec::new());
+        }
+        let text = r.get("passages");
+        if text.is_empty() {
+            if !r.get("passages_src").is_empty() {
+                r.err(
+                    "passages_src",
+                    "`passages_src` is set but `passages` is empty",
+                    Some("give the passages or clear `passages_src`".into()),
+                );
+                return None;
+            }
+            return Some((PassageList(0), None));
+        }
+        let mut ids = Vec::new();
+        let mut ok = true;
+        for k in text
+            .split([';', ' '])
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            match self.passages.iter().position(|p| p.key == k) {
+                Some(i) => ids.push(PassageId(i as u32)),
+                None if !self.table_read[0] => ok = false,
+                None => {
+                    let hint = did_you_mean(k, self.passages.iter().map(|p| p.key.as_str()))
+                        .unwrap_or_else(|| {
+                            "passages are declared in dataset.toml as [[passage]]".into()
+                        });
+                    r.err("passages", format!("unknown passage `{k}`"), Some(hint));
+                    ok = false;
+                }
+            }
+        }
+        let cite = self.cite(r, "passages_src");
+        if !ok {
+            return None;
+        }
+        let list = match self.passage_lists.iter().position(|l| *l == ids) {
+            Some(i) => PassageList(i as u32),
+            None => {
+                self.passage_lists.push(ids);
+                PassageList((self.passage_lists.len() - 1) as u32)
+            }
+        };
+        Some((list, Some(cite?)))
     }
 
     fn intern_countries(&mut self, list: Vec<Country>) -> CountryList {
