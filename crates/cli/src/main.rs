@@ -250,7 +250,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             emit(&routing::route(&net, &a, deny)?)
         }
         Command::Simulate(a) => {
-            let net = load_network(cli.data.as_deref(), deny)?;
+            let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
             emit(&simulate::simulate(&net, cli.data.as_deref(), &a, deny)?)
         }
         Command::Compare(a) => {

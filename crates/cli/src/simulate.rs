@@ -55,7 +55,7 @@ pub struct SimArgs {
 
 /// Run the simulation and format its report.
 pub fn simulate(
-    net: &Network,
+    net: &std::sync::Arc<Network>,
     data: Option<&Path>,
     a: &SimArgs,
     deny_warnings: bool,
@@ -112,7 +112,8 @@ pub fn simulate(
     crate::warnings(warns, deny_warnings)?;
     let start = Instant::from_civil(a.year, 1, 1, 0.0).0;
     let input = OpsInput::from_parsed(parsed, a.demand_factor, start, a.days, a.warmup_days);
-    let plan = Plan::new(net, input).map_err(|e| plan_failure(e, &dem_name))?;
+    let plan =
+        Plan::new(std::sync::Arc::clone(net), input).map_err(|e| plan_failure(e, &dem_name))?;
     estimate(&plan, a);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))

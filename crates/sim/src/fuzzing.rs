@@ -14,11 +14,11 @@ use corridor_route::graph::Graph;
 use corridor_route::plan::{self, Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
 use corridor_route::time::Instant;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-fn network() -> &'static Network {
-    static NET: OnceLock<Network> = OnceLock::new();
-    NET.get_or_init(|| embedded::network().expect("the embedded dataset is valid"))
+fn network() -> &'static Arc<Network> {
+    static NET: OnceLock<Arc<Network>> = OnceLock::new();
+    NET.get_or_init(|| Arc::new(embedded::network().expect("the embedded dataset is valid")))
 }
 
 /// A dataset: the bytes split at `0xFF` bytes (never in UTF-8 text) into the six files in
@@ -62,7 +62,7 @@ pub fn dataset(data: &[u8]) {
     }
 }
 
-fn run_briefly(net: &Network, parsed: ops_input::Parsed) {
+fn run_briefly(net: &Arc<Network>, parsed: ops_input::Parsed) {
     let input = OpsInput::from_parsed(
         parsed,
         1.0,
@@ -70,7 +70,7 @@ fn run_briefly(net: &Network, parsed: ops_input::Parsed) {
         2.0,
         0.0,
     );
-    let Ok(plan) = Plan::new(net, input) else {
+    let Ok(plan) = Plan::new(Arc::clone(net), input) else {
         return;
     };
     // A fuzzed table may ask for a huge demand: skip what would run for long.

@@ -266,7 +266,8 @@ fn exercise(net: &Network) {
         6.0,
         1.0,
     );
-    let plan = Plan::new(net, input).expect("every flow has a route on a valid network");
+    let plan = Plan::new(std::sync::Arc::new(net.clone()), input)
+        .expect("every flow has a route on a valid network");
     let report = ops::run(&plan, 7, 1, &|_| {});
     finite::check(&report).unwrap_or_else(|e| panic!("simulate: {e}"));
     assert_eq!(report.generated, report.delivered + report.in_system);

@@ -95,7 +95,7 @@ fn run(sim: &str, demand: &str, days: f64, factor: f64) -> Report {
     let parsed = ops_input::parse(&net, "simulation.toml", sim, "demand.csv", demand).unwrap();
     let start = Instant::from_civil(2024, 1, 1, 0.0).0;
     let plan = Plan::new(
-        &net,
+        std::sync::Arc::new(net.clone()),
         OpsInput::from_parsed(parsed, factor, start, days, 30.0),
     )
     .unwrap();

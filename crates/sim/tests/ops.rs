@@ -15,7 +15,7 @@ fn input(days: f64, warmup: f64, demand: &str) -> Result<OpsInput, String> {
 fn run(days: f64, warmup: f64, reps: u64, threads: usize) -> Report {
     let net = embedded::network().unwrap();
     let plan = Plan::new(
-        &net,
+        std::sync::Arc::new(net.clone()),
         input(days, warmup, ops_input::DEFAULT_DEMAND).unwrap(),
     )
     .unwrap();
@@ -257,9 +257,12 @@ fn a_flow_without_a_route_on_its_corridor_is_an_error() {
     let net = embedded::network().unwrap();
     let demand =
         "from,to,teu_per_year,corridor,src,note\nCN-SHANGHAI,IR-TEHRAN,100,sea_cape,S31,\n";
-    let err = Plan::new(&net, input(10.0, 1.0, demand).unwrap())
-        .err()
-        .unwrap();
+    let err = Plan::new(
+        std::sync::Arc::new(net.clone()),
+        input(10.0, 1.0, demand).unwrap(),
+    )
+    .err()
+    .unwrap();
     let d = err.diagnostic("demand.csv").expect("a row's problem");
     assert_eq!(
         d.to_string(),
@@ -288,7 +291,11 @@ fn a_demand_row_gives_containers_or_tonnes_not_both_or_neither() {
     // A wagonload-only table is valid and its flows deliver tonnes, not TEU.
     let ok = "from,to,tonnes_per_year,corridor,src,note\nKZ-SHU,AZ-ALAT,1000000,middle_btk,S10,\n";
     let net = embedded::network().unwrap();
-    let plan = Plan::new(&net, input(60.0, 5.0, ok).unwrap()).unwrap();
+    let plan = Plan::new(
+        std::sync::Arc::new(net.clone()),
+        input(60.0, 5.0, ok).unwrap(),
+    )
+    .unwrap();
     let r = run_plan(&plan, 7, 1, 1);
     // The pair's routes (by Kuryk or by Aktau) together.
     assert!(r.od.iter().all(|o| o.teu_delivered.mean == 0.0));
@@ -316,7 +323,11 @@ fn with_container_profile(profile: &str) -> String {
 fn seasonal_demand_follows_the_monthly_profile() {
     let net = embedded::network().unwrap();
     let year = |sim: &str| {
-        let plan = Plan::new(&net, input_with(sim, 366.0, 0.0).unwrap()).unwrap();
+        let plan = Plan::new(
+            std::sync::Arc::new(net.clone()),
+            input_with(sim, 366.0, 0.0).unwrap(),
+        )
+        .unwrap();
         run_plan(&plan, 3, 1, 1)
     };
     let flat = year(ops_input::DEFAULT_SIMULATION);
@@ -413,7 +424,11 @@ fn node_breakdowns_take_the_share_of_time_renewal_theory_gives() {
     // of an alternating renewal process is mean repair / (mean up + mean repair).
     let net = embedded::network().unwrap();
     let year = |sim: &str| {
-        let plan = Plan::new(&net, input_with(sim, 365.0, 0.0).unwrap()).unwrap();
+        let plan = Plan::new(
+            std::sync::Arc::new(net.clone()),
+            input_with(sim, 365.0, 0.0).unwrap(),
+        )
+        .unwrap();
         run_plan(&plan, 11, 4, 2)
     };
     let base = year(ops_input::DEFAULT_SIMULATION);
@@ -460,7 +475,7 @@ fn a_service_breakdown_cancels_its_departures() {
     let net = embedded::network().unwrap();
     let year = |sim: &str| {
         let input = input_from(sim, ops_input::DEFAULT_DEMAND, 365.0, 0.0).unwrap();
-        let plan = Plan::new(&net, input).unwrap();
+        let plan = Plan::new(std::sync::Arc::new(net.clone()), input).unwrap();
         run_plan(&plan, 5, 2, 2)
     };
     let base = year(ops_input::DEFAULT_SIMULATION);

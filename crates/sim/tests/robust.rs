@@ -24,7 +24,7 @@ fn try_run(sim: &str, demand: &str) {
             return;
         }
     };
-    let plan = match Plan::new(&net, input) {
+    let plan = match Plan::new(std::sync::Arc::new(net.clone()), input) {
         Ok(p) => p,
         Err(e) => {
             let text = e.to_string();

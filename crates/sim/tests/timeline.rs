@@ -68,8 +68,18 @@ fn a_one_epoch_timeline_is_the_network_as_it_is() {
     let net = embedded::network().unwrap();
     let p = params(&net);
     let input = OpsInput::from_parsed(p.clone(), 1.0, start(), 60.0, 10.0);
-    let a = run(&Plan::new(&net, input).unwrap(), 3);
-    let epoch = EpochPlan::new(&net, p.flows.clone(), &p, 1.0, start()).unwrap();
+    let a = run(
+        &Plan::new(std::sync::Arc::new(net.clone()), input).unwrap(),
+        3,
+    );
+    let epoch = EpochPlan::new(
+        std::sync::Arc::new(net.clone()),
+        p.flows.clone(),
+        &p,
+        1.0,
+        start(),
+    )
+    .unwrap();
     let plan = Plan::timeline(p, vec![(start(), Arc::new(epoch))], start(), 60.0, 10.0).unwrap();
     let b = run(&plan, 3);
     assert_eq!(
@@ -86,8 +96,22 @@ fn a_service_stopped_mid_year_carries_nothing_after_and_its_cargo_goes_around() 
     let changed = without(&["S-KURYK-ALAT-FERRY", "L-KURYK-ALAT"], str::to_string);
     let p = params(&base);
     let change = Instant::from_civil(2024, 3, 1, 0.0).0;
-    let e0 = EpochPlan::new(&base, p.flows.clone(), &p, 1.0, start()).unwrap();
-    let e1 = EpochPlan::new(&changed, p.flows.clone(), &p, 1.0, change).unwrap();
+    let e0 = EpochPlan::new(
+        std::sync::Arc::new(base.clone()),
+        p.flows.clone(),
+        &p,
+        1.0,
+        start(),
+    )
+    .unwrap();
+    let e1 = EpochPlan::new(
+        std::sync::Arc::new(changed.clone()),
+        p.flows.clone(),
+        &p,
+        1.0,
+        change,
+    )
+    .unwrap();
     let plan = Plan::timeline(
         p,
         vec![(start(), Arc::new(e0)), (change, Arc::new(e1))],
@@ -152,8 +176,22 @@ fn a_closure_with_no_way_around_strands_units_and_says_so() {
         })
         .cloned()
         .collect();
-    let e0 = EpochPlan::new(&base, p.flows.clone(), &p, 1.0, start()).unwrap();
-    let e1 = EpochPlan::new(&changed, caspian, &p, 1.0, change).unwrap();
+    let e0 = EpochPlan::new(
+        std::sync::Arc::new(base.clone()),
+        p.flows.clone(),
+        &p,
+        1.0,
+        start(),
+    )
+    .unwrap();
+    let e1 = EpochPlan::new(
+        std::sync::Arc::new(changed.clone()),
+        caspian,
+        &p,
+        1.0,
+        change,
+    )
+    .unwrap();
     let plan = Plan::timeline(
         p,
         vec![(start(), Arc::new(e0)), (change, Arc::new(e1))],
@@ -179,8 +217,22 @@ fn demand_of_a_later_epoch_drives_the_arrivals() {
     let net = embedded::network().unwrap();
     let p = params(&net);
     let change = Instant::from_civil(2024, 4, 1, 0.0).0;
-    let e0 = EpochPlan::new(&net, p.flows.clone(), &p, 1.0, start()).unwrap();
-    let e1 = EpochPlan::new(&net, p.flows.clone(), &p, 2.0, change).unwrap();
+    let e0 = EpochPlan::new(
+        std::sync::Arc::new(net.clone()),
+        p.flows.clone(),
+        &p,
+        1.0,
+        start(),
+    )
+    .unwrap();
+    let e1 = EpochPlan::new(
+        std::sync::Arc::new(net.clone()),
+        p.flows.clone(),
+        &p,
+        2.0,
+        change,
+    )
+    .unwrap();
     let plan = Plan::timeline(
         p,
         vec![(start(), Arc::new(e0)), (change, Arc::new(e1))],

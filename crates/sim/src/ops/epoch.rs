@@ -15,6 +15,7 @@ use corridor_model::network::{
 use corridor_model::units::{Capacity, Payload};
 use corridor_route::graph::{Board, Graph};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A leg of a compiled path (ids of the epoch's network).
 pub(crate) struct Leg {
@@ -107,8 +108,8 @@ pub struct FlowShares {
 }
 
 /// One state of the corridor, compiled: see the module docs.
-pub struct EpochPlan<'n> {
-    pub(crate) net: &'n Network,
+pub struct EpochPlan {
+    pub(crate) net: Arc<Network>,
     pub(crate) flows: Vec<Flow>,
     pub(crate) demand_factor: f64,
     pub(crate) paths: Vec<Path>,
@@ -172,18 +173,18 @@ pub(crate) fn node_rate(c: Option<Capacity>, p: &Parsed) -> Option<f64> {
     }
 }
 
-impl<'n> EpochPlan<'n> {
+impl EpochPlan {
     /// Route and compile `flows` (after `demand_factor`) on `net`; routes are searched for
     /// shipments ready at `ready` (hours since the epoch). A flow without a route is a
     /// [`PlanError`].
     pub fn new(
-        net: &'n Network,
+        net: Arc<Network>,
         flows: Vec<Flow>,
         params: &Parsed,
         demand_factor: f64,
         ready: f64,
-    ) -> Result<EpochPlan<'n>, PlanError> {
-        let g = Graph::new(net);
+    ) -> Result<EpochPlan, PlanError> {
+        let g = Graph::new(&net);
         let node_rate_teu_h: Vec<Option<f64>> = net
             .nodes
             .iter()
@@ -192,24 +193,26 @@ impl<'n> EpochPlan<'n> {
         let limited: Vec<bool> = node_rate_teu_h.iter().map(Option::is_some).collect();
         let options = route_sets(&g, &flows, &params.choice, &limited, ready)?;
         let shares = choose(
-            net,
+            &net,
             &flows,
             &options,
             params,
             demand_factor,
             &node_rate_teu_h,
         );
+        let dwell = net
+            .nodes
+            .iter()
+            .map(|n| n.dwell.as_ref().map(|d| Sampler::new(&d.value)))
+            .collect();
+        drop(g);
         let mut plan = EpochPlan {
             net,
             paths: Vec::new(),
             choices: Vec::new(),
             queues: Vec::new(),
             arrivals: Vec::new(),
-            dwell: net
-                .nodes
-                .iter()
-                .map(|n| n.dwell.as_ref().map(|d| Sampler::new(&d.value)))
-                .collect(),
+            dwell,
             shares: Vec::new(),
             node_rate_teu_h,
             flows,
@@ -240,7 +243,7 @@ impl<'n> EpochPlan<'n> {
         weights: Vec<f64>,
         params: &Parsed,
     ) {
-        let net = self.net;
+        let net = Arc::clone(&self.net);
         let total: f64 = weights.iter().sum();
         let mut cum = 0.0;
         let mut choice = Vec::new();
@@ -325,7 +328,7 @@ impl<'n> EpochPlan<'n> {
             return q as u32;
         }
         self.queues
-            .push(QueueSpec::of(self.net, sv, reversed, mode, params));
+            .push(QueueSpec::of(&self.net, sv, reversed, mode, params));
         (self.queues.len() - 1) as u32
     }
 
@@ -346,8 +349,8 @@ impl<'n> EpochPlan<'n> {
     }
 
     /// The network it runs on.
-    pub fn network(&self) -> &'n Network {
-        self.net
+    pub fn network(&self) -> &Network {
+        &self.net
     }
 }
 

@@ -85,8 +85,8 @@ struct QueueState {
     generation: u32,
 }
 
-pub(crate) struct Sim<'p, 'n, R> {
-    plan: &'p Plan<'n>,
+pub(crate) struct Sim<'p, R> {
+    plan: &'p Plan,
     end: f64,
     /// The epoch in force.
     epoch: usize,
@@ -113,7 +113,7 @@ pub(crate) struct Sim<'p, 'n, R> {
     pub(crate) rec: R,
 }
 
-impl<'p, 'n, R: Recorder> Sim<'p, 'n, R> {
+impl<'p, R: Recorder> Sim<'p, R> {
     #[inline]
     fn size(&self, u: &Unit) -> f64 {
         if u.wagon {
@@ -580,7 +580,7 @@ impl<'p, 'n, R: Recorder> Sim<'p, 'n, R> {
     }
 }
 
-impl<R: Recorder> Model for Sim<'_, '_, R> {
+impl<R: Recorder> Model for Sim<'_, R> {
     type Event = Ev;
     fn handle(&mut self, s: &mut Scheduler<Ev>, ev: Ev) {
         let now = s.now();
@@ -789,12 +789,7 @@ impl<R: Recorder> Model for Sim<'_, '_, R> {
 
 /// Run one replication of `plan` (streams from `seed` and `rep`) into `rec`; returns the
 /// recorder and the number of events processed.
-pub(crate) fn replicate<'p, 'n, R: Recorder>(
-    plan: &'p Plan<'n>,
-    seed: u64,
-    rep: u64,
-    rec: R,
-) -> (R, u64) {
+pub(crate) fn replicate<R: Recorder>(plan: &Plan, seed: u64, rep: u64, rec: R) -> (R, u64) {
     let start = plan.start;
     let warm_end = plan.warm_end();
     let end = plan.end();

@@ -15,7 +15,8 @@
 //!   one-epoch timeline is the network as it is;
 //! - [`run`] does the replications in parallel: the mechanics (`mechanics`) change state
 //!   and tell a [`Recorder`]; the standard one, [`Kpis`], counts what the [`Report`]
-//!   (`report`) shows. A replication runs on the kernel's event loop.
+//!   (`report`) shows. A replication runs on the kernel's event loop. [`YearlyRecorder`]
+//!   counts the same by calendar year, for scenario runs over several years (`yearly`).
 //!
 //! Replications run in parallel with one random stream per replication and source, so a
 //! seed gives the same results whatever the thread count.
@@ -28,6 +29,7 @@ mod recorder;
 mod report;
 mod routes;
 mod sampler;
+mod yearly;
 
 pub use choice::{Assignment, RouteCost, assign, logit, queue_delay_h};
 pub use epoch::{EpochPlan, FlowShares};
@@ -35,6 +37,10 @@ pub use plan::{MAX_TEU_PER_YEAR, Plan, PlanError};
 pub use recorder::{Kpis, Recorder, UnitInfo};
 pub use report::{
     BreakdownStats, Calibration, LinkFlow, Metric, RepSummary, Report, Resource, Transit,
+};
+pub use yearly::{
+    CorridorYear, ResourceYear, Year, YearlyAggregate, YearlyCounts, YearlyRecorder,
+    replicate_yearly,
 };
 
 use rayon::prelude::*;

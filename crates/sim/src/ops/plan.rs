@@ -230,7 +230,7 @@ fn detour(
     params: &Parsed,
 ) -> Option<GPath> {
     use corridor_route::search::{Constraints, Shipment, pareto};
-    let net = e.net;
+    let net: &Network = &e.net;
     let from = net.node_by_key(&node_keys[at as usize])?;
     let to = net.node_by_key(&node_keys[p.dest as usize])?;
     if from == to {
@@ -381,12 +381,12 @@ impl CalibrationRule {
 }
 
 /// Everything fixed across replications: a timeline of epochs and the run's resources.
-pub struct Plan<'n> {
+pub struct Plan {
     pub(crate) params: Parsed,
     pub(crate) start: f64,
     pub(crate) days: f64,
     pub(crate) warmup_days: f64,
-    pub(crate) epochs: Vec<Arc<EpochPlan<'n>>>,
+    pub(crate) epochs: Vec<Arc<EpochPlan>>,
     pub(crate) rt: Vec<EpochRt>,
     pub(crate) paths: Vec<GPath>,
     /// Node ids of the run (every node of any epoch), and which are capacity-limited in any.
@@ -418,9 +418,9 @@ fn index_of(keys: &mut Vec<String>, key: &str) -> u32 {
     }
 }
 
-impl<'n> Plan<'n> {
+impl Plan {
     /// A run of one epoch: the network as it is, with the input's demand.
-    pub fn new(net: &'n Network, input: OpsInput) -> Result<Plan<'n>, PlanError> {
+    pub fn new(net: Arc<Network>, input: OpsInput) -> Result<Plan, PlanError> {
         let OpsInput {
             mut params,
             demand_factor,
@@ -449,11 +449,11 @@ impl<'n> Plan<'n> {
     /// its own).
     pub fn timeline(
         params: Parsed,
-        epochs: Vec<(f64, Arc<EpochPlan<'n>>)>,
+        epochs: Vec<(f64, Arc<EpochPlan>)>,
         start: f64,
         days: f64,
         warmup_days: f64,
-    ) -> Result<Plan<'n>, PlanError> {
+    ) -> Result<Plan, PlanError> {
         if !(start.is_finite() && start >= 0.0) {
             return Err(PlanError::BeforeEpoch { hours: start });
         }
@@ -472,7 +472,7 @@ impl<'n> Plan<'n> {
         let mut paths = Vec::new();
         let mut maps = Vec::new();
         for (_, e) in &epochs {
-            let net = e.net;
+            let net = &e.net;
             let nodes: Vec<u32> = net
                 .nodes
                 .iter()
@@ -578,7 +578,7 @@ impl<'n> Plan<'n> {
         for (r, (_, e)) in rt.iter_mut().zip(&epochs) {
             r.queues = queue_names
                 .iter()
-                .map(|n| spec_in(e.net, n, &params))
+                .map(|n| spec_in(&e.net, n, &params))
                 .collect();
         }
         // Detours: in each epoch after the first, a path of an earlier epoch that needs a
@@ -587,7 +587,7 @@ impl<'n> Plan<'n> {
         // cargo).
         for ei in 1..epochs.len() {
             let e = &epochs[ei].1;
-            let g = corridor_route::graph::Graph::new(e.net);
+            let g = corridor_route::graph::Graph::new(&e.net);
             let mut found: Vec<((u32, u32, bool), Option<u32>)> = Vec::new();
             let mut blocked = Vec::with_capacity(paths.len());
             let mut detours = Vec::new();
@@ -628,7 +628,7 @@ impl<'n> Plan<'n> {
                                 for (r, (_, e)) in rt.iter_mut().zip(&epochs) {
                                     while r.queues.len() < queue_names.len() {
                                         let n = &queue_names[r.queues.len()];
-                                        r.queues.push(spec_in(e.net, n, &params));
+                                        r.queues.push(spec_in(&e.net, n, &params));
                                     }
                                 }
                                 found.push((key, d));

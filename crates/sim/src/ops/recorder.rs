@@ -90,8 +90,8 @@ pub(crate) struct QueueCounts {
 }
 
 /// The standard recorder: everything the report shows, for one replication.
-pub struct Kpis<'p, 'n> {
-    plan: &'p Plan<'n>,
+pub struct Kpis<'p> {
+    plan: &'p Plan,
     warm_end: f64,
     end: f64,
     pub(crate) generated: u64,
@@ -142,9 +142,9 @@ pub struct Kpis<'p, 'n> {
     epoch: usize,
 }
 
-impl<'p, 'n> Kpis<'p, 'n> {
+impl<'p> Kpis<'p> {
     /// A recorder for one replication of `plan`.
-    pub fn new(plan: &'p Plan<'n>) -> Kpis<'p, 'n> {
+    pub fn new(plan: &'p Plan) -> Kpis<'p> {
         let nc = plan.corridor_keys.len();
         let nq = plan.queue_names.len();
         let nn = plan.node_keys.len();
@@ -219,7 +219,7 @@ impl<'p, 'n> Kpis<'p, 'n> {
     }
 }
 
-impl Recorder for Kpis<'_, '_> {
+impl Recorder for Kpis<'_> {
     #[inline]
     fn before_event(&mut self, t: f64) {
         // Closed time per weather area, integrated between events.

@@ -23,7 +23,7 @@ fn wagons_never_board_container_feeders_or_liners() {
         30.0,
         1.0,
     );
-    let plan = Plan::new(&net, input).unwrap();
+    let plan = Plan::new(std::sync::Arc::new(net.clone()), input).unwrap();
     let container_only: Vec<&str> = net
         .services
         .iter()

@@ -1,0 +1,519 @@
+//! Year by year: the recorder behind scenario runs. Everything [`super::Kpis`] counts for a
+//! whole window, counted per calendar year instead (deliveries by the year they arrive,
+//! crossings by the year the leg ends, queue and server time split at New Year), plus the
+//! price and CO2e of what was delivered and the backlog at each year's end. A replication's
+//! [`YearlyCounts`] merge into a [`YearlyAggregate`] whose [`YearlyAggregate::finish`] gives
+//! the per-year figures of a run (plain `serde` data).
+
+use super::plan::Plan;
+use super::recorder::{Recorder, UnitInfo};
+use super::routes::FEU_TEU;
+use super::{Metric, report::metric};
+use crate::stats::{Histogram, Tally};
+use corridor_model::network::Mode;
+use corridor_route::time::Instant;
+use serde::Serialize;
+
+/// A time-weighted quantity whose area is kept per year.
+#[derive(Clone, Debug)]
+struct YearlyArea {
+    value: f64,
+    last: f64,
+    area: Vec<f64>,
+}
+
+impl YearlyArea {
+    fn new(t0: f64, years: usize) -> YearlyArea {
+        YearlyArea {
+            value: 0.0,
+            last: t0,
+            area: vec![0.0; years],
+        }
+    }
+    /// Advance to `t`, filing the area since the last change under each year it spans.
+    fn advance(&mut self, t: f64, bounds: &[f64]) {
+        while self.last < t {
+            // `bounds[y]` is the start of year y; the area before the first year is dropped.
+            let y = bounds.partition_point(|&b| b <= self.last);
+            let end = bounds.get(y).copied().unwrap_or(f64::INFINITY).min(t);
+            if y > 0 && y - 1 < self.area.len() {
+                self.area[y - 1] += self.value * (end - self.last);
+            }
+            self.last = end;
+        }
+    }
+    fn set(&mut self, t: f64, v: f64, bounds: &[f64]) {
+        self.advance(t, bounds);
+        self.value = v;
+    }
+}
+
+/// One replication's counts, per year.
+pub struct YearlyRecorder<'p> {
+    plan: &'p Plan,
+    first_year: i32,
+    /// Start of each simulated year, and the end of the last.
+    bounds: Vec<f64>,
+    c: YearlyCounts,
+    in_system_teu: f64,
+    queue_level: Vec<YearlyArea>,
+    node_queue: Vec<YearlyArea>,
+    node_busy: Vec<YearlyArea>,
+    node_busy_now: Vec<u32>,
+    epoch: usize,
+}
+
+/// The counts of one replication, per year (index 0 the first year).
+#[derive(Clone, Debug)]
+pub struct YearlyCounts {
+    /// Per year, per corridor: containers delivered (TEU), wagonload delivered (t), their
+    /// door-to-door hours, and the price (USD) and well-to-wheel CO2e (kg) of the containers.
+    corridor_teu: Vec<Vec<f64>>,
+    corridor_tonnes: Vec<Vec<f64>>,
+    corridor_hist: Vec<Vec<Histogram>>,
+    corridor_cost: Vec<Vec<f64>>,
+    corridor_co2e: Vec<Vec<f64>>,
+    /// Per year: units generated and delivered, TEU-equivalent in the system at its end.
+    generated: Vec<u64>,
+    delivered: Vec<u64>,
+    backlog_end: Vec<f64>,
+    /// Per year, per resource (queues first, then nodes): TEU-equivalent through.
+    through: Vec<Vec<f64>>,
+    /// Per year, per queue: TEU-equivalent capacity of its departures, and the waits.
+    offered: Vec<Vec<f64>>,
+    wait: Vec<Vec<Tally>>,
+    /// Per year, per queue and per node: TEU-hours waiting; per node: busy hours.
+    queue_teu_h: Vec<Vec<f64>>,
+    node_queue_teu_h: Vec<Vec<f64>>,
+    node_busy_h: Vec<Vec<f64>>,
+    /// Per year, per link: TEU-equivalent crossing.
+    link_teu: Vec<Vec<f64>>,
+}
+
+impl<'p> YearlyRecorder<'p> {
+    /// A recorder of the calendar years the plan's measured window covers.
+    pub fn new(plan: &'p Plan) -> YearlyRecorder<'p> {
+        let first_year = Instant(plan.warm_end()).year();
+        let last_year = Instant(plan.end() - 1e-6).year();
+        let years = (last_year - first_year + 1).max(1) as usize;
+        let mut bounds: Vec<f64> = (0..years)
+            .map(|y| {
+                Instant::from_civil(first_year + y as i32, 1, 1, 0.0)
+                    .0
+                    .max(plan.warm_end())
+            })
+            .collect();
+        bounds.push(plan.end());
+        let nc = plan.corridor_keys.len();
+        let nq = plan.queue_names.len();
+        let nn = plan.node_keys.len();
+        let per = |n: usize| vec![vec![0.0; n]; years];
+        YearlyRecorder {
+            plan,
+            first_year,
+            c: YearlyCounts {
+                corridor_teu: per(nc),
+                corridor_tonnes: per(nc),
+                corridor_hist: (0..years)
+                    .map(|_| (0..nc).map(|_| Histogram::new()).collect())
+                    .collect(),
+                corridor_cost: per(nc),
+                corridor_co2e: per(nc),
+                generated: vec![0; years],
+                delivered: vec![0; years],
+                backlog_end: vec![0.0; years],
+                through: per(nq + nn),
+                offered: per(nq),
+                wait: (0..years).map(|_| vec![Tally::default(); nq]).collect(),
+                queue_teu_h: per(nq),
+                node_queue_teu_h: per(nn),
+                node_busy_h: per(nn),
+                link_teu: per(plan.links.len()),
+            },
+            in_system_teu: 0.0,
+            queue_level: (0..nq)
+                .map(|_| YearlyArea::new(plan.start, years))
+                .collect(),
+            node_queue: (0..nn)
+                .map(|_| YearlyArea::new(plan.start, years))
+                .collect(),
+            node_busy: (0..nn)
+                .map(|_| YearlyArea::new(plan.start, years))
+                .collect(),
+            node_busy_now: vec![0; nn],
+            epoch: 0,
+            bounds,
+        }
+    }
+
+    /// The year index of `t` (`None` before the measured window or after it).
+    #[inline]
+    fn year(&self, t: f64) -> Option<usize> {
+        if t < self.bounds[0] || t >= *self.bounds.last().expect("bounds") {
+            return None;
+        }
+        Some(self.bounds.partition_point(|&b| b <= t) - 1)
+    }
+
+    /// The counts, at the end of the run.
+    pub fn into_counts(self) -> YearlyCounts {
+        self.c
+    }
+}
+
+impl Recorder for YearlyRecorder<'_> {
+    #[inline]
+    fn generated(&mut self, now: f64, u: &UnitInfo) {
+        self.in_system_teu += u.teu;
+        if let Some(y) = self.year(now) {
+            self.c.generated[y] += 1;
+        }
+    }
+
+    #[inline]
+    fn delivered(&mut self, now: f64, u: &UnitInfo) {
+        self.in_system_teu -= u.teu;
+        let Some(y) = self.year(now) else {
+            return;
+        };
+        self.c.delivered[y] += 1;
+        // Units created in the warm-up are not measured.
+        if u.created < self.bounds[0] {
+            return;
+        }
+        let path = &self.plan.paths[u.path as usize];
+        if let Some(c) = path.corridor {
+            let c = c as usize;
+            if u.wagon {
+                self.c.corridor_tonnes[y][c] += self.plan.params.tonnes_per_wagon;
+            } else {
+                self.c.corridor_teu[y][c] += FEU_TEU;
+                self.c.corridor_hist[y][c].add(now - u.created);
+                self.c.corridor_cost[y][c] += path.cost_per_feu;
+                self.c.corridor_co2e[y][c] += path.co2e_per_feu;
+            }
+        }
+    }
+
+    #[inline]
+    fn leg_ended(&mut self, t: f64, link: u32, _mode: Mode, teu: f64, _c: f64, _w: f64) {
+        if let Some(y) = self.year(t) {
+            self.c.link_teu[y][link as usize] += teu;
+        }
+    }
+
+    #[inline]
+    fn departed(&mut self, now: f64, q: u32) {
+        if let Some(y) = self.year(now) {
+            let cap = self.plan.rt[self.epoch].queues[q as usize]
+                .as_ref()
+                .map(|s| s.cap_teu)
+                .unwrap_or(0.0);
+            self.c.offered[y][q as usize] += cap;
+        }
+    }
+
+    #[inline]
+    fn boarded(&mut self, now: f64, q: u32, teu: f64, waited_h: f64) {
+        if let Some(y) = self.year(now) {
+            self.c.through[y][q as usize] += teu;
+            self.c.wait[y][q as usize].add(waited_h);
+        }
+    }
+
+    #[inline]
+    fn queue_level(&mut self, now: f64, q: u32, teu: f64) {
+        let b = &self.bounds;
+        self.queue_level[q as usize].set(now, teu, b);
+    }
+
+    #[inline]
+    fn node_queue_level(&mut self, now: f64, n: u32, teu: f64) {
+        let b = &self.bounds;
+        self.node_queue[n as usize].set(now, teu, b);
+    }
+
+    #[inline]
+    fn node_busy(&mut self, now: f64, n: u32, busy: u32) {
+        if self.node_busy_now[n as usize] != busy {
+            self.node_busy_now[n as usize] = busy;
+            let b = &self.bounds;
+            self.node_busy[n as usize].set(now, busy as f64, b);
+        }
+    }
+
+    #[inline]
+    fn node_served(&mut self, now: f64, n: u32, teu: f64) {
+        if let Some(y) = self.year(now) {
+            self.c.through[y][self.plan.queue_names.len() + n as usize] += teu;
+        }
+    }
+
+    fn day_sampled(&mut self, now: f64) {
+        // The last sample of a year is its end-of-year backlog.
+        if let Some(y) = self.year(now) {
+            self.c.backlog_end[y] = self.in_system_teu;
+        }
+    }
+
+    fn epoch_changed(&mut self, _now: f64, e: u32) {
+        self.epoch = e as usize;
+    }
+
+    fn finished(&mut self, end: f64) {
+        let b = self.bounds.clone();
+        for (areas, out) in [
+            (&mut self.queue_level, &mut self.c.queue_teu_h),
+            (&mut self.node_queue, &mut self.c.node_queue_teu_h),
+            (&mut self.node_busy, &mut self.c.node_busy_h),
+        ] {
+            for (i, a) in areas.iter_mut().enumerate() {
+                a.advance(end, &b);
+                for (y, v) in a.area.iter().enumerate() {
+                    out[y][i] = *v;
+                }
+            }
+        }
+    }
+}
+
+/// One corridor in one year, across replications.
+#[derive(Clone, Debug, Serialize)]
+pub struct CorridorYear {
+    /// Corridor key.
+    pub corridor: String,
+    /// Containers delivered, TEU a year.
+    pub teu_delivered: Metric,
+    /// Wagonload cargo delivered, tonnes a year.
+    pub tonnes_delivered: Metric,
+    /// Door-to-door days of containers: median and 90th percentile of every delivery of the
+    /// year in every replication (over project delays and operations together).
+    pub p50_days: f64,
+    /// See `p50_days`.
+    pub p90_days: f64,
+    /// Price of the containers delivered per TEU (tariffs and handling of their routes),
+    /// USD.
+    pub cost_usd_per_teu: f64,
+    /// Well-to-wheel CO2e of the containers delivered per TEU, kg.
+    pub co2e_kg_per_teu: f64,
+}
+
+/// A resource in one year.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResourceYear {
+    /// Service (with direction) or node id.
+    pub name: String,
+    /// `departures` or `node`.
+    pub kind: String,
+    /// Share of departure capacity used (departures) or busy share (nodes).
+    pub utilisation: Metric,
+    /// Time-average TEU-equivalent waiting.
+    pub mean_queue_teu: Metric,
+    /// Mean wait, hours (departures: for a departure; nodes: Little's law).
+    pub mean_wait_h: Metric,
+    /// TEU-equivalent through.
+    pub throughput_teu: Metric,
+}
+
+/// One year of a run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Year {
+    /// Calendar year.
+    pub year: i32,
+    /// Per corridor that delivered anything.
+    pub corridors: Vec<CorridorYear>,
+    /// Units generated and delivered in the year, per replication.
+    pub generated: Metric,
+    /// See `generated`.
+    pub delivered: Metric,
+    /// TEU-equivalent in the system at the year's end.
+    pub backlog_teu: Metric,
+    /// The year's change of the end-of-year backlog, TEU-equivalent a day.
+    pub backlog_growth_teu_per_day: f64,
+    /// The resources, worst first (utilisation × wait); the first few are the bottlenecks.
+    pub resources: Vec<ResourceYear>,
+}
+
+/// Replications' yearly counts merged: transit histograms pooled, other counts kept per
+/// replication for their intervals.
+pub struct YearlyAggregate {
+    first_year: i32,
+    reps: Vec<YearlyCounts>,
+    pooled: Vec<Vec<Histogram>>,
+}
+
+impl YearlyAggregate {
+    /// An empty aggregate.
+    pub fn new() -> YearlyAggregate {
+        YearlyAggregate {
+            first_year: 0,
+            reps: Vec::new(),
+            pooled: Vec::new(),
+        }
+    }
+
+    /// Add a replication's counts (its histograms are pooled and dropped).
+    pub fn add(&mut self, first_year: i32, mut c: YearlyCounts) {
+        self.first_year = first_year;
+        let hist = std::mem::take(&mut c.corridor_hist);
+        if self.pooled.is_empty() {
+            self.pooled = hist;
+        } else {
+            for (p, h) in self.pooled.iter_mut().zip(&hist) {
+                for (a, b) in p.iter_mut().zip(h) {
+                    a.merge(b);
+                }
+            }
+        }
+        self.reps.push(c);
+    }
+
+    /// The figures of each year.
+    pub fn finish(&self, plan: &Plan) -> Vec<Year> {
+        let years = self.pooled.len();
+        let mut out = Vec::with_capacity(years);
+        for y in 0..years {
+            let start = Instant::from_civil(self.first_year + y as i32, 1, 1, 0.0)
+                .0
+                .max(plan.warm_end());
+            let end = Instant::from_civil(self.first_year + y as i32 + 1, 1, 1, 0.0)
+                .0
+                .min(plan.end());
+            let hours = (end - start).max(1e-9);
+            let scale = 8760.0 / hours;
+            let across = |f: &dyn Fn(&YearlyCounts) -> f64| {
+                metric(&self.reps.iter().map(f).collect::<Vec<_>>())
+            };
+            let mut corridors = Vec::new();
+            for (k, key) in plan.corridor_keys.iter().enumerate() {
+                let h = &self.pooled[y][k];
+                let teu: f64 = self.reps.iter().map(|r| r.corridor_teu[y][k]).sum();
+                let tonnes: f64 = self.reps.iter().map(|r| r.corridor_tonnes[y][k]).sum();
+                if teu == 0.0 && tonnes == 0.0 {
+                    continue;
+                }
+                let cost: f64 = self.reps.iter().map(|r| r.corridor_cost[y][k]).sum();
+                let co2: f64 = self.reps.iter().map(|r| r.corridor_co2e[y][k]).sum();
+                corridors.push(CorridorYear {
+                    corridor: key.clone(),
+                    teu_delivered: across(&|r| r.corridor_teu[y][k] * scale),
+                    tonnes_delivered: across(&|r| r.corridor_tonnes[y][k] * scale),
+                    p50_days: if h.count() > 0 {
+                        h.quantile(0.5) / 24.0
+                    } else {
+                        0.0
+                    },
+                    p90_days: if h.count() > 0 {
+                        h.quantile(0.9) / 24.0
+                    } else {
+                        0.0
+                    },
+                    cost_usd_per_teu: if teu > 0.0 { cost / teu } else { 0.0 },
+                    co2e_kg_per_teu: if teu > 0.0 { co2 / teu } else { 0.0 },
+                });
+            }
+            let nq = plan.queue_names.len();
+            let mut resources = Vec::new();
+            for (q, name) in plan.queue_names.iter().enumerate() {
+                let carried = |r: &YearlyCounts| r.through[y][q];
+                if self.reps.iter().all(|r| carried(r) == 0.0) {
+                    continue;
+                }
+                resources.push(ResourceYear {
+                    name: name.clone(),
+                    kind: "departures".into(),
+                    utilisation: across(&|r| {
+                        if r.offered[y][q] > 0.0 {
+                            r.through[y][q] / r.offered[y][q]
+                        } else {
+                            0.0
+                        }
+                    }),
+                    mean_queue_teu: across(&|r| r.queue_teu_h[y][q] / hours),
+                    mean_wait_h: across(&|r| {
+                        let w = r.wait[y][q].mean();
+                        if w.is_finite() { w } else { 0.0 }
+                    }),
+                    throughput_teu: across(&|r| r.through[y][q] * scale),
+                });
+            }
+            for (n, key) in plan.node_keys.iter().enumerate() {
+                if !plan.node_limited[n] || self.reps.iter().all(|r| r.through[y][nq + n] == 0.0) {
+                    continue;
+                }
+                resources.push(ResourceYear {
+                    name: key.clone(),
+                    kind: "node".into(),
+                    utilisation: across(&|r| r.node_busy_h[y][n] / hours),
+                    mean_queue_teu: across(&|r| r.node_queue_teu_h[y][n] / hours),
+                    mean_wait_h: across(&|r| {
+                        let served = r.through[y][nq + n] / hours;
+                        if served > 0.0 {
+                            r.node_queue_teu_h[y][n] / hours / served
+                        } else {
+                            0.0
+                        }
+                    }),
+                    throughput_teu: across(&|r| r.through[y][nq + n] * scale),
+                });
+            }
+            resources.sort_by(|a, b| {
+                (b.utilisation.mean * b.mean_wait_h.mean)
+                    .total_cmp(&(a.utilisation.mean * a.mean_wait_h.mean))
+                    .then(b.utilisation.mean.total_cmp(&a.utilisation.mean))
+            });
+            let backlog = across(&|r| r.backlog_end[y]);
+            let before = if y == 0 {
+                None
+            } else {
+                Some(
+                    self.reps.iter().map(|r| r.backlog_end[y - 1]).sum::<f64>()
+                        / self.reps.len() as f64,
+                )
+            };
+            out.push(Year {
+                year: self.first_year + y as i32,
+                corridors,
+                generated: across(&|r| r.generated[y] as f64),
+                delivered: across(&|r| r.delivered[y] as f64),
+                backlog_growth_teu_per_day: before
+                    .map(|b| (backlog.mean - b) / (hours / 24.0))
+                    .unwrap_or(0.0),
+                backlog_teu: backlog,
+                resources,
+            });
+        }
+        out
+    }
+}
+
+impl Default for YearlyAggregate {
+    fn default() -> Self {
+        YearlyAggregate::new()
+    }
+}
+
+/// One replication of `plan` counted by year.
+pub fn replicate_yearly(plan: &Plan, seed: u64, rep: u64) -> (i32, YearlyCounts) {
+    let rec = YearlyRecorder::new(plan);
+    let first = rec.first_year;
+    let (rec, _) = super::mechanics::replicate(plan, seed, rep, rec);
+    (first, rec.into_counts())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::YearlyArea;
+
+    #[test]
+    fn areas_split_at_new_year() {
+        // Years start at 0, 10 and 20; the run ends at 30.
+        let b = [0.0, 10.0, 20.0, 30.0];
+        let mut a = YearlyArea::new(-5.0, 3);
+        a.set(-5.0, 2.0, &b);
+        a.set(15.0, 4.0, &b);
+        a.advance(30.0, &b);
+        // Before the first year nothing counts; 2 over [0, 10) and [10, 15), 4 after.
+        assert_eq!(a.area, vec![20.0, 10.0 + 20.0, 40.0]);
+    }
+}
