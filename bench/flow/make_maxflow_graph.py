@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Writes the ~1-million-arc max-flow benchmark graphs (DIMACS `p max` format, 1-based).
+
+    python3 bench/flow/make_maxflow_graph.py bench/flow/graphs
+
+- `rlg_1m.max`: a random level graph (the DIMACS "Washington" RLG family): 512 rows ×
+  650 levels; each node has 3 arcs to random nodes of the next level, capacities uniform
+  in 1..10000; the source feeds level 0 and the last level drains to the sink.
+- `genrmf_1m.max`: Goldfarb & Grigoriadis's GENRMF family: 128 frames of 40×40 grid
+  nodes; in-frame arcs of capacity 1000·40² in the four grid directions, and each node
+  joined to a random node of the next frame with capacity uniform in 1..1000; source is
+  the first node of the first frame, sink the last node of the last frame.
+
+Deterministic (fixed seeds). The files are about 15 MB each and are not committed.
+"""
+
+import os
+import random
+import sys
+
+
+def write(path, n, s, t, arcs, comment):
+    with open(path, "w") as f:
+        f.write(f"c {comment}\nc written by bench/flow/make_maxflow_graph.py\n")
+        f.write(f"p max {n} {len(arcs)}\nn {s + 1} s\nn {t + 1} t\n")
+        f.write("".join(f"a {u + 1} {v + 1} {c}\n" for u, v, c in arcs))
+    print(f"{path}: n={n} m={len(arcs)}")
+
+
+def rlg(rng, rows, levels):
+    n = rows * levels + 2
+    s, t = n - 2, n - 1
+    arcs = [(s, r, 10_000 * 3) for r in range(rows)]
+    for l in range(levels - 1):
+        base, nxt = l * rows, (l + 1) * rows
+        for r in range(rows):
+            for _ in range(3):
+                arcs.append((base + r, nxt + rng.randrange(rows), rng.randint(1, 10_000)))
+    last = (levels - 1) * rows
+    arcs += [(last + r, t, 10_000 * 3) for r in range(rows)]
+    return n, s, t, arcs
+
+
+def genrmf(rng, a, b):
+    n = a * a * b
+    big = 1000 * a * a
+    node = lambda f, x, y: f * a * a + y * a + x
+    arcs = []
+    for f in range(b):
+        for y in range(a):
+            for x in range(a):
+                v = node(f, x, y)
+                if x + 1 < a:
+                    arcs.append((v, node(f, x + 1, y), big))
+                    arcs.append((node(f, x + 1, y), v, big))
+                if y + 1 < a:
+                    arcs.append((v, node(f, x, y + 1), big))
+                    arcs.append((node(f, x, y + 1), v, big))
+        if f + 1 < b:
+            perm = list(range(a * a))
+            rng.shuffle(perm)
+            for i in range(a * a):
+                arcs.append((f * a * a + i, (f + 1) * a * a + perm[i], rng.randint(1, 1000)))
+    return n, 0, n - 1, arcs
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "bench/flow/graphs"
+    os.makedirs(out, exist_ok=True)
+    n, s, t, arcs = rlg(random.Random(11), 512, 650)
+    write(os.path.join(out, "rlg_1m.max"), n, s, t, arcs, "random level graph 512x650, 3 arcs per node")
+    n, s, t, arcs = genrmf(random.Random(12), 40, 128)
+    write(os.path.join(out, "genrmf_1m.max"), n, s, t, arcs, "GENRMF a=40 b=128")
+
+
+if __name__ == "__main__":
+    main()
