@@ -119,6 +119,9 @@ pub struct EpochPlan {
     pub(crate) queues: Vec<QueueSpec>,
     /// Container capacity of each node as a service rate, TEU-equivalent per hour.
     pub(crate) node_rate_teu_h: Vec<Option<f64>>,
+    /// Whether a node's capacity is a container terminal's (TEU a day or year): wagonload
+    /// passes it without queueing. Train and wagon capacities hold for every cargo.
+    pub(crate) node_containers_only: Vec<bool>,
     /// Per flow: (mean hours between arrival candidates, peak monthly factor).
     pub(crate) arrivals: Vec<(f64, f64)>,
     /// Dwell time at each node, ready to sample.
@@ -160,6 +163,12 @@ pub(crate) fn payload_teu(payload: Payload, p: &Parsed, tonnes_per_teu: f64) -> 
     }
 }
 
+/// Whether a capacity limits containers only: a TEU capacity is a container terminal's;
+/// wagonload (rail ferry wagons, tank cars) passes the node's other berths and tracks.
+pub(crate) fn containers_only(c: Option<Capacity>) -> bool {
+    matches!(c, Some(Capacity::TeuPerDay(_) | Capacity::TeuPerYear(_)))
+}
+
 /// A node's container capacity as a service rate, TEU-equivalent per hour. Tonnage
 /// capacities cover all cargo, mostly not containers: not a container limit.
 pub(crate) fn node_rate(c: Option<Capacity>, p: &Parsed) -> Option<f64> {
@@ -191,6 +200,11 @@ impl EpochPlan {
             .map(|n| node_rate(n.capacity.map(|c| c.value), params))
             .collect();
         let limited: Vec<bool> = node_rate_teu_h.iter().map(Option::is_some).collect();
+        let node_containers_only: Vec<bool> = net
+            .nodes
+            .iter()
+            .map(|n| containers_only(n.capacity.map(|c| c.value)))
+            .collect();
         let options = route_sets(&g, &flows, &params.choice, &limited, ready)?;
         let shares = choose(
             &net,
@@ -199,6 +213,7 @@ impl EpochPlan {
             params,
             demand_factor,
             &node_rate_teu_h,
+            &node_containers_only,
         );
         let dwell = net
             .nodes
@@ -215,6 +230,7 @@ impl EpochPlan {
             dwell,
             shares: Vec::new(),
             node_rate_teu_h,
+            node_containers_only,
             flows,
             demand_factor,
         };
@@ -363,6 +379,7 @@ fn choose(
     params: &Parsed,
     demand_factor: f64,
     node_rate_teu_h: &[Option<f64>],
+    node_containers_only: &[bool],
 ) -> Vec<Vec<f64>> {
     let svc_cap_teu_h = |sv: ServiceId| -> f64 {
         let svc = net.service(sv);
@@ -372,12 +389,15 @@ fn choose(
     };
     let routes: Vec<Vec<RouteCost>> = options
         .iter()
-        .map(|opts| {
+        .zip(flows)
+        .map(|(opts, flow)| {
+            let wagons = flow.is_wagonload();
             opts.iter()
                 .map(|o| {
                     let mut resources = Vec::new();
                     for l in o.labels.iter().skip(1) {
-                        if let Some(r) = node_rate_teu_h[l.node.idx()] {
+                        let passes = wagons && node_containers_only[l.node.idx()];
+                        if let Some(r) = node_rate_teu_h[l.node.idx()].filter(|_| !passes) {
                             resources.push((l.node.idx(), r, params.teu_per_train / r));
                         }
                         if let Board::Service(sv) = l.board {

@@ -318,6 +318,28 @@ impl<'p, R: Recorder> Sim<'p, R> {
             u.leg += 1;
         }
         if plan.rt[self.epoch].node_rate[head as usize].is_some() {
+            // A container terminal's capacity: wagons pass it, after the node's dwell.
+            if plan.rt[self.epoch].node_containers_only[head as usize]
+                && self.convoys[c as usize].units.iter().any(|u| u.wagon)
+            {
+                let other = self.new_convoy();
+                let mut units = std::mem::take(&mut self.convoys[c as usize].units);
+                let mut wagons = std::mem::take(&mut self.convoys[other as usize].units);
+                units.retain(|u| {
+                    if u.wagon {
+                        wagons.push(*u);
+                    }
+                    !u.wagon
+                });
+                self.convoys[c as usize].units = units;
+                self.convoys[other as usize].units = wagons;
+                let d = self.dwell(head);
+                self.next_steps(s, other, t + d);
+                if self.convoys[c as usize].units.is_empty() {
+                    self.free_convoy(c);
+                    return;
+                }
+            }
             s.at(t, Ev::Arrive(c));
             return;
         }

@@ -123,6 +123,8 @@ pub(crate) struct EpochRt {
     pub flow_wagon: Vec<bool>,
     /// Per node of the run: its service rate, TEU-equivalent per hour, if capacity-limited.
     pub node_rate: Vec<Option<f64>>,
+    /// Per node of the run: whether its capacity limits containers only (wagons pass).
+    pub node_containers_only: Vec<bool>,
     /// Per node of the run: its dwell.
     pub dwell: Vec<Option<Sampler>>,
     /// Per queue of the run: its service's timetable and load in this epoch (`None`: the
@@ -534,10 +536,12 @@ impl Plan {
                 });
             }
             let mut node_rate = vec![None; node_keys.len()];
+            let mut node_containers_only = vec![false; node_keys.len()];
             let mut dwell = vec![None; node_keys.len()];
             let mut node_present = vec![false; node_keys.len()];
             for (local, &g) in m.nodes.iter().enumerate() {
                 node_rate[g as usize] = e.node_rate_teu_h[local];
+                node_containers_only[g as usize] = e.node_containers_only[local];
                 dwell[g as usize] = e.dwell[local].clone();
                 node_limited[g as usize] |= e.node_rate_teu_h[local].is_some();
                 node_present[g as usize] = true;
@@ -558,6 +562,7 @@ impl Plan {
                 flow_origin: e.flows.iter().map(|f| m.nodes[f.from.idx()]).collect(),
                 flow_wagon: e.flows.iter().map(|f| f.is_wagonload()).collect(),
                 node_rate,
+                node_containers_only,
                 dwell,
                 queues: Vec::new(),
                 node_present,
@@ -569,6 +574,7 @@ impl Plan {
         // Tables of the first epochs are shorter than the run's: pad them.
         for r in &mut rt {
             r.node_rate.resize(node_keys.len(), None);
+            r.node_containers_only.resize(node_keys.len(), false);
             r.dwell.resize(node_keys.len(), None);
             r.node_present.resize(node_keys.len(), false);
             r.link_present.resize(link_keys.len(), false);
