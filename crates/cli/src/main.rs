@@ -3,6 +3,8 @@
 
 mod output;
 mod routing;
+mod scenario;
+mod scenario_text;
 mod simulate;
 mod table;
 
@@ -65,6 +67,13 @@ enum Command {
         after_help = "Exit status: 0, 2 for invalid input (the message names the file, line and field).\n\nExamples:\n  corridor simulate --replications 20\n  corridor simulate --demand my-demand.csv --year 2025 --days 365 --seed 7 --json\n  corridor simulate --demand examples/demand-2030.csv --year 2030\n  corridor simulate --demand-factor 2.0 --csv > growth.csv"
     )]
     Simulate(simulate::SimArgs),
+    /// The corridor over time: dated projects (which can slip), interventions, disruptions
+    /// and demand growth, run year by year and compared.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  corridor scenario list\n  corridor scenario compare baseline middle-corridor-2030\n  corridor scenario run red-sea-closure\n  corridor scenario timeline middle-corridor-2030\n  corridor scenario validate examples/scenarios/my-scenario.toml"
+    )]
+    Scenario(scenario::ScenarioCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -256,6 +265,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Compare(a) => {
             let net = load_network(cli.data.as_deref(), deny)?;
             emit(&routing::compare(&net, &a, deny)?)
+        }
+        Command::Scenario(cmd) => {
+            let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
+            emit(&scenario::command(cmd, net, cli.data.as_deref(), deny)?)
         }
         Command::Network(cmd) => match cmd {
             NetworkCmd::Validate { dir } => {

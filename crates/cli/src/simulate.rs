@@ -53,6 +53,29 @@ pub struct SimArgs {
     pub quiet: bool,
 }
 
+/// A parameter file with its name in messages.
+pub(crate) type Named = (String, Input);
+
+/// The run's parameter files: `simulation.toml`, `calibration.csv` and the demand table of
+/// the --data directory when it has them, else the embedded ones; an explicit demand path
+/// is read (or reported missing) as given.
+pub(crate) fn parameter_files(data: Option<&Path>, demand: Option<&Path>) -> (Named, Named, Named) {
+    let embedded = |text: &'static str| Input::Bytes(Cow::Borrowed(text.as_bytes()));
+    let from_data = |name: &str, default: &'static str| match data.map(|d| d.join(name)) {
+        Some(p) if matches!(Input::path(&p), Input::Path(_)) => {
+            (p.display().to_string(), Input::Path(p))
+        }
+        _ => (format!("<embedded>/data/{name}"), embedded(default)),
+    };
+    let sim = from_data("simulation.toml", ops_input::DEFAULT_SIMULATION);
+    let cal = from_data("calibration.csv", ops_input::DEFAULT_CALIBRATION);
+    let dem = match demand {
+        Some(p) => (p.display().to_string(), Input::path(p)),
+        None => from_data("demand.csv", ops_input::DEFAULT_DEMAND),
+    };
+    (sim, cal, dem)
+}
+
 /// Run the simulation and format its report.
 pub fn simulate(
     net: &std::sync::Arc<Network>,
@@ -88,25 +111,12 @@ pub fn simulate(
             "--year must be between {FIRST_YEAR} and {LAST_YEAR} (the dates Corridor handles: {DATE_RANGE})"
         )));
     }
-    let embedded = |text: &'static str| Input::Bytes(Cow::Borrowed(text.as_bytes()));
-    // A file of the --data directory, else the embedded default.
-    let from_data = |name: &str, default: &'static str| match data.map(|d| d.join(name)) {
-        Some(p) if matches!(Input::path(&p), Input::Path(_)) => {
-            (p.display().to_string(), Input::Path(p))
-        }
-        _ => (format!("<embedded>/data/{name}"), embedded(default)),
-    };
-    let (sim_name, sim_input) = from_data("simulation.toml", ops_input::DEFAULT_SIMULATION);
-    let (cal_name, cal_input) = from_data("calibration.csv", ops_input::DEFAULT_CALIBRATION);
-    let (dem_name, dem_input) = match &a.demand {
-        // An explicit path is read (or reported missing) as given.
-        Some(p) => (p.display().to_string(), Input::path(p)),
-        None => from_data("demand.csv", ops_input::DEFAULT_DEMAND),
-    };
+    let (sim, cal, dem) = parameter_files(data, a.demand.as_deref());
+    let (sim_name, dem_name) = (sim.0.clone(), dem.0.clone());
     let files = ops_input::Files {
-        simulation: (&sim_name, sim_input),
-        demand: (&dem_name, dem_input),
-        calibration: (&cal_name, cal_input),
+        simulation: (&sim.0, sim.1),
+        demand: (&dem.0, dem.1),
+        calibration: (&cal.0, cal.1),
     };
     let (parsed, warns) = ops_input::parse_files(net, &files).map_err(Failure::Invalid)?;
     crate::warnings(warns, deny_warnings)?;

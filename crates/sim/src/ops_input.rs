@@ -497,6 +497,23 @@ pub fn parse_files(net: &Network, files: &Files) -> Result<(Parsed, Vec<Diagnost
     }
 }
 
+/// Parse a demand table alone (a scenario's base table), read with its size limit.
+pub fn parse_demand_table(
+    net: &Network,
+    name: &str,
+    input: &Input,
+) -> Result<(Vec<Flow>, Vec<Diagnostic>), LoadErrors> {
+    let mut sink = Sink::default();
+    let mut flows = Vec::new();
+    parse_demand(net, name, input, &mut flows, &mut sink);
+    let (errors, warnings) = sink.into_parts();
+    if errors.diagnostics.is_empty() && errors.suppressed == 0 {
+        Ok((flows, warnings))
+    } else {
+        Err(errors)
+    }
+}
+
 fn parse_simulation(net: &Network, file: &str, text: &str, out: &mut Parsed, sink: &mut Sink) {
     let at = TomlAt { file, text };
     let t: Toml = match toml::from_str(text) {

@@ -13,6 +13,7 @@ use crate::stats::{Histogram, Tally};
 use corridor_model::network::Mode;
 use corridor_route::time::Instant;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A time-weighted quantity whose area is kept per year.
 #[derive(Clone, Debug)]
@@ -61,7 +62,13 @@ pub struct YearlyRecorder<'p> {
     node_busy: Vec<YearlyArea>,
     node_busy_now: Vec<u32>,
     epoch: usize,
+    /// Units generated before this are stuck, not in transit, if undelivered at the end.
+    early_cut: f64,
 }
+
+/// Days before the end of a run after which an undelivered unit may still be in transit;
+/// one generated earlier and not delivered is stuck (no route takes 90 days).
+pub const STUCK_AFTER_DAYS: f64 = 90.0;
 
 /// The counts of one replication, per year (index 0 the first year).
 #[derive(Clone, Debug)]
@@ -73,10 +80,18 @@ pub struct YearlyCounts {
     corridor_hist: Vec<Vec<Histogram>>,
     corridor_cost: Vec<Vec<f64>>,
     corridor_co2e: Vec<Vec<f64>>,
+    /// Per year, per corridor: containers generated on its routes (TEU), what it is offered.
+    corridor_offered: Vec<Vec<f64>>,
     /// Per year: units generated and delivered, TEU-equivalent in the system at its end.
     generated: Vec<u64>,
     delivered: Vec<u64>,
     backlog_end: Vec<f64>,
+    /// TEU-equivalent in the system when the first year starts (after the warm-up).
+    backlog_start: Option<f64>,
+    /// Units generated more than [`STUCK_AFTER_DAYS`] before the end, and of those the
+    /// ones delivered.
+    early_generated: u64,
+    early_delivered: u64,
     /// Per year, per resource (queues first, then nodes): TEU-equivalent through.
     through: Vec<Vec<f64>>,
     /// Per year, per queue: TEU-equivalent capacity of its departures, and the waits.
@@ -119,9 +134,13 @@ impl<'p> YearlyRecorder<'p> {
                     .collect(),
                 corridor_cost: per(nc),
                 corridor_co2e: per(nc),
+                corridor_offered: per(nc),
                 generated: vec![0; years],
                 delivered: vec![0; years],
                 backlog_end: vec![0.0; years],
+                backlog_start: None,
+                early_generated: 0,
+                early_delivered: 0,
                 through: per(nq + nn),
                 offered: per(nq),
                 wait: (0..years).map(|_| vec![Tally::default(); nq]).collect(),
@@ -142,6 +161,7 @@ impl<'p> YearlyRecorder<'p> {
                 .collect(),
             node_busy_now: vec![0; nn],
             epoch: 0,
+            early_cut: plan.end() - STUCK_AFTER_DAYS * 24.0,
             bounds,
         }
     }
@@ -165,8 +185,16 @@ impl Recorder for YearlyRecorder<'_> {
     #[inline]
     fn generated(&mut self, now: f64, u: &UnitInfo) {
         self.in_system_teu += u.teu;
+        if now < self.early_cut {
+            self.c.early_generated += 1;
+        }
         if let Some(y) = self.year(now) {
             self.c.generated[y] += 1;
+            if !u.wagon {
+                if let Some(c) = self.plan.paths[u.path as usize].corridor {
+                    self.c.corridor_offered[y][c as usize] += FEU_TEU;
+                }
+            }
         }
     }
 
@@ -177,10 +205,11 @@ impl Recorder for YearlyRecorder<'_> {
             return;
         };
         self.c.delivered[y] += 1;
-        // Units created in the warm-up are not measured.
-        if u.created < self.bounds[0] {
-            return;
+        if u.created < self.early_cut {
+            self.c.early_delivered += 1;
         }
+        // Every delivery of the year counts, warm-up units included: the warm-up fills the
+        // pipeline so that a year's deliveries match what it was offered in steady state.
         let path = &self.plan.paths[u.path as usize];
         if let Some(c) = path.corridor {
             let c = c as usize;
@@ -253,6 +282,7 @@ impl Recorder for YearlyRecorder<'_> {
         // The last sample of a year is its end-of-year backlog.
         if let Some(y) = self.year(now) {
             self.c.backlog_end[y] = self.in_system_teu;
+            self.c.backlog_start.get_or_insert(self.in_system_teu);
         }
     }
 
@@ -284,6 +314,8 @@ pub struct CorridorYear {
     pub corridor: String,
     /// Containers delivered, TEU a year.
     pub teu_delivered: Metric,
+    /// Containers generated on the corridor's routes, TEU a year: what it was offered.
+    pub teu_offered: Metric,
     /// Wagonload cargo delivered, tonnes a year.
     pub tonnes_delivered: Metric,
     /// Door-to-door days of containers: median and 90th percentile of every delivery of the
@@ -313,6 +345,8 @@ pub struct ResourceYear {
     pub mean_wait_h: Metric,
     /// TEU-equivalent through.
     pub throughput_teu: Metric,
+    /// Corridors whose routes use it.
+    pub corridors: Vec<String>,
 }
 
 /// One year of a run.
@@ -334,12 +368,53 @@ pub struct Year {
     pub resources: Vec<ResourceYear>,
 }
 
-/// Replications' yearly counts merged: transit histograms pooled, other counts kept per
-/// replication for their intervals.
+/// A corridor's counts of one replication-year, by name.
+#[derive(Clone, Debug, Default)]
+struct NamedCorridor {
+    teu: f64,
+    offered: f64,
+    tonnes: f64,
+    cost: f64,
+    co2e: f64,
+}
+
+/// A resource's counts of one replication-year, by name.
+#[derive(Clone, Debug, Default)]
+struct NamedResource {
+    node: bool,
+    through: f64,
+    offered: f64,
+    wait: f64,
+    queue_teu_h: f64,
+    busy_h: f64,
+    corridors: std::collections::BTreeSet<String>,
+}
+
+/// One replication-year, keyed by names (replications of different timelines number their
+/// resources differently).
+#[derive(Clone, Debug, Default)]
+struct NamedYear {
+    hours: f64,
+    generated: f64,
+    delivered: f64,
+    backlog_end: f64,
+    corridors: BTreeMap<String, NamedCorridor>,
+    resources: BTreeMap<String, NamedResource>,
+}
+
+/// Replications' yearly counts merged by name: transit histograms pooled, other counts kept
+/// per replication for their intervals.
 pub struct YearlyAggregate {
     first_year: i32,
-    reps: Vec<YearlyCounts>,
-    pooled: Vec<Vec<Histogram>>,
+    reps: Vec<Vec<NamedYear>>,
+    /// Per year: per corridor, the pooled door-to-door hours.
+    pooled: Vec<BTreeMap<String, Histogram>>,
+    /// Resource names in the order first seen.
+    order: Vec<String>,
+    /// Per replication: the backlog when the first year starts.
+    starts: Vec<f64>,
+    /// Units stuck at the end (see [`STUCK_AFTER_DAYS`]), summed over replications.
+    stuck: u64,
 }
 
 impl YearlyAggregate {
@@ -349,112 +424,213 @@ impl YearlyAggregate {
             first_year: 0,
             reps: Vec::new(),
             pooled: Vec::new(),
+            order: Vec::new(),
+            starts: Vec::new(),
+            stuck: 0,
         }
     }
 
-    /// Add a replication's counts (its histograms are pooled and dropped).
-    pub fn add(&mut self, first_year: i32, mut c: YearlyCounts) {
+    /// Add a replication of `plan` (its histograms are pooled and dropped).
+    pub fn add(&mut self, plan: &Plan, first_year: i32, c: YearlyCounts) {
         self.first_year = first_year;
-        let hist = std::mem::take(&mut c.corridor_hist);
-        if self.pooled.is_empty() {
-            self.pooled = hist;
-        } else {
-            for (p, h) in self.pooled.iter_mut().zip(&hist) {
-                for (a, b) in p.iter_mut().zip(h) {
-                    a.merge(b);
+        let years = c.generated.len();
+        if self.pooled.len() < years {
+            self.pooled.resize_with(years, BTreeMap::new);
+        }
+        let nq = plan.queue_names.len();
+        // The corridors whose routes use each queue and node.
+        let mut uses: Vec<std::collections::BTreeSet<u32>> =
+            vec![Default::default(); nq + plan.node_keys.len()];
+        for p in &plan.paths {
+            if let Some(c) = p.corridor {
+                uses[nq + p.origin as usize].insert(c);
+                for l in &p.legs {
+                    if let Some(q) = l.queue {
+                        uses[q as usize].insert(c);
+                    }
+                    uses[nq + l.head as usize].insert(c);
                 }
             }
         }
-        self.reps.push(c);
+        let names = |i: usize| -> std::collections::BTreeSet<String> {
+            uses[i]
+                .iter()
+                .map(|&c| plan.corridor_keys[c as usize].clone())
+                .collect()
+        };
+        let mut rep = Vec::with_capacity(years);
+        for y in 0..years {
+            let start = Instant::from_civil(first_year + y as i32, 1, 1, 0.0)
+                .0
+                .max(plan.warm_end());
+            let end = Instant::from_civil(first_year + y as i32 + 1, 1, 1, 0.0)
+                .0
+                .min(plan.end());
+            let mut ny = NamedYear {
+                hours: (end - start).max(1e-9),
+                generated: c.generated[y] as f64,
+                delivered: c.delivered[y] as f64,
+                backlog_end: c.backlog_end[y],
+                ..NamedYear::default()
+            };
+            for (k, key) in plan.corridor_keys.iter().enumerate() {
+                let e = ny.corridors.entry(key.clone()).or_default();
+                e.teu += c.corridor_teu[y][k];
+                e.offered += c.corridor_offered[y][k];
+                e.tonnes += c.corridor_tonnes[y][k];
+                e.cost += c.corridor_cost[y][k];
+                e.co2e += c.corridor_co2e[y][k];
+                let h = &c.corridor_hist[y][k];
+                if h.count() > 0 {
+                    self.pooled[y].entry(key.clone()).or_default().merge(h);
+                }
+            }
+            for (q, name) in plan.queue_names.iter().enumerate() {
+                if c.through[y][q] == 0.0 && c.offered[y][q] == 0.0 {
+                    continue;
+                }
+                let w = c.wait[y][q].mean();
+                let e = ny.resources.entry(name.clone()).or_default();
+                e.through += c.through[y][q];
+                e.offered += c.offered[y][q];
+                e.wait = if w.is_finite() { w } else { 0.0 };
+                e.queue_teu_h += c.queue_teu_h[y][q];
+                e.corridors.extend(names(q));
+                if !self.order.contains(name) {
+                    self.order.push(name.clone());
+                }
+            }
+            for (n, key) in plan.node_keys.iter().enumerate() {
+                if !plan.node_limited[n] || c.through[y][nq + n] == 0.0 {
+                    continue;
+                }
+                let e = ny.resources.entry(key.clone()).or_default();
+                e.node = true;
+                e.through += c.through[y][nq + n];
+                e.queue_teu_h += c.node_queue_teu_h[y][n];
+                e.busy_h += c.node_busy_h[y][n];
+                e.corridors.extend(names(nq + n));
+                if !self.order.contains(key) {
+                    self.order.push(key.clone());
+                }
+            }
+            rep.push(ny);
+        }
+        self.reps.push(rep);
+        self.starts.push(c.backlog_start.unwrap_or(0.0));
+        self.stuck += c.early_generated.saturating_sub(c.early_delivered);
+    }
+
+    /// Units generated more than [`STUCK_AFTER_DAYS`] before the end and not delivered by
+    /// it, summed over replications: stuck (a backlog that does not clear), not in transit.
+    pub fn stuck_units(&self) -> u64 {
+        self.stuck
+    }
+
+    /// Replications added.
+    pub fn replications(&self) -> usize {
+        self.reps.len()
     }
 
     /// The figures of each year.
-    pub fn finish(&self, plan: &Plan) -> Vec<Year> {
+    pub fn finish(&self) -> Vec<Year> {
         let years = self.pooled.len();
         let mut out = Vec::with_capacity(years);
+        let corridors: Vec<String> = {
+            let mut v: Vec<String> = Vec::new();
+            for rep in &self.reps {
+                for y in rep {
+                    for k in y.corridors.keys() {
+                        if !v.contains(k) {
+                            v.push(k.clone());
+                        }
+                    }
+                }
+            }
+            v
+        };
+        let mut prev_backlog: Option<f64> = (!self.starts.is_empty())
+            .then(|| self.starts.iter().sum::<f64>() / self.starts.len() as f64);
         for y in 0..years {
-            let start = Instant::from_civil(self.first_year + y as i32, 1, 1, 0.0)
-                .0
-                .max(plan.warm_end());
-            let end = Instant::from_civil(self.first_year + y as i32 + 1, 1, 1, 0.0)
-                .0
-                .min(plan.end());
-            let hours = (end - start).max(1e-9);
-            let scale = 8760.0 / hours;
-            let across = |f: &dyn Fn(&YearlyCounts) -> f64| {
-                metric(&self.reps.iter().map(f).collect::<Vec<_>>())
-            };
-            let mut corridors = Vec::new();
-            for (k, key) in plan.corridor_keys.iter().enumerate() {
-                let h = &self.pooled[y][k];
-                let teu: f64 = self.reps.iter().map(|r| r.corridor_teu[y][k]).sum();
-                let tonnes: f64 = self.reps.iter().map(|r| r.corridor_tonnes[y][k]).sum();
+            let get = |r: &Vec<NamedYear>| r.get(y).cloned().unwrap_or_default();
+            let ys: Vec<NamedYear> = self.reps.iter().map(get).collect();
+            let across =
+                |f: &dyn Fn(&NamedYear) -> f64| metric(&ys.iter().map(f).collect::<Vec<_>>());
+            let mut cs = Vec::new();
+            for key in &corridors {
+                let c = |n: &NamedYear| n.corridors.get(key).cloned().unwrap_or_default();
+                let teu: f64 = ys.iter().map(|n| c(n).teu).sum();
+                let tonnes: f64 = ys.iter().map(|n| c(n).tonnes).sum();
                 if teu == 0.0 && tonnes == 0.0 {
                     continue;
                 }
-                let cost: f64 = self.reps.iter().map(|r| r.corridor_cost[y][k]).sum();
-                let co2: f64 = self.reps.iter().map(|r| r.corridor_co2e[y][k]).sum();
-                corridors.push(CorridorYear {
+                let cost: f64 = ys.iter().map(|n| c(n).cost).sum();
+                let co2: f64 = ys.iter().map(|n| c(n).co2e).sum();
+                let h = self.pooled[y].get(key);
+                let q = |p: f64| {
+                    h.filter(|h| h.count() > 0)
+                        .map(|h| h.quantile(p) / 24.0)
+                        .unwrap_or(0.0)
+                };
+                cs.push(CorridorYear {
                     corridor: key.clone(),
-                    teu_delivered: across(&|r| r.corridor_teu[y][k] * scale),
-                    tonnes_delivered: across(&|r| r.corridor_tonnes[y][k] * scale),
-                    p50_days: if h.count() > 0 {
-                        h.quantile(0.5) / 24.0
-                    } else {
-                        0.0
-                    },
-                    p90_days: if h.count() > 0 {
-                        h.quantile(0.9) / 24.0
-                    } else {
-                        0.0
-                    },
+                    teu_delivered: across(&|n| c(n).teu * 8760.0 / n.hours),
+                    teu_offered: across(&|n| c(n).offered * 8760.0 / n.hours),
+                    tonnes_delivered: across(&|n| c(n).tonnes * 8760.0 / n.hours),
+                    p50_days: q(0.5),
+                    p90_days: q(0.9),
+                    // Route prices are per FEU: per TEU, half the FEU price per TEU delivered.
                     cost_usd_per_teu: if teu > 0.0 { cost / teu } else { 0.0 },
                     co2e_kg_per_teu: if teu > 0.0 { co2 / teu } else { 0.0 },
                 });
             }
-            let nq = plan.queue_names.len();
             let mut resources = Vec::new();
-            for (q, name) in plan.queue_names.iter().enumerate() {
-                let carried = |r: &YearlyCounts| r.through[y][q];
-                if self.reps.iter().all(|r| carried(r) == 0.0) {
+            for name in &self.order {
+                let r = |n: &NamedYear| n.resources.get(name).cloned().unwrap_or_default();
+                if ys.iter().all(|n| !n.resources.contains_key(name)) {
                     continue;
                 }
+                let node = ys.iter().any(|n| r(n).node);
+                let mut corridors: Vec<String> = Vec::new();
+                for n in &ys {
+                    if let Some(x) = n.resources.get(name) {
+                        for c in &x.corridors {
+                            if !corridors.contains(c) {
+                                corridors.push(c.clone());
+                            }
+                        }
+                    }
+                }
+                corridors.sort();
                 resources.push(ResourceYear {
+                    corridors,
                     name: name.clone(),
-                    kind: "departures".into(),
-                    utilisation: across(&|r| {
-                        if r.offered[y][q] > 0.0 {
-                            r.through[y][q] / r.offered[y][q]
+                    kind: if node { "node" } else { "departures" }.into(),
+                    utilisation: across(&|n| {
+                        let x = r(n);
+                        if node {
+                            x.busy_h / n.hours
+                        } else if x.offered > 0.0 {
+                            x.through / x.offered
                         } else {
                             0.0
                         }
                     }),
-                    mean_queue_teu: across(&|r| r.queue_teu_h[y][q] / hours),
-                    mean_wait_h: across(&|r| {
-                        let w = r.wait[y][q].mean();
-                        if w.is_finite() { w } else { 0.0 }
-                    }),
-                    throughput_teu: across(&|r| r.through[y][q] * scale),
-                });
-            }
-            for (n, key) in plan.node_keys.iter().enumerate() {
-                if !plan.node_limited[n] || self.reps.iter().all(|r| r.through[y][nq + n] == 0.0) {
-                    continue;
-                }
-                resources.push(ResourceYear {
-                    name: key.clone(),
-                    kind: "node".into(),
-                    utilisation: across(&|r| r.node_busy_h[y][n] / hours),
-                    mean_queue_teu: across(&|r| r.node_queue_teu_h[y][n] / hours),
-                    mean_wait_h: across(&|r| {
-                        let served = r.through[y][nq + n] / hours;
-                        if served > 0.0 {
-                            r.node_queue_teu_h[y][n] / hours / served
+                    mean_queue_teu: across(&|n| r(n).queue_teu_h / n.hours),
+                    mean_wait_h: across(&|n| {
+                        let x = r(n);
+                        if node {
+                            let served = x.through / n.hours;
+                            if served > 0.0 {
+                                x.queue_teu_h / n.hours / served
+                            } else {
+                                0.0
+                            }
                         } else {
-                            0.0
+                            x.wait
                         }
                     }),
-                    throughput_teu: across(&|r| r.through[y][nq + n] * scale),
+                    throughput_teu: across(&|n| r(n).through * 8760.0 / n.hours),
                 });
             }
             resources.sort_by(|a, b| {
@@ -462,26 +638,20 @@ impl YearlyAggregate {
                     .total_cmp(&(a.utilisation.mean * a.mean_wait_h.mean))
                     .then(b.utilisation.mean.total_cmp(&a.utilisation.mean))
             });
-            let backlog = across(&|r| r.backlog_end[y]);
-            let before = if y == 0 {
-                None
-            } else {
-                Some(
-                    self.reps.iter().map(|r| r.backlog_end[y - 1]).sum::<f64>()
-                        / self.reps.len() as f64,
-                )
-            };
+            let backlog = across(&|n| n.backlog_end);
+            let hours = ys.first().map(|n| n.hours).unwrap_or(8760.0);
             out.push(Year {
                 year: self.first_year + y as i32,
-                corridors,
-                generated: across(&|r| r.generated[y] as f64),
-                delivered: across(&|r| r.delivered[y] as f64),
-                backlog_growth_teu_per_day: before
+                corridors: cs,
+                generated: across(&|n| n.generated),
+                delivered: across(&|n| n.delivered),
+                backlog_growth_teu_per_day: prev_backlog
                     .map(|b| (backlog.mean - b) / (hours / 24.0))
                     .unwrap_or(0.0),
-                backlog_teu: backlog,
+                backlog_teu: backlog.clone(),
                 resources,
             });
+            prev_backlog = Some(backlog.mean);
         }
         out
     }
