@@ -112,7 +112,8 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
     // Up to a very large container ship's load: a shipment, not a fleet.
     if !(teu.is_finite() && teu > 0.0 && teu <= 25_000.0) {
         return Err(usage(format!(
-            "the cargo size must be a number of TEU above 0 and at most 25000, found {teu}"
+            "the cargo size must be a number of TEU above 0 and at most 25000, found {}",
+            corridor_model::ranges::num_beside(teu, &[25_000.0])
         )));
     }
     let mut warnings = Vec::new();
@@ -244,7 +245,7 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
             return Err(usage(format!(
                 "--weights takes three non-negative numbers TIME,COST,CO2, not all zero, e.g. 1,0.5,0.2; found {}",
                 w.iter()
-                    .map(|x| x.to_string())
+                    .map(|&x| corridor_model::ranges::num(x))
                     .collect::<Vec<_>>()
                     .join(",")
             )));

@@ -7,6 +7,7 @@
 //! numbers itself: callers pass a uniform variate to [`Distribution::sample`], so the
 //! random streams stay with the simulation (one seeded stream per replication).
 
+use crate::ranges::{num, num_beside};
 use crate::units::{Hours, KmPerDay};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -165,7 +166,9 @@ impl Distribution {
                 if !(a.0 <= c.0 && c.0 <= b.0) {
                     return Err(SpecError::new(format!(
                         "triangular bounds must satisfy min ≤ mode ≤ max, found {}h, {}h, {}h",
-                        a.0, c.0, b.0
+                        num_beside(a.0, &[c.0, b.0]),
+                        num_beside(c.0, &[a.0, b.0]),
+                        num_beside(b.0, &[a.0, c.0])
                     ))
                     .hint("write tri(MIN, MODE, MAX), e.g. tri(1h, 2h, 6h)"));
                 }
@@ -202,7 +205,10 @@ impl Distribution {
                         None => (a.as_str(), 1.0),
                     };
                     if w <= 0.0 {
-                        return Err(SpecError::new(format!("weight `{w}` must be positive")));
+                        return Err(SpecError::new(format!(
+                            "weight `{}` must be positive",
+                            num(w)
+                        )));
                     }
                     pts.push((duration(v)?, w));
                 }
@@ -244,17 +250,19 @@ impl Distribution {
 
 fn check_lognormal(p50: Hours, p90: Hours) -> Result<(), SpecError> {
     if p50.0 <= 0.0 {
-        return Err(
-            SpecError::new(format!("lognormal p50 must be positive, found {}h", p50.0))
-                .hint("a zero dwell is fixed(0h)"),
-        );
+        return Err(SpecError::new(format!(
+            "lognormal p50 must be positive, found {}h",
+            num(p50.0)
+        ))
+        .hint("a zero dwell is fixed(0h)"));
     }
     crate::ranges::LOGNORMAL_P50.check(p50.0 * 60.0)?;
     crate::ranges::DURATION.check(p90.0)?;
     if p90.0 < p50.0 {
         return Err(SpecError::new(format!(
             "lognormal p90 ({}h) is below p50 ({}h)",
-            p90.0, p50.0
+            num_beside(p90.0, &[p50.0]),
+            num_beside(p50.0, &[p90.0])
         ))
         .hint("the 90th percentile cannot be smaller than the median; swap them?"));
     }
@@ -340,7 +348,8 @@ impl TimeSpec {
             if p90.0 > p50.0 {
                 return Err(SpecError::new(format!(
                     "by_speed p90 speed ({} km/d) is above the p50 speed ({} km/d)",
-                    p90.0, p50.0
+                    num_beside(p90.0, &[p50.0]),
+                    num_beside(p50.0, &[p90.0])
                 ))
                 .hint("p90 is the slow case: the speed beaten 90 % of the time, so p90 ≤ p50"));
             }
@@ -472,7 +481,8 @@ pub fn parse_number(text: &str, what: &str) -> Result<f64, SpecError> {
     }
     if v < 0.0 {
         return Err(SpecError::new(format!(
-            "{what} must not be negative, found {v}"
+            "{what} must not be negative, found {}",
+            num(v)
         )));
     }
     Ok(v)

@@ -82,7 +82,7 @@ impl Range {
                 "expected {} {}, found {} {}",
                 self.what,
                 self.describe(),
-                num(v),
+                num_beside(v, &[self.min, self.max]),
                 self.unit
             ),
             hint: Some(self.why.to_string()),
@@ -91,21 +91,29 @@ impl Range {
 }
 
 /// A number as people write it: at most 6 significant digits, no trailing zeros,
-/// exponents for the very large or small.
+/// exponents for the very large or small (`1e308`, `1e-300`), so a message never holds a
+/// number of hundreds of digits.
 pub fn num(v: f64) -> String {
+    sig(v, 6)
+}
+
+/// `v` with `digits` significant digits (1 to 17), as [`num`] writes it.
+fn sig(v: f64, digits: usize) -> String {
     if v == 0.0 || !v.is_finite() {
         return format!("{v}");
     }
+    let digits = digits.clamp(1, 17);
     if (1e-4..1e9).contains(&v.abs()) {
-        let digits = (5 - v.abs().log10().floor() as i32).max(0) as usize;
-        let s = format!("{v:.digits$}");
+        let decimals = (digits as i32 - 1 - v.abs().log10().floor() as i32).max(0) as usize;
+        let s = format!("{v:.decimals$}");
         if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.').to_string()
         } else {
             s
         }
     } else {
-        let s = format!("{v:.5e}");
+        let p = digits - 1;
+        let s = format!("{v:.p$e}");
         match s.split_once('e') {
             Some((m, e)) if m.contains('.') => {
                 format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
@@ -113,6 +121,19 @@ pub fn num(v: f64) -> String {
             _ => s,
         }
     }
+}
+
+/// `v` as [`num`] writes it, with as many more digits as it takes to tell it from each of
+/// `others` it differs from: a value just past a bound never reads as the bound
+/// (`at most 1e9, found 1.000000001e9`, not `found 1e9`).
+pub fn num_beside(v: f64, others: &[f64]) -> String {
+    for digits in 6..=17 {
+        let s = sig(v, digits);
+        if others.iter().all(|&o| o == v || sig(o, digits) != s) {
+            return s;
+        }
+    }
+    sig(v, 17)
 }
 
 macro_rules! range {
@@ -259,5 +280,31 @@ mod tests {
         assert_eq!(num(3e6), "3000000");
         assert_eq!(num(1.23456789e-7), "1.23457e-7");
         assert_eq!(num(50_000.0), "50000");
+        assert_eq!(num(-5e-324), "-4.94066e-324");
+        assert_eq!(num(1e-300), "1e-300");
+    }
+
+    #[test]
+    fn a_value_past_a_bound_never_reads_as_the_bound() {
+        let msg = |r: &Range, v: f64| r.check(v).unwrap_err().message;
+        assert_eq!(
+            msg(&CAP_TEU_YEAR, 1_000_000_001.0),
+            "expected a capacity of at least 1 TEU/yr and at most 1e9 TEU/yr, found 1.000000001e9 TEU/yr"
+        );
+        assert!(
+            msg(&CAP_TEU_DAY, 3_000_000.1)
+                .ends_with("at most 3000000 TEU/d, found 3000000.1 TEU/d"),
+            "{}",
+            msg(&CAP_TEU_DAY, 3_000_000.1)
+        );
+        assert!(msg(&MAX_HOLD, 1440.0001).ends_with("found 1440.0001 h"));
+        assert!(msg(&CAP_TRAINS_YEAR, 365_000.4).ends_with("found 365000.4 trains/yr"));
+        // The closest f64 above the bound is still told apart from it.
+        let next = f64::from_bits(1e9f64.to_bits() + 1);
+        assert_ne!(num_beside(next, &[1e9]), num(1e9));
+        // Far from the bounds the short form is kept; huge and tiny values stay short.
+        assert!(msg(&CAP_TEU_YEAR, 1.0 / 3.0).ends_with("found 0.333333 TEU/yr"));
+        assert!(msg(&CAP_TEU_DAY, 1e-300).ends_with("found 1e-300 TEU/d"));
+        assert!(msg(&DISTANCE, 1e308).ends_with("found 1e308 km"));
     }
 }

@@ -523,10 +523,13 @@ pub fn no_route(g: &Graph, s: &Shipment, c: &Constraints) -> NoRoute {
     if reach[s.to.idx()].is_finite() {
         let mut why = Vec::new();
         if let Some(m) = c.max_hours {
-            why.push(format!("--max-days {}", round(m / 24.0, 1)));
+            why.push(format!(
+                "--max-days {}",
+                corridor_model::ranges::num(m / 24.0)
+            ));
         }
         if let Some(m) = c.max_cost {
-            why.push(format!("--max-cost {m}"));
+            why.push(format!("--max-cost {}", corridor_model::ranges::num(m)));
         }
         if !c.via.is_empty() {
             why.push(format!(
@@ -745,7 +748,7 @@ fn constraint_parts(net: &Network, c: &Constraints) -> Vec<(String, Constraints)
     }
     if let Some(m) = c.max_hours {
         v.push((
-            format!("--max-days {}", round(m / 24.0, 1)),
+            format!("--max-days {}", corridor_model::ranges::num(m / 24.0)),
             Constraints {
                 max_hours: Some(m),
                 ..base.clone()
@@ -754,7 +757,7 @@ fn constraint_parts(net: &Network, c: &Constraints) -> Vec<(String, Constraints)
     }
     if let Some(m) = c.max_cost {
         v.push((
-            format!("--max-cost {m}"),
+            format!("--max-cost {}", corridor_model::ranges::num(m)),
             Constraints {
                 max_cost: Some(m),
                 ..base.clone()

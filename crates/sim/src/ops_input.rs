@@ -760,7 +760,8 @@ fn profile(v: &[f64]) -> Result<[f64; 12], String> {
     }
     if let Some(x) = v.iter().find(|x| !x.is_finite() || **x < 0.0 || **x > 1e6) {
         return Err(format!(
-            "monthly values must be between 0 and 1000000, found {x}"
+            "monthly values must be between 0 and 1000000, found {}",
+            ranges::num_beside(*x, &[0.0, 1e6])
         ));
     }
     let mean = v.iter().sum::<f64>() / 12.0;
@@ -801,7 +802,7 @@ fn parse_demand(net: &Network, file: &str, input: &Input, flows: &mut Vec<Flow>,
         let (teu, tonnes) = match (teu, tonnes) {
             (Some(a), Some(b)) => match (a, b) {
                 (Some(a), Some(b)) if a > 0.0 && b > 0.0 => {
-                    r.err("tonnes_per_year", format!("the row gives both {a} TEU and {b} t a year"), Some("a row is containers (teu_per_year) or wagonload cargo (tonnes_per_year): split it into two rows".into()));
+                    r.err("tonnes_per_year", format!("the row gives both {} TEU and {} t a year", ranges::num(a), ranges::num(b)), Some("a row is containers (teu_per_year) or wagonload cargo (tonnes_per_year): split it into two rows".into()));
                     (None, None)
                 }
                 (None, None) => {

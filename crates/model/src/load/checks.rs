@@ -45,7 +45,7 @@ impl Loader {
                 "time",
                 format!(
                     "{} km at these speeds takes {} h at the 90th percentile; expected at most {} h (365 days)",
-                    link.distance.value.0,
+                    crate::ranges::num(link.distance.value.0),
                     crate::ranges::num(p90),
                     crate::ranges::YEAR_H
                 ),
@@ -124,7 +124,7 @@ impl Loader {
         }
         let gc = great_circle(a.lat(), a.lon(), b.lat(), b.lon());
         if link.distance.value.0 < gc.0 * 0.95 - 5.0 {
-            r.err("distance", format!("distance {} km is shorter than the great-circle distance {:.0} km between `{ak}` and `{bk}`", link.distance.value.0, gc.0), Some("check the distance's unit (km or nm) and the nodes' coordinates".into()));
+            r.err("distance", format!("distance {} km is shorter than the great-circle distance {:.0} km between `{ak}` and `{bk}`", crate::ranges::num(link.distance.value.0), gc.0), Some("check the distance's unit (km or nm) and the nodes' coordinates".into()));
         }
     }
 

@@ -757,7 +757,8 @@ impl Loader {
         let wtw = self.sourced(r, "wtw", "wtw_src", true, fields::intensity);
         if let (Some(Some(t)), Some(Some(w))) = (&ttw, &wtw) {
             if w.value.0 < t.value.0 {
-                r.err("wtw", format!("well-to-wheel {} is below tank-to-wheel {}", w.value, t.value), Some("well-to-wheel includes tank-to-wheel plus fuel or power production, so wtw ≥ ttw".into()));
+                let (wv, tv) = (w.value.0, t.value.0);
+                r.err("wtw", format!("well-to-wheel {} g/tkm is below tank-to-wheel {} g/tkm", crate::ranges::num_beside(wv, &[tv]), crate::ranges::num_beside(tv, &[wv])), Some("well-to-wheel includes tank-to-wheel plus fuel or power production, so wtw ≥ ttw".into()));
             }
         }
         let (Some(key), Some(mode), Some(traction), Some(service)) = (key, mode, traction, service)
@@ -795,7 +796,10 @@ fn coordinate(r: &mut Row<'_>, field: &str, limit: f64) -> Option<f64> {
         Ok(x) if x.is_finite() => {
             r.err(
                 field,
-                format!("impossible coordinate {x}: {field} must lie within ±{limit}°"),
+                format!(
+                    "impossible coordinate {}: {field} must lie within ±{limit}°",
+                    crate::ranges::num_beside(x, &[limit, -limit])
+                ),
                 Some(if field == "lat" {
                     "latitude and longitude swapped?".into()
                 } else {

@@ -1,0 +1,77 @@
+//! Regressions of the reliability review, end to end on the real binary: each test repeats
+//! a reproducer and checks the exit code and the message itself.
+
+mod common;
+use common::run;
+use std::path::{Path, PathBuf};
+
+/// A copy of the embedded dataset in a fresh temporary directory: (guard, dataset dir).
+fn dataset() -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let ds = d.path().join("ds");
+    let (code, _, err) = run(&[
+        "network",
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        ds.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    (d, ds)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Replace the first occurrence of `from` in a file by `to`.
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let t = std::fs::read_to_string(path).unwrap();
+    assert!(t.contains(from), "{} holds no {from:?}", path.display());
+    std::fs::write(path, t.replacen(from, to, 1)).unwrap();
+}
+
+// ── #14: constraints are echoed short and exact ──────────────────────────────────────
+
+#[test]
+fn tiny_constraints_are_echoed_as_given_not_as_zero_or_a_digit_flood() {
+    let base = [
+        "route",
+        "--from",
+        "Xian",
+        "--to",
+        "Duisburg",
+        "--date",
+        "2026-03-03",
+    ];
+    for (flag, want) in [
+        ("--max-days", "not within --max-days 1e-300"),
+        ("--max-cost", "not within --max-cost 1e-300"),
+    ] {
+        let mut args = base.to_vec();
+        args.extend([flag, "1e-300"]);
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 3, "{err}");
+        assert!(err.contains(want), "{err}");
+        assert!(err.len() < 400, "{err}");
+    }
+}
+
+// ── #13: a value just past its bound is not printed as the bound ──────────────────────
+
+#[test]
+fn validate_prints_a_value_past_its_bound_with_the_digits_that_differ() {
+    let (_d, ds) = dataset();
+    replace_in(
+        &ds.join("nodes.csv"),
+        ",3100000 TEU/yr,",
+        ",1000000001 TEU/yr,",
+    );
+    let (code, _, err) = run(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("nodes.csv:2:14: field `capacity`: expected a capacity of at least 1 TEU/yr and at most 1e9 TEU/yr, found 1.000000001e9 TEU/yr"),
+        "{err}"
+    );
+}
