@@ -90,9 +90,12 @@ pub(crate) struct Sim<'p, R> {
     end: f64,
     /// The epoch in force.
     epoch: usize,
-    rng_demand: Stream,
-    rng_time: Stream,
-    rng_dwell: Stream,
+    /// Per distinct flow of the run: its arrivals and route draws.
+    rng_flows: Vec<Stream>,
+    /// Per link of the run: travel times (one draw per convoy); per node: dwell times. A
+    /// stream of their own each, so a change elsewhere in the network does not shift them.
+    rng_time: Vec<Stream>,
+    rng_dwell: Vec<Stream>,
     rng_weather: Stream,
     rng_breakdown: Stream,
     /// Breakdowns under way at each departure queue (a node's server counts its own).
@@ -381,16 +384,26 @@ impl<'p, R: Recorder> Sim<'p, R> {
             Step::Ride(_) => {
                 let first = self.convoys[c as usize].units[0];
                 let leg = &self.plan.paths[first.path as usize].legs[first.leg as usize];
-                let dt = leg.time.sample(self.rng_time.uniform());
+                let dt = leg.time.sample(self.rng_time[leg.link as usize].uniform());
                 self.end_leg(s, c, t + dt);
             }
+        }
+    }
+
+    /// A unit leaves its origin at `now` (after the origin's dwell).
+    fn start(&mut self, s: &mut Scheduler<Ev>, mut unit: Unit, now: f64) {
+        if self.settle(&mut unit, now) {
+            self.go_on(s, unit);
+        } else {
+            self.stranded.push(unit);
         }
     }
 
     /// Schedule flow `f`'s next arrival candidate after `from`, if inside the run.
     fn next_candidate(&mut self, s: &mut Scheduler<Ev>, f: u32, from: f64) {
         let gap = self.plan.rt[self.epoch].arrivals[f as usize].0;
-        let t = from + self.rng_demand.exp_mean(gap);
+        let g = self.plan.rt[self.epoch].flow_stream[f as usize] as usize;
+        let t = from + self.rng_flows[g].exp_mean(gap);
         if t < self.end {
             s.at(t, Ev::Gen(f, self.epoch as u32));
         }
@@ -398,7 +411,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
 
     fn dwell(&mut self, node: u32) -> f64 {
         match &self.plan.rt[self.epoch].dwell[node as usize] {
-            Some(d) => d.sample(self.rng_dwell.uniform()),
+            Some(d) => d.sample(self.rng_dwell[node as usize].uniform()),
             None => 0.0,
         }
     }
@@ -463,7 +476,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
                 Some(first) => {
                     // One draw per departure: everyone on board arrives together.
                     let leg = &self.plan.paths[first.path as usize].legs[first.leg as usize];
-                    let t = leg.time.sample(self.rng_time.uniform());
+                    let t = leg.time.sample(self.rng_time[leg.link as usize].uniform());
                     self.end_leg(s, convoy, now + t);
                 }
                 None => self.free_convoy(convoy),
@@ -620,11 +633,12 @@ impl<R: Recorder> Model for Sim<'_, R> {
                 // profile draws nothing here, so it reproduces the unthinned stream.
                 let peak = rt.arrivals[f as usize].1;
                 let factor = rt.flow_season[f as usize][plan.month0(now)];
-                if factor < peak && self.rng_demand.uniform() * peak >= factor {
+                let g = rt.flow_stream[f as usize] as usize;
+                if factor < peak && self.rng_flows[g].uniform() * peak >= factor {
                     self.next_candidate(s, f, now);
                     return;
                 }
-                let r = self.rng_demand.uniform();
+                let r = self.rng_flows[g].uniform();
                 let choices = &rt.choices[f as usize];
                 let path = choices
                     .iter()
@@ -640,16 +654,16 @@ impl<R: Recorder> Model for Sim<'_, R> {
                 let info = self.info(&unit);
                 self.rec.generated(now, &info);
                 let d = self.dwell(rt.flow_origin[f as usize]);
-                s.after(d, Ev::Start(unit));
+                if d > 0.0 {
+                    s.after(d, Ev::Start(unit));
+                } else {
+                    // No dwell at the origin: start now, without an event of its own (the
+                    // other events' order, and so every random stream, is unchanged).
+                    self.start(s, unit, now);
+                }
                 self.next_candidate(s, f, now);
             }
-            Ev::Start(mut unit) => {
-                if self.settle(&mut unit, now) {
-                    self.go_on(s, unit);
-                } else {
-                    self.stranded.push(unit);
-                }
-            }
+            Ev::Start(unit) => self.start(s, unit, now),
             Ev::Ready(c) => {
                 // An epoch change since `next_steps` may have closed the way ahead.
                 let rt = &plan.rt[self.epoch];
@@ -819,9 +833,21 @@ pub(crate) fn replicate<R: Recorder>(plan: &Plan, seed: u64, rep: u64, rec: R) -
         plan,
         end,
         epoch: 0,
-        rng_demand: Stream::new(seed, rep, 1),
-        rng_time: Stream::new(seed, rep, 2),
-        rng_dwell: Stream::new(seed, rep, 3),
+        rng_flows: plan
+            .flow_sources
+            .iter()
+            .map(|&src| Stream::new(seed, rep, src))
+            .collect(),
+        rng_time: plan
+            .links
+            .iter()
+            .map(|l| Stream::new(seed, rep, super::plan::stream_source("link", &l.key)))
+            .collect(),
+        rng_dwell: plan
+            .node_keys
+            .iter()
+            .map(|k| Stream::new(seed, rep, super::plan::stream_source("node", k)))
+            .collect(),
         rng_weather: Stream::new(seed, rep, 4),
         rng_breakdown: Stream::new(seed, rep, 5),
         queue_down: vec![0; plan.queue_names.len()],

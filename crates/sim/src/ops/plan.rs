@@ -120,6 +120,10 @@ pub(crate) struct EpochRt {
     /// Per flow: its monthly profile, its origin, whether it is wagonload.
     pub flow_season: Vec<[f64; 12]>,
     pub flow_origin: Vec<u32>,
+    /// Per flow: its random stream of the run (flows of the same origin, destination,
+    /// corridor and cargo share one across epochs, so their arrivals are the same draws
+    /// whatever else changes: common random numbers between scenarios).
+    pub flow_stream: Vec<u32>,
     pub flow_wagon: Vec<bool>,
     /// Per node of the run: its service rate, TEU-equivalent per hour, if capacity-limited.
     pub node_rate: Vec<Option<f64>>,
@@ -398,6 +402,9 @@ pub struct Plan {
     /// Departure queues of the run, by name (service id and direction).
     pub(crate) queue_names: Vec<String>,
     pub(crate) corridor_keys: Vec<String>,
+    /// The arrival streams' sources, one per distinct flow of the run (see
+    /// [`EpochRt::flow_stream`]).
+    pub(crate) flow_sources: Vec<u64>,
     /// Calendar month (0–11) of each day of the run from `day0` (days since the epoch).
     pub(crate) month_of_day: Vec<u8>,
     pub(crate) day0: i64,
@@ -408,6 +415,59 @@ pub struct Plan {
     pub(crate) rows: PathRows,
     /// The calibration points of the run's year, when its demand is as observed.
     pub(crate) calibration: Vec<CalibrationRule>,
+}
+
+/// The run's stream of each flow of an epoch: flows are matched across epochs by origin,
+/// destination, corridor and cargo (and the occurrence of that key in the epoch, for
+/// repeated rows); a stream's source is a hash of its key, so the same flow draws the same
+/// arrivals in any scenario.
+fn flow_streams(
+    net: &Network,
+    flows: &[crate::ops_input::Flow],
+    keys: &mut Vec<String>,
+    sources: &mut Vec<u64>,
+) -> Vec<u32> {
+    let mut seen: Vec<String> = Vec::with_capacity(flows.len());
+    flows
+        .iter()
+        .map(|f| {
+            let base = format!(
+                "{}>{}>{}>{}",
+                net.node(f.from).key,
+                net.node(f.to).key,
+                f.corridor
+                    .map(|c| net.corridors[c.0 as usize].key.as_str())
+                    .unwrap_or(""),
+                if f.is_wagonload() {
+                    "wagons"
+                } else {
+                    "containers"
+                }
+            );
+            let n = seen.iter().filter(|k| **k == base).count();
+            seen.push(base.clone());
+            let key = if n == 0 { base } else { format!("{base}#{n}") };
+            match keys.iter().position(|k| *k == key) {
+                Some(i) => i as u32,
+                None => {
+                    sources.push(stream_source("flow", &key));
+                    keys.push(key);
+                    (keys.len() - 1) as u32
+                }
+            }
+        })
+        .collect()
+}
+
+/// The random stream source of a flow, link or node of the run, by its key: FNV-1a of
+/// `kind:key`, kept clear of the run's numbered sources (weather 4, breakdowns 5).
+pub(crate) fn stream_source(kind: &str, key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in kind.bytes().chain([b':']).chain(key.bytes()) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h | 1 << 63
 }
 
 fn index_of(keys: &mut Vec<String>, key: &str) -> u32 {
@@ -471,6 +531,8 @@ impl Plan {
         let mut links: Vec<GLink> = Vec::new();
         let mut queue_names: Vec<String> = Vec::new();
         let mut corridor_keys: Vec<String> = Vec::new();
+        let mut flow_keys: Vec<String> = Vec::new();
+        let mut flow_sources: Vec<u64> = Vec::new();
         let mut paths = Vec::new();
         let mut maps = Vec::new();
         for (_, e) in &epochs {
@@ -560,6 +622,7 @@ impl Plan {
                 arrivals: e.arrivals.clone(),
                 flow_season: e.flows.iter().map(|f| *season(f, &params)).collect(),
                 flow_origin: e.flows.iter().map(|f| m.nodes[f.from.idx()]).collect(),
+                flow_stream: flow_streams(&e.net, &e.flows, &mut flow_keys, &mut flow_sources),
                 flow_wagon: e.flows.iter().map(|f| f.is_wagonload()).collect(),
                 node_rate,
                 node_containers_only,
@@ -725,6 +788,7 @@ impl Plan {
             links,
             queue_names,
             corridor_keys,
+            flow_sources,
             month_of_day,
             day0,
             outages,
