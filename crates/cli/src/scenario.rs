@@ -204,14 +204,20 @@ pub fn resolve(
         _ => {
             let path = Path::new(name);
             if !path.exists() && !name.ends_with(".toml") && !name.contains('/') {
+                // A misspelling, or part of a name (`red-sea` for `red-sea-closure`).
+                let hint = did_you_mean(name, embedded::names()).or_else(|| {
+                    let like: Vec<&str> = embedded::names().filter(|n| n.contains(name)).collect();
+                    match like.as_slice() {
+                        [one] => Some(format!("did you mean `{one}`?")),
+                        _ => None,
+                    }
+                });
                 return Err(Failure::Usage(format!(
                     "no scenario `{name}`: it is neither an embedded scenario nor a file{}",
-                    did_you_mean(name, embedded::names())
-                        .map(|h| format!(" ({h})"))
-                        .unwrap_or_else(|| format!(
-                            " (embedded: {})",
-                            embedded::names().collect::<Vec<_>>().join(", ")
-                        ))
+                    hint.map(|h| format!(" ({h})")).unwrap_or_else(|| format!(
+                        " (embedded: {})",
+                        embedded::names().collect::<Vec<_>>().join(", ")
+                    ))
                 )));
             }
             let text = read_settings(path)?;
@@ -247,6 +253,10 @@ pub fn resolve(
     let (s, warns) = Scenario::parse(&file, &text, &ctx).map_err(Failure::Invalid)?;
     crate::warnings(warns, deny)?;
     Ok(s)
+}
+
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// `FIRST..LAST` or `YEAR`.
@@ -429,10 +439,10 @@ pub fn command(
             let s = resolve(&a.scenario, &base()?, &a.pipeline.projects, deny)?;
             let checked = validate(&s)?;
             Ok(format!(
-                "{}: valid — {} projects, {} interventions, years {}–{}; {} networks and {} epochs of the timeline checked\n",
+                "{}: valid — {}, {}, years {}–{}; {} networks and {} epochs of the timeline checked\n",
                 s.file,
-                s.projects.len(),
-                s.interventions.len(),
+                plural(s.projects.len(), "project"),
+                plural(s.interventions.len(), "intervention"),
                 s.first_year,
                 s.last_year,
                 checked.0,

@@ -56,7 +56,7 @@ pub fn list(all: &[Scenario]) -> String {
                 format!("{}–{}", s.first_year, s.last_year),
                 s.projects.len().to_string(),
                 s.interventions.len().to_string(),
-                cut(&s.title, 68),
+                cut(&s.title, 61),
             ]
         })
         .collect();
@@ -784,24 +784,48 @@ pub fn compare(c: &Comparison) -> String {
         return out;
     }
     out.push_str("\nWhat differs:\n");
-    for d in &c.differences {
+    let kind = |d: &corridor_scenario::compare::Difference| {
+        serde_json::to_value(d.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    };
+    for d in c.differences.iter().filter(|d| d.in_force) {
         out.push_str(&format!(
             "  {} ({}, {}): {}\n",
             d.id,
-            serde_json::to_value(d.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default(),
+            kind(d),
             d.how,
-            d.name
+            cut(&d.name, 70)
         ));
+    }
+    let idle: Vec<&str> = c
+        .differences
+        .iter()
+        .filter(|d| !d.in_force)
+        .map(|d| d.id.as_str())
+        .collect();
+    if !idle.is_empty() {
+        out.push_str(&wrap_note(&format!(
+            "  Not in force by 31 December {} in any replication (no effect, not re-run): {}",
+            c.last_year,
+            idle.join(", ")
+        )));
+        out.push('\n');
     }
     if c.differences.is_empty() {
         out.push_str("  (attribution skipped: --no-attribution)\n");
     } else {
         out.push_str("\nWhat explains each difference (contributions to B − A, largest first):\n");
         for e in &c.explained {
-            let parts: Vec<String> = e
+            out.push_str(&format!(
+                "  {} {}: Δ {} TEU, Δ P50 {} d\n",
+                e.year,
+                e.corridor,
+                signed(e.teu, 0),
+                signed(e.p50_days, 1)
+            ));
+            let mut parts: Vec<String> = e
                 .contributions
                 .iter()
                 .take(4)
@@ -814,27 +838,23 @@ pub fn compare(c: &Comparison) -> String {
                     )
                 })
                 .collect();
-            out.push_str(&format!(
-                "  {} {}: Δ {} TEU, Δ P50 {} d — {}{}\n",
-                e.year,
-                e.corridor,
-                signed(e.teu, 0),
-                signed(e.p50_days, 1),
-                if parts.is_empty() {
-                    "no single item".to_string()
-                } else {
-                    parts.join("; ")
-                },
-                if e.interaction_teu.abs() >= 100.0 || e.interaction_p50_days.abs() >= 0.1 {
-                    format!(
-                        "; interaction {} TEU, {} d",
-                        signed(e.interaction_teu, 0),
-                        signed(e.interaction_p50_days, 1)
-                    )
-                } else {
-                    String::new()
-                }
-            ));
+            if e.interaction_teu.abs() >= 100.0 || e.interaction_p50_days.abs() >= 0.1 {
+                parts.push(format!(
+                    "interaction {} TEU, {} d",
+                    signed(e.interaction_teu, 0),
+                    signed(e.interaction_p50_days, 1)
+                ));
+            }
+            if parts.is_empty() {
+                parts.push("no single item".into());
+            }
+            out.push_str("      ");
+            out.push_str(
+                &wrap(&parts.join("; "), 110)
+                    .trim_end()
+                    .replace('\n', "\n      "),
+            );
+            out.push('\n');
         }
     }
     out.push_str(&format!("\nMethod: {}\n", wrap_note(&c.method)));

@@ -18,7 +18,7 @@
 
 use crate::Scenario;
 use crate::run::{Options, RunError, ScenarioRun, run};
-use crate::timeline::Cache;
+use crate::timeline::{Cache, Draw};
 use serde::Serialize;
 
 /// One corridor in one year of both runs.
@@ -76,6 +76,9 @@ pub struct Difference {
     pub how: String,
     /// Its name.
     pub name: String,
+    /// In force at some time of the compared years in at least one replication (an item
+    /// that never is has no effect, and is not re-run).
+    pub in_force: bool,
 }
 
 /// An item's contribution to one corridor's difference in one year.
@@ -183,8 +186,25 @@ fn same<T: Serialize>(a: &T, b: &T) -> bool {
     serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
 }
 
-/// The items that differ, with whether A and B have them.
-fn differences(a: &Scenario, b: &Scenario) -> Vec<(Difference, bool, bool)> {
+/// Whether a project or intervention of `s` is in force before `end` in any of `reps`
+/// replications' draws.
+fn ever_in_force(s: &Scenario, id: &str, end: f64, seed: u64, reps: u64) -> bool {
+    if let Some(i) = s.project(id) {
+        return (0..reps).any(|r| Draw::sample(s, seed, r).completion[i].is_some_and(|c| c < end));
+    }
+    s.interventions
+        .iter()
+        .any(|iv| iv.id == id && iv.from < end)
+}
+
+/// The items that differ, with whether A and B are to be re-run without them.
+fn differences(
+    a: &Scenario,
+    b: &Scenario,
+    end: f64,
+    seed: u64,
+    reps: u64,
+) -> Vec<(Difference, bool, bool)> {
     let mut out = Vec::new();
     let mut item = |id: &str, name: &str, kind: ItemKind, in_a: bool, in_b: bool, equal: bool| {
         if in_a && in_b && equal {
@@ -195,15 +215,20 @@ fn differences(a: &Scenario, b: &Scenario) -> Vec<(Difference, bool, bool)> {
             (true, false) => "only in A",
             _ => "in both, written differently",
         };
+        // A side is re-run without the item only if it has it in force in the window.
+        let demand = kind == ItemKind::Demand;
+        let run_a = !demand && in_a && ever_in_force(a, id, end, seed, reps);
+        let run_b = demand || (in_b && ever_in_force(b, id, end, seed, reps));
         out.push((
             Difference {
                 id: id.to_string(),
                 kind,
                 how: how.into(),
                 name: name.to_string(),
+                in_force: run_a || run_b,
             },
-            in_a,
-            in_b,
+            run_a,
+            run_b,
         ));
     };
     for p in &b.projects {
@@ -280,21 +305,16 @@ pub fn compare(
         seed: Some(seed),
         ..Options::default()
     };
+    let end = corridor_route::time::Instant::from_civil(y1 + 1, 1, 1, 0.0).0;
     let diffs = if opts.attribute {
-        differences(a, b)
+        differences(a, b, end, seed, reps)
     } else {
         Vec::new()
     };
     let demand_differs = diffs.iter().any(|d| d.0.kind == ItemKind::Demand);
     let runs_total = 2 + diffs
         .iter()
-        .map(|(d, in_a, in_b)| {
-            if d.kind == ItemKind::Demand {
-                1
-            } else {
-                *in_a as usize + *in_b as usize
-            }
-        })
+        .map(|(_, run_a, run_b)| *run_a as usize + *run_b as usize)
         .sum::<usize>();
     let ca = Cache::new(a);
     let cb = Cache::new(b);
@@ -316,7 +336,7 @@ pub fn compare(
         s.demand = a.demand.clone();
         s
     });
-    for (d, in_a, in_b) in &diffs {
+    for (d, in_a, in_b) in diffs.iter().filter(|d| d.0.in_force) {
         let without = Options {
             without: vec![d.id.clone()],
             ..base.clone()

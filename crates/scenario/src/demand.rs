@@ -154,9 +154,14 @@ pub fn resolve(
         let name = format!("{} → {}", spec.from, spec.to);
         let (Some(from), Some(to)) = (net.node_by_key(&spec.from), net.node_by_key(&spec.to))
         else {
+            let missing = if net.node_by_key(&spec.from).is_none() {
+                &spec.from
+            } else {
+                &spec.to
+            };
             notes.push(FlowNote {
                 flow: name,
-                note: "left out: its origin or destination is closed".into(),
+                note: format!("left out while {missing} is not in the network (closed, or not yet added by its project)"),
             });
             continue;
         };

@@ -945,7 +945,7 @@ impl Scenario {
                     }
                     v.clamp(0.0, 365.0)
                 })
-                .unwrap_or(30.0),
+                .unwrap_or(60.0),
         };
         let name = doc.name.get_ref().clone();
         if name.is_empty()

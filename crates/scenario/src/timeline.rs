@@ -60,6 +60,10 @@ impl Draw {
             .projects
             .iter()
             .map(|p| {
+                // A cancelled project never completes, whatever its card says of slips.
+                if p.status == crate::Status::Cancelled {
+                    return None;
+                }
                 let slip = p.slip.draw(uniform(seed, rep, &p.id))?;
                 Some(p.expected? + slip)
             })

@@ -201,13 +201,13 @@ impl Recorder for YearlyRecorder<'_> {
     #[inline]
     fn delivered(&mut self, now: f64, u: &UnitInfo) {
         self.in_system_teu -= u.teu;
+        if u.created < self.early_cut {
+            self.c.early_delivered += 1;
+        }
         let Some(y) = self.year(now) else {
             return;
         };
         self.c.delivered[y] += 1;
-        if u.created < self.early_cut {
-            self.c.early_delivered += 1;
-        }
         // Every delivery of the year counts, warm-up units included: the warm-up fills the
         // pipeline so that a year's deliveries match what it was offered in steady state.
         let path = &self.plan.paths[u.path as usize];
