@@ -75,3 +75,56 @@ fn validate_prints_a_value_past_its_bound_with_the_digits_that_differ() {
         "{err}"
     );
 }
+
+// ── #4, #5: a dataset that validates exports one that validates ──────────────────────
+
+#[test]
+fn a_dataset_that_validates_exports_one_that_validates() {
+    let (d, ds) = dataset();
+    replace_in(
+        &ds.join("nodes.csv"),
+        "\"lognormal(p50=20h, p90=60h)\",E-DWELL-",
+        "\"empirical(1h:1e308; 1000h:1e308)\",E-DWELL-",
+    );
+    let (code, out, err) = run(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("valid"), "{out}");
+    assert!(
+        err.contains("field `dwell`: the weights sum to more than 1.79769e308, not 1; each is divided by their sum (normalised)"),
+        "{err}"
+    );
+    assert!(!err.contains("inf"), "{err}");
+    let re = d.path().join("re");
+    let (code, _, err) = run(&[
+        "--data",
+        s(&ds),
+        "network",
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        s(&re),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let nodes = std::fs::read_to_string(re.join("nodes.csv")).unwrap();
+    assert!(
+        nodes.contains("\"empirical(1h:0.5, 1000h:0.5)\""),
+        "{nodes}"
+    );
+    let (code, _, err) = run(&["--data", s(&re), "network", "validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.is_empty(), "{err}");
+    // Separators without waypoints are refused at the field, so a re-export onto itself
+    // never writes a dataset that does not load.
+    replace_in(
+        &ds.join("links.csv"),
+        ",25 120.5; 12 111; 1.25 103.8; 6 95; 5.8 80.5; 12 50; 12.6 43.4; 20 38.5; 29.9 32.55; 31.3 32.35; 37.2 11.5; 35.95 -5.6; 37 -9.2; 43 -9.8; 48.5 -5.3; 51 1.5,E-SEA-WAYPOINTS,",
+        ",; ;,E-SEA-WAYPOINTS,",
+    );
+    let (code, _, err) = run(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("links.csv:60:20: field `waypoints`: `; ;` lists no waypoint"),
+        "{err}"
+    );
+}

@@ -212,13 +212,33 @@ impl Distribution {
                     }
                     pts.push((duration(v)?, w));
                 }
-                let total: f64 = pts.iter().map(|p| p.1).sum();
+                // Summed relative to the largest weight, so weights near the largest
+                // number (1e308 + 1e308) still add up.
+                let max = pts.iter().map(|p| p.1).fold(0.0, f64::max);
+                let relative: f64 = pts.iter().map(|p| p.1 / max).sum();
+                let total = max * relative;
+                if let Some((v, w)) = pts.iter().find(|p| p.1 / max / relative == 0.0) {
+                    return Err(SpecError::new(format!(
+                        "weight `{}` of {}h is negligible beside the largest weight `{}`: it would count as 0",
+                        num(*w),
+                        num(v.0),
+                        num(max)
+                    ))
+                    .hint("write the weights as shares of the total, e.g. empirical(2h:0.5, 3h:0.5), or drop the value"));
+                }
                 if weighted && (total - 1.0).abs() > 1e-6 {
-                    notes.push(format!(
-                        "the weights sum to {}, not 1; each is divided by {} (normalised)",
-                        crate::ranges::num(total),
-                        crate::ranges::num(total)
-                    ));
+                    notes.push(if total.is_finite() {
+                        format!(
+                            "the weights sum to {}, not 1; each is divided by {} (normalised)",
+                            num(total),
+                            num(total)
+                        )
+                    } else {
+                        format!(
+                            "the weights sum to more than {}, not 1; each is divided by their sum (normalised)",
+                            num(f64::MAX)
+                        )
+                    });
                 }
                 Distribution::empirical(pts)
             }
@@ -236,12 +256,18 @@ impl Distribution {
         Ok((d, notes))
     }
 
-    /// An empirical distribution from (value, weight) pairs; weights are normalised and
-    /// points sorted by value. Callers guarantee positive weights and at least one point.
+    /// An empirical distribution from (value, weight) pairs; weights are normalised (unless
+    /// they already sum to 1 within 1e-12, so a normalised distribution written out and read
+    /// back is the same) and points sorted by value. Callers guarantee positive finite
+    /// weights, none negligible beside the largest, and at least one point.
     pub fn empirical(mut pts: Vec<(Hours, f64)>) -> Distribution {
-        let total: f64 = pts.iter().map(|p| p.1).sum();
-        for p in &mut pts {
-            p.1 /= total;
+        // Relative to the largest weight: the sum of weights near 1e308 stays finite.
+        let max = pts.iter().map(|p| p.1).fold(0.0, f64::max);
+        let relative: f64 = pts.iter().map(|p| p.1 / max).sum();
+        if (max * relative - 1.0).abs() > 1e-12 {
+            for p in &mut pts {
+                p.1 = p.1 / max / relative;
+            }
         }
         pts.sort_by(|a, b| a.0.0.total_cmp(&b.0.0));
         Distribution::Empirical { points: pts }
@@ -687,6 +713,29 @@ mod tests {
     }
 
     #[test]
+    fn weights_near_the_largest_number_are_normalised_not_overflowed() {
+        let (d, notes) = Distribution::parse_noted("empirical(1h:1e308; 1000h:1e308)").unwrap();
+        assert_eq!(
+            d,
+            Distribution::Empirical {
+                points: vec![(Hours(1.0), 0.5), (Hours(1000.0), 0.5)]
+            }
+        );
+        assert_eq!(
+            notes,
+            vec![
+                "the weights sum to more than 1.79769e308, not 1; each is divided by their sum (normalised)"
+            ]
+        );
+        // The same distribution as weights 1:1, and its text reads back as itself.
+        assert_eq!(d, Distribution::parse("empirical(1h:1; 1000h:1)").unwrap());
+        assert_eq!(Distribution::parse(&d.to_string()).unwrap(), d);
+        // Normalised weights are kept as they are: writing and reading is a fixed point.
+        let thirds = Distribution::parse("empirical(1h:1, 2h:1, 3h:1)").unwrap();
+        assert_eq!(Distribution::parse(&thirds.to_string()).unwrap(), thirds);
+    }
+
+    #[test]
     fn inverse_normal_is_accurate() {
         assert_eq!(inverse_normal_cdf(0.5), 0.0);
         assert!((inverse_normal_cdf(0.9) - Z90).abs() < 3e-9);
@@ -709,6 +758,10 @@ mod tests {
             ("24h", "is not a distribution"),
             ("empirical()", "at least one value"),
             ("empirical(1h:0.5, 2h)", "weights or none"),
+            (
+                "empirical(1h:5e-324, 2h:1e308)",
+                "negligible beside the largest weight",
+            ),
         ];
         for (text, want) in cases {
             let e = Distribution::parse(text).unwrap_err();

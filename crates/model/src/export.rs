@@ -294,15 +294,31 @@ fn csv_rows(
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> io::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(1 << 16)
-        .from_writer(w);
-    w.write_record(header)?;
+    let writer = |w| {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .buffer_capacity(1 << 16)
+            .from_writer(w)
+    };
+    let mut out = writer(w);
+    out.write_record(header)?;
     for r in rows {
-        w.write_record(&r)?;
+        // A row whose first field starts with `#` would read back as a comment line: it is
+        // written with every field quoted.
+        if r.first().is_some_and(|f| f.starts_with('#')) {
+            let inner = out.into_inner().map_err(|e| e.into_error())?;
+            let quoted: Vec<String> = r
+                .iter()
+                .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
+                .collect();
+            inner.write_all(quoted.join(",").as_bytes())?;
+            inner.write_all(b"\n")?;
+            out = writer(inner);
+            continue;
+        }
+        out.write_record(&r)?;
     }
-    w.flush()
+    out.flush()
 }
 
 fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> String) -> String {

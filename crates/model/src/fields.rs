@@ -193,6 +193,15 @@ pub fn waypoints(text: &str) -> Result<Vec<(f64, f64)>, SpecError> {
         }
         v.push((lat, lon));
     }
+    if v.is_empty() {
+        return Err(SpecError {
+            message: format!("`{}` lists no waypoint", text.trim()),
+            hint: Some(
+                "write waypoints as `lat lon; lat lon`, in decimal degrees, or leave the field (and `waypoints_src`) empty"
+                    .into(),
+            ),
+        });
+    }
     Ok(v)
 }
 

@@ -59,6 +59,14 @@ impl Loader {
                 }
             }
         }
+        if ok && ids.is_empty() {
+            r.err(
+                field,
+                format!("`{text}` names no source"),
+                Some("name source ids from sources.csv, separated by `;`".into()),
+            );
+            ok = false;
+        }
         if !ok {
             return None;
         }
@@ -445,7 +453,15 @@ impl Loader {
             }
         }
         if cached_countries.is_none() && countries.is_empty() && countries_ok {
-            r.req("countries");
+            if countries_text.is_empty() {
+                r.req("countries");
+            } else {
+                r.err(
+                    "countries",
+                    format!("`{countries_text}` lists no country"),
+                    Some("list the countries crossed in order, e.g. KZ;RU;BY".into()),
+                );
+            }
             countries_ok = false;
         }
         let country_list = match cached_countries {
@@ -582,6 +598,14 @@ impl Loader {
                     ok = false;
                 }
             }
+        }
+        if ok && ids.is_empty() {
+            r.err(
+                "passages",
+                format!("`{text}` lists no passage"),
+                Some("list passage keys from dataset.toml separated by `;`, or leave the field (and `passages_src`) empty".into()),
+            );
+            ok = false;
         }
         let cite = self.cite(r, "passages_src");
         if !ok {
