@@ -554,6 +554,10 @@ fn wrap_note(s: &str) -> String {
     wrap(s, 110).trim_end().replace('\n', "\n  ")
 }
 
+fn ci(m: &corridor_sim::ops::Metric) -> [f64; 2] {
+    m.ci95.unwrap_or([f64::NAN; 2])
+}
+
 fn num(v: f64) -> String {
     if v.is_finite() {
         v.to_string()
@@ -588,7 +592,7 @@ pub fn run_csv(r: &ScenarioRun) -> String {
             "backlog_teu",
             "all",
             k.backlog_teu.mean,
-            k.backlog_teu.ci95,
+            ci(&k.backlog_teu),
         );
         put(
             k.year,
@@ -603,21 +607,21 @@ pub fn run_csv(r: &ScenarioRun) -> String {
                 "teu_offered",
                 &c.corridor,
                 c.teu_offered.mean,
-                c.teu_offered.ci95,
+                ci(&c.teu_offered),
             );
             put(
                 k.year,
                 "teu_delivered",
                 &c.corridor,
                 c.teu_delivered.mean,
-                c.teu_delivered.ci95,
+                ci(&c.teu_delivered),
             );
             put(
                 k.year,
                 "tonnes_delivered",
                 &c.corridor,
                 c.tonnes_delivered.mean,
-                c.tonnes_delivered.ci95,
+                ci(&c.tonnes_delivered),
             );
             put(k.year, "p50_days", &c.corridor, c.p50_days, none);
             put(k.year, "p90_days", &c.corridor, c.p90_days, none);
@@ -642,28 +646,28 @@ pub fn run_csv(r: &ScenarioRun) -> String {
                 "utilisation",
                 &b.name,
                 b.utilisation.mean,
-                b.utilisation.ci95,
+                ci(&b.utilisation),
             );
             put(
                 k.year,
                 "mean_queue_teu",
                 &b.name,
                 b.mean_queue_teu.mean,
-                b.mean_queue_teu.ci95,
+                ci(&b.mean_queue_teu),
             );
             put(
                 k.year,
                 "mean_wait_h",
                 &b.name,
                 b.mean_wait_h.mean,
-                b.mean_wait_h.ci95,
+                ci(&b.mean_wait_h),
             );
             put(
                 k.year,
                 "throughput_teu",
                 &b.name,
                 b.throughput_teu.mean,
-                b.throughput_teu.ci95,
+                ci(&b.throughput_teu),
             );
         }
         for f in &y.in_force {

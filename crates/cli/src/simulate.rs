@@ -202,7 +202,10 @@ fn duration_text(secs: f64) -> String {
 }
 
 fn m(x: &Metric) -> String {
-    format!("{:.1} [{:.1}, {:.1}]", x.mean, x.ci95[0], x.ci95[1])
+    match x.ci95 {
+        Some([lo, hi]) => format!("{:.1} [{lo:.1}, {hi:.1}]", x.mean),
+        None => format!("{:.1}", x.mean),
+    }
 }
 
 fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
@@ -231,7 +234,11 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
         })
         .collect();
     out.push_str(
-        "Door-to-door days of containers by corridor (mean over replications [95 % CI]):\n",
+        if a.replications > 1 {
+            "Door-to-door days of containers by corridor (mean over replications [95 % CI]):\n"
+        } else {
+            "Door-to-door days of containers by corridor (one replication: no confidence intervals):\n"
+        },
     );
     out.push_str(&render(
         &[
@@ -408,11 +415,10 @@ fn csv(r: &Report) -> String {
         w.write_record([metric, scope, &num(mean), &num(ci[0]), &num(ci[1])])
             .expect("writing to memory");
     };
-    let mut row = |metric: &str, scope: &str, x: &Metric| put(metric, scope, x.mean, x.ci95);
-    let single = |v: f64| Metric {
-        mean: v,
-        ci95: [f64::NAN, f64::NAN],
+    let mut row = |metric: &str, scope: &str, x: &Metric| {
+        put(metric, scope, x.mean, x.ci95.unwrap_or([f64::NAN; 2]))
     };
+    let single = Metric::single;
     for c in &r.corridors {
         row("teu_delivered", &c.corridor, &c.teu_delivered);
         row("tonnes_delivered", &c.corridor, &c.tonnes_delivered);

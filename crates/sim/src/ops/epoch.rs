@@ -130,6 +130,33 @@ pub struct EpochPlan {
     pub shares: Vec<FlowShares>,
 }
 
+/// Most distinct flows (origin, destination, corridor, cargo) a run routes: each has its
+/// own route set (about 0.2 MB and 0.5 ms to build), so this bounds a run's set-up to about
+/// 2 GB and 5 s.
+pub const MAX_FLOWS: usize = 10_000;
+
+/// Rows of the same origin, destination, corridor and cargo as one flow of their summed
+/// volume (the first row's line names it): one route set and one arrival stream, the same
+/// Poisson process as the rows' together.
+fn merge_flows(flows: Vec<Flow>) -> Vec<Flow> {
+    let mut out: Vec<Flow> = Vec::with_capacity(flows.len());
+    let mut index: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    for f in flows {
+        let key = (f.from, f.to, f.corridor, f.is_wagonload());
+        match index.get(&key) {
+            Some(&i) => {
+                out[i].teu_per_year += f.teu_per_year;
+                out[i].tonnes_per_year += f.tonnes_per_year;
+            }
+            None => {
+                index.insert(key, out.len());
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
 /// Arrivals per hour of a flow's units (containers as FEU, or wagons).
 pub(crate) fn units_per_hour(f: &Flow, p: &Parsed, demand_factor: f64) -> f64 {
     let per_year = if f.is_wagonload() {
@@ -193,6 +220,10 @@ impl EpochPlan {
         demand_factor: f64,
         ready: f64,
     ) -> Result<EpochPlan, PlanError> {
+        let flows = merge_flows(flows);
+        if flows.len() > MAX_FLOWS {
+            return Err(PlanError::TooManyFlows { flows: flows.len() });
+        }
         let g = Graph::new(&net);
         let node_rate_teu_h: Vec<Option<f64>> = net
             .nodes

@@ -192,7 +192,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
         self.busy(now, n);
         for c in started {
             let teu = self.convoy_teu(c);
-            self.node_queued[n as usize] -= teu;
+            self.node_queued[n as usize] = (self.node_queued[n as usize] - teu).max(0.0);
             self.rec
                 .node_queue_level(now, n, self.node_queued[n as usize]);
             s.after(teu / r, Ev::NodeDone(c));
@@ -457,7 +457,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
                 }
                 load += size;
                 i += 1;
-                self.queues[q as usize].queued -= size;
+                self.queues[q as usize].queued = (self.queues[q as usize].queued - size).max(0.0);
                 self.rec.boarded(now, q, size, now - since);
                 self.convoys[convoy as usize].units.push(unit);
             }
@@ -472,6 +472,10 @@ impl<'p, R: Recorder> Sim<'p, R> {
                 }
             }
             st.waiting.drain(..w);
+            if st.waiting.is_empty() {
+                // No rounding residue of the running sum: an empty queue holds nothing.
+                st.queued = 0.0;
+            }
             match self.convoys[convoy as usize].units.first() {
                 Some(first) => {
                     // One draw per departure: everyone on board arrives together.
@@ -558,7 +562,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
                     }
                     for c in waiting {
                         let teu = self.convoy_teu(c);
-                        self.node_queued[n] -= teu;
+                        self.node_queued[n] = (self.node_queued[n] - teu).max(0.0);
                         self.rec
                             .node_queue_level(now, n as u32, self.node_queued[n]);
                         let d = self.dwell(n as u32);
@@ -585,7 +589,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
             let mut kept = VecDeque::new();
             for (u, since) in std::mem::take(&mut self.queues[q].waiting) {
                 if closed || plan.rt[e].is_blocked(u.path, u.leg) {
-                    self.queues[q].queued -= self.size(&u);
+                    self.queues[q].queued = (self.queues[q].queued - self.size(&u)).max(0.0);
                     moving.push(u);
                 } else {
                     kept.push_back((u, since));
@@ -728,7 +732,15 @@ impl<R: Recorder> Model for Sim<'_, R> {
                 self.busy(now, node);
                 if let Some(next) = next {
                     let size = self.convoy_teu(next);
-                    self.node_queued[node as usize] -= size;
+                    let left = self.nodes[node as usize]
+                        .as_ref()
+                        .expect("server")
+                        .waiting();
+                    self.node_queued[node as usize] = if left == 0 {
+                        0.0
+                    } else {
+                        (self.node_queued[node as usize] - size).max(0.0)
+                    };
                     self.rec
                         .node_queue_level(now, node, self.node_queued[node as usize]);
                     s.after(size / r, Ev::NodeDone(next));

@@ -32,7 +32,7 @@ mod sampler;
 mod yearly;
 
 pub use choice::{Assignment, RouteCost, assign, logit, queue_delay_h};
-pub use epoch::{EpochPlan, FlowShares};
+pub use epoch::{EpochPlan, FlowShares, MAX_FLOWS};
 pub use plan::{MAX_TEU_PER_YEAR, Plan, PlanError};
 pub use recorder::{Kpis, Recorder, UnitInfo};
 pub use report::{

@@ -46,6 +46,15 @@ pub enum PlanError {
         /// Corridors that do connect the pair.
         others: Vec<String>,
     },
+    /// More distinct flows than a run routes (see [`super::epoch::MAX_FLOWS`]).
+    #[error(
+        "the demand has {flows} distinct flows (origin, destination, corridor and cargo); a run routes at most {}: merge rows or group origins",
+        super::epoch::MAX_FLOWS
+    )]
+    TooManyFlows {
+        /// Distinct flows.
+        flows: usize,
+    },
     /// The epochs of a timeline are not in order, or the first does not start the run.
     #[error("the epochs of a timeline must start at the run's start and follow in order")]
     Timeline,

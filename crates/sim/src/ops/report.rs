@@ -13,15 +13,32 @@ use serde::Serialize;
 pub struct Metric {
     /// Mean over replications.
     pub mean: f64,
-    /// 95 % confidence interval of the mean.
-    pub ci95: [f64; 2],
+    /// 95 % confidence interval of the mean (Student t over replications); `None` with a
+    /// single replication, where it is undefined. A quantity that cannot be negative (every
+    /// replication's value is ≥ 0) has its interval clipped at 0.
+    pub ci95: Option<[f64; 2]>,
+}
+
+impl Metric {
+    /// A value with no interval (one replication, or a figure that is not a mean).
+    pub fn single(mean: f64) -> Metric {
+        Metric { mean, ci95: None }
+    }
 }
 
 pub(crate) fn metric(xs: &[f64]) -> Metric {
+    if xs.len() < 2 {
+        return Metric::single(xs.first().copied().unwrap_or(0.0));
+    }
     let Ci { mean, lo, hi } = ci(xs, 0.95);
+    let lo = if xs.iter().all(|&x| x >= 0.0) {
+        lo.max(0.0)
+    } else {
+        lo
+    };
     Metric {
         mean,
-        ci95: [lo, hi],
+        ci95: Some([lo, hi]),
     }
 }
 
@@ -402,7 +419,7 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         let volume = across(&|r| r.path_volume[ri]);
         let none = Metric {
             mean: 0.0,
-            ci95: [0.0, 0.0],
+            ci95: Some([0.0, 0.0]),
         };
         let (teu_delivered, tonnes_delivered) = if p.wagon {
             (none, volume)
