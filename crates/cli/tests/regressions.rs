@@ -128,3 +128,68 @@ fn a_dataset_that_validates_exports_one_that_validates() {
         "{err}"
     );
 }
+
+// ── #3: an unclosed quote is an error at its line, never rows swallowed ───────────────
+
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opens() {
+    let (_d, ds) = dataset();
+    // The last row of links.csv: its note opens a quote that nothing closes.
+    let links = ds.join("links.csv");
+    let text = std::fs::read_to_string(&links).unwrap();
+    let n = text.lines().count();
+    let last = text.lines().last().unwrap().to_string();
+    let (head, note) = last.rsplit_once(',').unwrap();
+    std::fs::write(&links, text.replacen(&last, &format!("{head},\"{note}"), 1)).unwrap();
+    let (code, out, err) = run(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(&format!(
+            "links.csv:{n}:22: field `note`: the quote that opens this field is never closed (the field runs to the end of the file)"
+        )),
+        "{err}"
+    );
+    // In the middle of emissions.csv: the rows after it are not silently lost.
+    let (_d, ds) = dataset();
+    let em = ds.join("emissions.csv");
+    let text = std::fs::read_to_string(&em).unwrap();
+    let line5 = text.lines().nth(4).unwrap().to_string();
+    let (head, note) = line5.rsplit_once(',').unwrap();
+    std::fs::write(&em, text.replacen(&line5, &format!("{head},\"{note}"), 1)).unwrap();
+    let (code, _, err) = run(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("emissions.csv:5:9: field `note`: the quote that opens this field is never closed, so the rest of the file (6 lines) was read into this field"),
+        "{err}"
+    );
+    assert!(!err.contains("no emission factor"), "{err}");
+    assert!(err.ends_with("1 problem found\n"), "{err}");
+}
+
+#[test]
+fn quotes_inside_unquoted_fields_and_text_after_a_closing_quote_are_errors() {
+    for (country, want) in [
+        (
+            "\"K\"Z",
+            "field `country`: text follows the closing quote of this field (`Z` after the quote)",
+        ),
+        (
+            "K\"Z",
+            "field `country`: a quote inside a field that does not start with one",
+        ),
+    ] {
+        let (_d, ds) = dataset();
+        let nodes = ds.join("nodes.csv");
+        let text = std::fs::read_to_string(&nodes).unwrap();
+        let line = text.lines().nth(10).unwrap().to_string();
+        assert!(line.contains(",KZ,"), "{line}");
+        std::fs::write(
+            &nodes,
+            text.replacen(&line, &line.replacen(",KZ,", &format!(",{country},"), 1), 1),
+        )
+        .unwrap();
+        let (code, _, err) = run(&["--data", s(&ds), "network", "validate"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("nodes.csv:11:4: {want}")), "{err}");
+    }
+}

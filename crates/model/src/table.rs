@@ -12,6 +12,10 @@ use crate::diag::{Diagnostic, Sink, did_you_mean};
 use crate::dist::SpecError;
 use crate::fxhash::FxHashSet;
 use crate::read::{Input, Limit, ReadError, breaks_in, open, read_error};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{self, Read};
+use std::rc::Rc;
 
 /// Most columns of any table.
 pub const MAX_COLUMNS: usize = 32;
@@ -168,6 +172,289 @@ impl<'a> Row<'a> {
     }
 }
 
+/// A quoting mistake in a CSV text: the CSV reader accepts each of them silently (an
+/// unclosed quote swallows every row after it into one field), so [`QuoteCheck`] finds
+/// them in the bytes the reader reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum QuoteIssue {
+    /// The quote opening field `field` is never closed: the field runs to the end.
+    Unclosed { field: usize },
+    /// The quote closing field `field` is followed by `next`, not a comma or a line end.
+    TextAfterClose { field: usize, next: u8 },
+    /// A quote inside field `field`, which does not start with one.
+    InUnquoted { field: usize },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum QuoteState {
+    /// Outside quotes.
+    Unquoted,
+    /// In a comment line (skipped up to its end).
+    Comment,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just past a quote inside a quoted field: the next byte tells whether it closes the
+    /// field or is the first of a doubled quote.
+    QuoteInQuoted,
+}
+
+/// Quoting mistakes found by a [`QuoteCheck`], with the offset of the byte at fault (the
+/// end of the text for an unclosed quote), in file order.
+type Issues = Rc<RefCell<VecDeque<(u64, QuoteIssue)>>>;
+
+/// A reader that passes bytes through unchanged while it follows the quoting of the CSV
+/// text as the `csv` reader does (a quote opens a field only at its start, `""` inside
+/// quotes, `#` comment lines at the start of a record, a byte order mark skipped) and
+/// records each quoting mistake, for the table reader to report at its row.
+struct QuoteCheck<R> {
+    inner: R,
+    state: QuoteState,
+    /// Offset of the next byte.
+    pos: u64,
+    /// The byte before the next one (`\n` at the start: a record starts there).
+    prev: u8,
+    /// Index of the current field in its record, counting the commas up to `counted`.
+    field: usize,
+    /// The bytes so far are a prefix of a byte order mark.
+    bom: bool,
+    issues: Issues,
+}
+
+impl<R: Read> QuoteCheck<R> {
+    fn new(inner: R, issues: Issues) -> Self {
+        QuoteCheck {
+            inner,
+            state: QuoteState::Unquoted,
+            pos: 0,
+            prev: b'\n',
+            field: 0,
+            bom: true,
+            issues,
+        }
+    }
+
+    /// Follow one chunk of the stream.
+    fn scan(&mut self, buf: &[u8]) {
+        const BOM: &[u8] = b"\xef\xbb\xbf";
+        let base = self.pos;
+        let mut i = 0;
+        // A byte order mark at the start is skipped (as the CSV reader does), even when it
+        // comes in pieces: a record starts after it.
+        while self.bom && i < buf.len() && base + (i as u64) < 3 {
+            if buf[i] != BOM[base as usize + i] {
+                self.bom = false;
+                if i > 0 {
+                    self.prev = buf[i - 1];
+                } else if base > 0 {
+                    self.prev = BOM[base as usize - 1];
+                }
+                break;
+            }
+            i += 1;
+        }
+        if base + (i as u64) >= 3 {
+            self.bom = false;
+        }
+        let first = i;
+        // Commas of the current field's record from `counted` on are not in `field` yet.
+        let mut counted = i;
+        while i < buf.len() {
+            match self.state {
+                QuoteState::Comment => match memchr::memchr(b'\n', &buf[i..]) {
+                    Some(j) => {
+                        i += j + 1;
+                        self.state = QuoteState::Unquoted;
+                        self.field = 0;
+                        counted = i;
+                        self.prev = b'\n';
+                    }
+                    None => i = buf.len(),
+                },
+                QuoteState::Unquoted => {
+                    if self.prev == b'\n' && buf[i] == b'#' {
+                        self.state = QuoteState::Comment;
+                        continue;
+                    }
+                    let Some(j) = memchr::memchr2(b'"', b'\n', &buf[i..]) else {
+                        self.field += memchr::memchr_iter(b',', &buf[counted..]).count();
+                        break;
+                    };
+                    let at = i + j;
+                    if buf[at] == b'\n' {
+                        self.field = 0;
+                        counted = at + 1;
+                        self.prev = b'\n';
+                        i = at + 1;
+                        continue;
+                    }
+                    let before = if at > first { buf[at - 1] } else { self.prev };
+                    self.field += memchr::memchr_iter(b',', &buf[counted..at]).count();
+                    counted = at + 1;
+                    if matches!(before, b',' | b'\n') {
+                        self.state = QuoteState::Quoted;
+                    } else {
+                        let field = self.field;
+                        self.issues
+                            .borrow_mut()
+                            .push_back((base + at as u64, QuoteIssue::InUnquoted { field }));
+                    }
+                    self.prev = b'"';
+                    i = at + 1;
+                }
+                QuoteState::Quoted => match memchr::memchr(b'"', &buf[i..]) {
+                    Some(j) => {
+                        i += j + 1;
+                        self.state = QuoteState::QuoteInQuoted;
+                    }
+                    None => i = buf.len(),
+                },
+                QuoteState::QuoteInQuoted => {
+                    let b = buf[i];
+                    match b {
+                        b'"' => self.state = QuoteState::Quoted,
+                        b',' => {
+                            self.field += 1;
+                            self.state = QuoteState::Unquoted;
+                        }
+                        b'\n' => {
+                            self.field = 0;
+                            self.state = QuoteState::Unquoted;
+                        }
+                        b'\r' => self.state = QuoteState::Unquoted,
+                        next => {
+                            let field = self.field;
+                            self.issues.borrow_mut().push_back((
+                                base + i as u64,
+                                QuoteIssue::TextAfterClose { field, next },
+                            ));
+                            self.state = QuoteState::Unquoted;
+                        }
+                    }
+                    self.prev = b;
+                    i += 1;
+                    counted = i;
+                }
+            }
+        }
+        if buf.len() > first
+            && self.state != QuoteState::QuoteInQuoted
+            && self.state != QuoteState::Quoted
+        {
+            self.prev = buf[buf.len() - 1];
+        }
+        self.pos += buf.len() as u64;
+    }
+
+    /// The end of the stream: a quoted field still open was never closed.
+    fn finish(&mut self) {
+        if self.state == QuoteState::Quoted {
+            let field = self.field;
+            self.issues
+                .borrow_mut()
+                .push_back((self.pos, QuoteIssue::Unclosed { field }));
+            // Reported once.
+            self.state = QuoteState::Unquoted;
+        }
+    }
+}
+
+impl<R: Read> Read for QuoteCheck<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(out)?;
+        if n == 0 {
+            self.finish();
+        } else {
+            self.scan(&out[..n]);
+        }
+        Ok(n)
+    }
+}
+
+/// The message for a quoting mistake in a record that starts on `line`.
+fn quote_diagnostic(
+    file: &str,
+    line: u64,
+    raw: &csv::ByteRecord,
+    header: &[String],
+    issue: QuoteIssue,
+) -> Diagnostic {
+    let (QuoteIssue::Unclosed { field }
+    | QuoteIssue::TextAfterClose { field, .. }
+    | QuoteIssue::InUnquoted { field }) = issue;
+    let field_line = line
+        + (0..field)
+            .filter_map(|j| raw.get(j))
+            .map(breaks_in)
+            .sum::<u64>();
+    let content = raw.get(field).unwrap_or(b"");
+    let inside = breaks_in(content);
+    let named = header.get(field).filter(|h| !h.is_empty()).cloned();
+    // A field beyond the header's columns has no name: say where it is.
+    let beyond = match named {
+        Some(_) => String::new(),
+        None => format!(
+            "field {} of a row whose header has {} column{}: ",
+            field + 1,
+            header.len(),
+            if header.len() == 1 { "" } else { "s" }
+        ),
+    };
+    let doubled = "a quote inside a quoted field is written twice: \"a \"\"b\"\" c\"";
+    let (message, hint) = match issue {
+        QuoteIssue::Unclosed { .. } => {
+            let after =
+                inside - u64::from(content.last().is_some_and(|b| matches!(b, b'\n' | b'\r')));
+            (
+                if after == 0 {
+                    "the quote that opens this field is never closed (the field runs to the end of the file)".to_string()
+                } else {
+                    format!(
+                        "the quote that opens this field is never closed, so the rest of the file ({after} line{}) was read into this field",
+                        if after == 1 { "" } else { "s" }
+                    )
+                },
+                format!("add the closing quote; {doubled}"),
+            )
+        }
+        QuoteIssue::TextAfterClose { next, .. } => {
+            let next = match next {
+                b' '..=b'~' => format!("`{}`", next as char),
+                b => format!("byte 0x{b:02x}"),
+            };
+            if inside > 0 {
+                (
+                    format!(
+                        "the quote that opens this field is closed only on line {}, by a quote followed by {next}: the lines in between were read into this field",
+                        field_line + inside
+                    ),
+                    format!("close the quote where the field ends; {doubled}"),
+                )
+            } else {
+                (
+                    format!(
+                        "text follows the closing quote of this field ({next} after the quote)"
+                    ),
+                    format!("quote the whole field; {doubled}"),
+                )
+            }
+        }
+        QuoteIssue::InUnquoted { .. } => (
+            "a quote inside a field that does not start with one".to_string(),
+            format!(
+                "quote the whole field (nothing before its first quote, not even a space); {doubled}"
+            ),
+        ),
+    };
+    Diagnostic {
+        file: file.to_string(),
+        line: Some(field_line),
+        column: Some(field + 1),
+        field: named,
+        message: beyond + &message,
+        hint: Some(hint),
+    }
+}
+
 /// What reading a table found besides its rows.
 #[derive(Debug, Default)]
 pub struct TableRead {
@@ -212,6 +499,8 @@ pub fn read_table(
             return out;
         }
     };
+    let issues = Issues::default();
+    let reader = QuoteCheck::new(reader, Rc::clone(&issues));
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -239,10 +528,43 @@ pub fn read_table(
         sink.push(Diagnostic::at(file, None, msg));
     };
     let blank = |raw: &csv::ByteRecord| raw.iter().all(|f| f.iter().all(u8::is_ascii_whitespace));
+    // The first quoting mistake inside the record just read (which ends at `end`).
+    let quote_issue = |end: u64| {
+        let mut q = issues.borrow_mut();
+        let mut first = None;
+        while let Some(&(at, issue)) = q.front() {
+            if at > end || (at == end && !matches!(issue, QuoteIssue::Unclosed { .. })) {
+                break;
+            }
+            q.pop_front();
+            first.get_or_insert(issue);
+        }
+        first
+    };
     let header = loop {
         match rdr.read_byte_record(&mut raw) {
             Ok(true) if blank(&raw) => continue,
-            Ok(true) => break raw.clone(),
+            Ok(true) => {
+                let end = rdr.position().byte();
+                if let Some(issue) = quote_issue(end) {
+                    let mut line = first_line(&rdr, &raw);
+                    if matches!(issue, QuoteIssue::Unclosed { .. })
+                        && raw
+                            .as_slice()
+                            .last()
+                            .is_some_and(|b| matches!(b, b'\n' | b'\r'))
+                    {
+                        line += 1;
+                    }
+                    let names: Vec<String> = raw
+                        .iter()
+                        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+                        .collect();
+                    sink.push(quote_diagnostic(file, line, &raw, &names, issue));
+                    return out;
+                }
+                break raw.clone();
+            }
             Ok(false) => {
                 sink.push(
                     Diagnostic::at(file, None, "the file is empty").hint(format!(
@@ -363,7 +685,33 @@ pub fn read_table(
         if blank(&raw) {
             continue;
         }
-        let line = first_line(&rdr, &raw);
+        let mut line = first_line(&rdr, &raw);
+        if let Some(issue) = quote_issue(rdr.position().byte()) {
+            if matches!(issue, QuoteIssue::Unclosed { .. })
+                && raw
+                    .as_slice()
+                    .last()
+                    .is_some_and(|b| matches!(b, b'\n' | b'\r'))
+            {
+                // The file's last line break is inside the field, not after the record.
+                line += 1;
+            }
+            sink.push(quote_diagnostic(file, line, &raw, &header, issue));
+            if let Some(id) = id_col.and_then(|c| raw.get(c)) {
+                out.dropped
+                    .insert(String::from_utf8_lossy(id).trim().to_string());
+            }
+            if matches!(issue, QuoteIssue::Unclosed { .. }) {
+                // The rest of the file was read into the field.
+                out.complete = false;
+                break;
+            }
+            if breaks_in(raw.as_slice()) > 0 {
+                // Rows were read into a field: the table lacks them.
+                out.complete = false;
+            }
+            continue;
+        }
         // One UTF-8 check for the whole row; fields are then sliced out of it.
         let whole = std::str::from_utf8(raw.as_slice()).ok();
         let field_str = |c: usize| match whole {
@@ -488,6 +836,122 @@ mod tests {
         assert_eq!(lf, want);
         assert_eq!(crlf, want);
         assert_eq!(cr, want);
+    }
+
+    /// The quoting mistakes a [`QuoteCheck`] finds in `text`, read `chunk` bytes at a time.
+    fn quote_issues(text: &[u8], chunk: usize) -> Vec<(u64, QuoteIssue)> {
+        let issues = Issues::default();
+        let mut q = QuoteCheck::new(text, Rc::clone(&issues));
+        let mut buf = vec![0u8; chunk];
+        let mut out = Vec::new();
+        loop {
+            let n = q.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(out, text, "bytes pass through unchanged");
+        issues.borrow().iter().copied().collect()
+    }
+
+    #[test]
+    fn quoting_mistakes_are_found_whatever_the_chunks() {
+        use QuoteIssue::*;
+        type Case = (&'static [u8], &'static [(u64, QuoteIssue)]);
+        let cases: &[Case] = &[
+            (b"a,b\n\"x, y\",\"q \"\"w\"\" e\"\n", &[]),
+            (b"\xef\xbb\xbf\"id\",b\n# \"not\" a field\n\"a\"\r\n", &[]),
+            (b"a,b\nc,\"open\n", &[(12, Unclosed { field: 1 })]),
+            (
+                b"a,b,c\n1,\"x\"y,3\n",
+                &[(
+                    11,
+                    TextAfterClose {
+                        field: 1,
+                        next: b'y',
+                    },
+                )],
+            ),
+            (b"a,b,c\n1,2,x\"y\n", &[(11, InUnquoted { field: 2 })]),
+            (
+                b"a,b\n1, \"x\"\n",
+                &[(7, InUnquoted { field: 1 }), (9, InUnquoted { field: 1 })],
+            ),
+            (
+                b"a,b\n1,\"open\n2,\"x\n",
+                &[(
+                    15,
+                    TextAfterClose {
+                        field: 1,
+                        next: b'x',
+                    },
+                )],
+            ),
+            // `#` starts a comment only at the start of a record.
+            (b"a,#\"b\n#,\"\n", &[(3, InUnquoted { field: 1 })]),
+        ];
+        for (text, want) in cases {
+            for chunk in [1, 2, 3, 7, 4096] {
+                assert_eq!(
+                    quote_issues(text, chunk),
+                    *want,
+                    "{:?} in chunks of {chunk}",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn quoting_mistakes_are_reported_at_the_line_and_field_of_the_quote() {
+        assert_eq!(
+            lines(b"id,name,value\na,x,1\nb,\"never closed,2\nc,y,3\n"),
+            vec![
+                "a@2/2".to_string(),
+                "t.csv:3:2: field `name`: the quote that opens this field is never closed, so the rest of the file (1 line) was read into this field\n  hint: add the closing quote; a quote inside a quoted field is written twice: \"a \"\"b\"\" c\"".into(),
+            ]
+        );
+        // The last row, with and without a final line break; CRLF.
+        for text in [
+            &b"id,name,value\na,x,\"1\n"[..],
+            b"id,name,value\na,x,\"1",
+            b"id,name,value\r\na,x,\"1\r\n",
+        ] {
+            let out = lines(text);
+            assert_eq!(out.len(), 1, "{out:?}");
+            assert!(
+                out[0].starts_with("t.csv:2:3: field `value`: the quote that opens this field is never closed (the field runs to the end of the file)"),
+                "{out:?}"
+            );
+        }
+        // A quote closed on a later line by another field's quote: the rows between are
+        // named, not silently merged; the rows after it are read again.
+        assert_eq!(
+            lines(b"id,name,value\na,\"x,1\nb,y,\"2\"\nc,z,3\n"),
+            vec![
+                "c@4/4".to_string(),
+                "t.csv:2:2: field `name`: the quote that opens this field is closed only on line 3, by a quote followed by `2`: the lines in between were read into this field\n  hint: close the quote where the field ends; a quote inside a quoted field is written twice: \"a \"\"b\"\" c\"".into(),
+            ]
+        );
+        assert_eq!(
+            lines(b"id,name,value\na,\"x\"y,1\nb,5\" gauge,2\nc,\"ok \"\"q\"\"\",3\n"),
+            vec![
+                "c@4/4".to_string(),
+                "t.csv:2:2: field `name`: text follows the closing quote of this field (`y` after the quote)\n  hint: quote the whole field; a quote inside a quoted field is written twice: \"a \"\"b\"\" c\"".into(),
+                "t.csv:3:2: field `name`: a quote inside a field that does not start with one\n  hint: quote the whole field (nothing before its first quote, not even a space); a quote inside a quoted field is written twice: \"a \"\"b\"\" c\"".into(),
+            ]
+        );
+        // In the header, and in a field beyond the header.
+        assert_eq!(
+            lines(b"id,\"name,value\n"),
+            vec!["t.csv:1:2: field `name,value`: the quote that opens this field is never closed (the field runs to the end of the file)\n  hint: add the closing quote; a quote inside a quoted field is written twice: \"a \"\"b\"\" c\"".to_string()]
+        );
+        let out = lines(b"id,name,value\na,b,c,\"d\n");
+        assert!(
+            out[0].starts_with("t.csv:2:4: field 4 of a row whose header has 3 columns: the quote that opens this field is never closed"),
+            "{out:?}"
+        );
     }
 
     #[test]
