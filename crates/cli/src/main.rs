@@ -9,7 +9,7 @@ mod simulate;
 mod table;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use corridor_model::diag::{Diagnostic, deny, warning_text};
+use corridor_model::diag::{Diagnostic, deny, printable, warning_text};
 use corridor_model::network::{Mode, NodeKind};
 use corridor_model::{DatasetInput, LoadErrors, Network, embedded, export, load_with_warnings};
 use std::io::{self, Write};
@@ -195,20 +195,21 @@ fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(EXIT_INVALID)
         }
+        // Messages may echo a path or a value the user gave: never a raw control sequence.
         Err(Failure::Usage(m)) => {
-            eprintln!("error: {m}");
+            eprintln!("error: {}", printable(&m));
             ExitCode::from(EXIT_INVALID)
         }
         Err(Failure::NoRoute(m)) => {
-            eprintln!("{m}");
+            eprintln!("{}", printable(&m));
             ExitCode::from(EXIT_NO_ROUTE)
         }
         Err(Failure::Io(m)) => {
-            eprintln!("error: {m}");
+            eprintln!("error: {}", printable(&m));
             ExitCode::from(EXIT_INVALID)
         }
         Err(Failure::Internal(m)) => {
-            eprintln!("error: {m}");
+            eprintln!("error: {}", printable(&m));
             ExitCode::FAILURE
         }
     }

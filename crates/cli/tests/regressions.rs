@@ -193,3 +193,49 @@ fn quotes_inside_unquoted_fields_and_text_after_a_closing_quote_are_errors() {
         assert!(err.contains(&format!("nodes.csv:11:4: {want}")), "{err}");
     }
 }
+
+// ── #12: no terminal escape from a dataset reaches the terminal ──────────────────────
+
+#[test]
+fn a_name_with_terminal_escapes_is_refused_and_never_printed_raw() {
+    let (_d, ds) = dataset();
+    replace_in(
+        &ds.join("nodes.csv"),
+        "KZ-SHU,Shu junction,",
+        "KZ-SHU,Shu\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mRED\u{1b}[0m,",
+    );
+    for args in [
+        vec!["network", "validate"],
+        vec!["network", "show"],
+        vec![
+            "route",
+            "--from",
+            "Xian",
+            "--to",
+            "KZ-SHU",
+            "--date",
+            "2026-03-03",
+        ],
+    ] {
+        let mut all = vec!["--data", s(&ds)];
+        all.extend(args.iter().copied());
+        let (code, out, err) = run(&all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(
+                "nodes.csv:15:2: field `name`: the field holds U+001B (escape) at character 4"
+            ),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !out.contains('\u{1b}') && !err.contains('\u{1b}'),
+            "{args:?}"
+        );
+    }
+    // A path holding an escape is printed escaped too.
+    let d = tempfile::tempdir().unwrap();
+    let odd = d.path().join("x\u{1b}[2J");
+    let (code, _, err) = run(&["--data", s(&odd), "network", "validate"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+}

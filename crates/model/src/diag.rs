@@ -21,8 +21,11 @@ pub struct Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// `FILE:LINE:COL: field `F`: message` and the hint; text that came from a user's file
+    /// (the path, an echoed value) is written with [`printable`], so a message never sends
+    /// a terminal control sequence.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", printable(&self.file))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
             if let Some(c) = self.column {
@@ -31,14 +34,69 @@ impl fmt::Display for Diagnostic {
         }
         write!(f, ": ")?;
         if let Some(field) = &self.field {
-            write!(f, "field `{field}`: ")?;
+            write!(f, "field `{}`: ", printable(field))?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", printable(&self.message))?;
         if let Some(h) = &self.hint {
-            write!(f, "\n  hint: {h}")?;
+            write!(f, "\n  hint: {}", printable(h))?;
         }
         Ok(())
     }
+}
+
+/// A character that never belongs in a dataset's text: a control character (C0 other
+/// than tab and line breaks, DEL, C1) or a bidirectional override or isolate
+/// (U+202A–U+202E, U+2066–U+2069), which can rewrite what a terminal or an editor shows.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first forbidden character of a text ([`is_forbidden_char`]): its 1-based position
+/// in characters, and its name for a message (`U+001B (escape)`).
+pub fn forbidden_char(text: &str) -> Option<(usize, String)> {
+    let (i, c) = text
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| is_forbidden_char(c))?;
+    let name = match c {
+        '\u{1b}' => "escape",
+        '\u{7f}' => "delete",
+        '\0' => "NUL",
+        '\u{7}' => "bell",
+        '\u{8}' => "backspace",
+        '\u{c}' => "form feed",
+        '\u{b}' => "vertical tab",
+        '\u{202a}' => "left-to-right embedding",
+        '\u{202b}' => "right-to-left embedding",
+        '\u{202c}' => "pop directional formatting",
+        '\u{202d}' => "left-to-right override",
+        '\u{202e}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        '\u{2069}' => "pop directional isolate",
+        c if (c as u32) < 0x20 => "a control character",
+        _ => "a C1 control character",
+    };
+    Some((i + 1, format!("U+{:04X} ({name})", c as u32)))
+}
+
+/// `text` with every forbidden character ([`is_forbidden_char`]) written as `\u{1b}`: safe
+/// to print on a terminal.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_forbidden_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_forbidden_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Every problem found while loading a dataset (never empty).
@@ -266,6 +324,27 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_never_printed_raw() {
+        assert_eq!(
+            printable("Shu\u{1b}]0;x\u{7}\u{202e}"),
+            "Shu\\u{1b}]0;x\\u{7}\\u{202e}"
+        );
+        assert_eq!(printable("tab\tand\nlines — ok"), "tab\tand\nlines — ok");
+        assert_eq!(
+            forbidden_char("ab\u{9b}c"),
+            Some((3, "U+009B (a C1 control character)".to_string()))
+        );
+        assert_eq!(forbidden_char("Баку → Poti"), None);
+        let d = Diagnostic::at("x\u{1b}[2J.csv", Some(1), "unknown node `\u{1b}[31m`")
+            .field("na\u{202e}me")
+            .hint("\u{7}");
+        assert_eq!(
+            d.to_string(),
+            "x\\u{1b}[2J.csv:1: field `na\\u{202e}me`: unknown node `\\u{1b}[31m`\n  hint: \\u{7}"
+        );
     }
 
     #[test]

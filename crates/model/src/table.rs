@@ -756,6 +756,40 @@ pub fn read_table(
             }
             continue;
         }
+        // Control characters and bidirectional overrides are never text of a table: a
+        // name holding ESC sequences would rewrite the terminal it is printed on.
+        let suspicious = raw.as_slice().iter().any(|&b| {
+            (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2 || b == 0xe2
+        });
+        if suspicious {
+            let mut bad = false;
+            for c in 0..raw.len() {
+                let Some((at, name)) = field_str(c).and_then(crate::diag::forbidden_char) else {
+                    continue;
+                };
+                let field_line = line
+                    + (0..c)
+                        .filter_map(|j| raw.get(j))
+                        .map(breaks_in)
+                        .sum::<u64>();
+                sink.push(Diagnostic {
+                    file: file.to_string(),
+                    line: Some(field_line),
+                    column: Some(c + 1),
+                    field: header.get(c).cloned(),
+                    message: format!("the field holds {name} at character {at}"),
+                    hint: Some("remove it: control characters and bidirectional overrides are never part of a dataset's text, and would garble or rewrite what a terminal shows".into()),
+                });
+                bad = true;
+            }
+            if bad {
+                if let Some(id) = id_col.and_then(|c| raw.get(c)) {
+                    out.dropped
+                        .insert(String::from_utf8_lossy(id).trim().to_string());
+                }
+                continue;
+            }
+        }
         let mut vals = [""; MAX_COLUMNS];
         for (ci, m) in map.iter().enumerate() {
             if let Some(f) = m.and_then(field_str) {

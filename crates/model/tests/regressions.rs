@@ -356,3 +356,73 @@ proptest::proptest! {
         }
     }
 }
+
+// ── #12: control characters and bidirectional overrides are refused at load ──────────
+
+#[test]
+fn control_characters_and_bidi_overrides_are_refused_at_their_field() {
+    let e = errors(&edited("nodes.csv", |t| {
+        set_field(
+            t,
+            "KZ-SHU",
+            "name",
+            "Shu\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mRED\u{1b}[0m",
+        )
+    }));
+    assert!(
+        e.contains("ds/nodes.csv:15:2: field `name`: the field holds U+001B (escape) at character 4\n  hint: remove it: control characters and bidirectional overrides are never part of a dataset's text"),
+        "{e}"
+    );
+    assert!(!e.contains('\u{1b}'), "printed raw: {e:?}");
+    for (file, id, col, text, want) in [
+        (
+            "links.csv",
+            "L-KURYK-ALAT",
+            "note",
+            "ferry \u{202e}txt.exe",
+            "U+202E (right-to-left override) at character 7",
+        ),
+        (
+            "services.csv",
+            "S-KURYK-ALAT-FERRY",
+            "operator",
+            "ASCO\u{9b}31m",
+            "U+009B (a C1 control character) at character 5",
+        ),
+        (
+            "sources.csv",
+            "S1",
+            "title",
+            "del\u{7f}",
+            "U+007F (delete) at character 4",
+        ),
+        (
+            "nodes.csv",
+            "KZ-SHU",
+            "aliases",
+            "Shu\u{2066}x",
+            "U+2066 (left-to-right isolate) at character 4",
+        ),
+    ] {
+        let e = errors(&edited(file, |t| set_field(t, id, col, text)));
+        assert!(
+            e.contains(&format!("field `{col}`: the field holds {want}")),
+            "{e}"
+        );
+    }
+    // dataset.toml: a TOML escape can hold one too.
+    let e = errors(&edited("dataset.toml", |t| {
+        t.replacen("name = \"", "name = \"\\u001b[2J", 1)
+    }));
+    assert!(
+        e.contains(
+            "ds/dataset.toml:4: field `name`: the text holds U+001B (escape) at character 1"
+        ),
+        "{e}"
+    );
+    // Tabs and line breaks in a quoted note are text.
+    load(&edited("links.csv", |t| {
+        set_field(t, "L-KURYK-ALAT", "note", "two\tcolumns\nand two lines")
+    }))
+    .unwrap_or_else(|e| panic!("{e}"));
+}

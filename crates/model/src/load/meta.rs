@@ -13,9 +13,9 @@ use toml::Spanned;
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TomlMeta {
-    pub name: String,
-    pub version: String,
-    pub description: String,
+    pub name: Spanned<String>,
+    pub version: Spanned<String>,
+    pub description: Spanned<String>,
     #[serde(default)]
     corridor: Vec<TomlCorridor>,
     #[serde(default)]
@@ -36,14 +36,14 @@ struct TomlCargo {
 #[serde(deny_unknown_fields)]
 struct TomlCorridor {
     key: Spanned<String>,
-    name: String,
+    name: Spanned<String>,
 }
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 struct TomlPassage {
     key: Spanned<String>,
-    name: String,
+    name: Spanned<String>,
     src: Spanned<String>,
 }
 
@@ -89,6 +89,25 @@ impl Loader {
                 return None;
             }
         };
+        // Free text is printed as it is: control characters and bidirectional overrides
+        // (which TOML escapes such as \u001b can hold) are refused.
+        let texts = [
+            (&meta.name, "name"),
+            (&meta.version, "version"),
+            (&meta.description, "description"),
+        ]
+        .into_iter()
+        .chain(meta.corridor.iter().map(|c| (&c.name, "corridor.name")))
+        .chain(meta.passage.iter().map(|p| (&p.name, "passage.name")));
+        for (v, field) in texts {
+            if let Some((at, name)) = crate::diag::forbidden_char(v.get_ref()) {
+                sink.push(
+                    Diagnostic::at(file, line_of(text, v), format!("the text holds {name} at character {at}"))
+                        .field(field)
+                        .hint("remove it: control characters and bidirectional overrides are never part of a dataset's text, and would garble or rewrite what a terminal shows"),
+                );
+            }
+        }
         for c in &meta.corridor {
             let key = c.key.get_ref();
             let at = |message: String| {
@@ -107,7 +126,7 @@ impl Loader {
             } else {
                 self.corridors.push(Corridor {
                     key: key.clone(),
-                    name: c.name.clone(),
+                    name: c.name.get_ref().clone(),
                 });
             }
         }
@@ -130,7 +149,7 @@ impl Loader {
                 // Its citation is resolved once sources.csv is read (`resolve_passages`).
                 self.passages.push(Passage {
                     key: key.clone(),
-                    name: p.name.clone(),
+                    name: p.name.get_ref().clone(),
                     cite: Cite(u32::MAX),
                 });
             }

@@ -365,9 +365,9 @@ impl Loader {
         }
         let parts = Parts {
             meta: Meta {
-                name: meta.name,
-                version: meta.version,
-                description: meta.description,
+                name: meta.name.into_inner(),
+                version: meta.version.into_inner(),
+                description: meta.description.into_inner(),
                 origins,
                 destinations,
                 tonnes_per_teu: tonnes_per_teu
@@ -420,8 +420,8 @@ fn valid_key(k: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// Control characters (other than tab) in a name a person reads: legal, but they garble
-/// tables and terminals.
+/// A line break in a name a person reads (other control characters are refused by the
+/// table reader): legal, but it garbles tables.
 fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && c != '\t')
+    s.contains(['\n', '\r'])
 }

@@ -168,8 +168,8 @@ impl Loader {
         if title.is_some_and(has_control) {
             r.warn(
                 "title",
-                "the title holds control characters",
-                Some("remove them: they garble tables and terminals".into()),
+                "the title holds a line break",
+                Some("write it on one line: a line break garbles tables".into()),
             );
         }
         let year = match r.get("year") {
@@ -286,7 +286,7 @@ impl Loader {
             } else {
                 "aliases"
             };
-            r.warn(field, "the name holds control characters", Some("remove them: they garble tables and terminals, and look-ups by name will not match".into()));
+            r.warn(field, "the name holds a line break", Some("write it on one line: a line break garbles tables, and look-ups by name will not match".into()));
         }
         let Some(key) = key else { return };
         // One probe finds a duplicate or files the new key (as for links).
@@ -674,14 +674,11 @@ impl Loader {
                 Some("the longest a departure waits to fill, e.g. 72h".into()),
             );
         }
-        if r.get("operator")
-            .chars()
-            .any(|c| c.is_control() && c != '\t')
-        {
+        if has_control(r.get("operator")) {
             r.warn(
                 "operator",
-                "the operator's name holds control characters",
-                Some("remove them: they garble tables and terminals".into()),
+                "the operator's name holds a line break",
+                Some("write it on one line: a line break garbles tables".into()),
             );
         }
         // A ship on a railway, or a train on the sea: legal (the model does not forbid it),
