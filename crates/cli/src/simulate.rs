@@ -233,13 +233,11 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
             ]
         })
         .collect();
-    out.push_str(
-        if a.replications > 1 {
-            "Door-to-door days of containers by corridor (mean over replications [95 % CI]):\n"
-        } else {
-            "Door-to-door days of containers by corridor (one replication: no confidence intervals):\n"
-        },
-    );
+    out.push_str(if a.replications > 1 {
+        "Door-to-door days of containers by corridor (mean over replications [95 % CI]):\n"
+    } else {
+        "Door-to-door days of containers by corridor (one replication: no confidence intervals):\n"
+    });
     out.push_str(&render(
         &[
             "CORRIDOR",

@@ -239,3 +239,99 @@ fn a_name_with_terminal_escapes_is_refused_and_never_printed_raw() {
     assert_eq!(code, 2, "{err}");
     assert!(!err.contains('\u{1b}'), "{err:?}");
 }
+
+// ── #7: named pipes and other files that are not regular are refused at once ─────────
+
+/// Run with a guard against hangs: killed after 10 s (a hang is a failure).
+fn run_guarded(args: &[&str]) -> (i32, String) {
+    let bin = assert_cmd::cargo::cargo_bin("corridor");
+    let start = std::time::Instant::now();
+    let mut child = std::process::Command::new(bin)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            return (status.code().unwrap_or(-1), err);
+        }
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            child.kill().unwrap();
+            panic!("{args:?} still running after 10 s: a hang");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn mkfifo(p: &Path) -> bool {
+    std::process::Command::new("mkfifo")
+        .arg(p)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn named_pipes_are_refused_promptly_never_waited_on() {
+    let (d, ds) = dataset();
+    let fifo = d.path().join("demand.fifo");
+    if !mkfifo(&fifo) {
+        return;
+    }
+    let (code, err) = run_guarded(&["simulate", "--demand", s(&fifo), "--days", "2", "--quiet"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: {}: this is a named pipe (FIFO), not a regular file\n  hint: Corridor reads regular files only: save the data to a file and give its path",
+            fifo.display()
+        )),
+        "{err}"
+    );
+    // Inside --data: a table, simulation.toml and demand.csv.
+    std::fs::remove_file(ds.join("nodes.csv")).unwrap();
+    assert!(mkfifo(&ds.join("nodes.csv")));
+    let (code, err) = run_guarded(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("nodes.csv: this is a named pipe (FIFO), not a regular file"),
+        "{err}"
+    );
+    let (_d2, ds) = dataset();
+    assert!(mkfifo(&ds.join("simulation.toml")) && mkfifo(&ds.join("demand.csv")));
+    let (code, err) = run_guarded(&[
+        "--data",
+        s(&ds),
+        "simulate",
+        "--days",
+        "2",
+        "--replications",
+        "1",
+        "--quiet",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("simulation.toml: this is a named pipe (FIFO), not a regular file")
+            && err.contains("demand.csv: this is a named pipe (FIFO), not a regular file"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_loop_is_named_as_such_not_as_a_missing_file() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("loop1"), d.path().join("loop2"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let (code, _, err) = run(&["simulate", "--demand", s(&a), "--days", "2", "--quiet"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: this is a symbolic link loop: following it never reaches a file",
+            a.display()
+        )),
+        "{err}"
+    );
+}

@@ -31,12 +31,12 @@ pub enum Input {
 
 impl Input {
     /// The input for a path: [`Input::Missing`] if nothing is there (a dangling symlink
-    /// included), else [`Input::Path`].
+    /// included), else [`Input::Path`] ([`open`] says what is wrong with it, if anything:
+    /// a symbolic link loop, no permission).
     pub fn path(p: &Path) -> Input {
-        if std::fs::symlink_metadata(p).is_ok() && std::fs::metadata(p).is_ok() {
-            Input::Path(p.to_path_buf())
-        } else {
-            Input::Missing
+        match std::fs::metadata(p) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Input::Missing,
+            _ => Input::Path(p.to_path_buf()),
         }
     }
 
@@ -88,6 +88,14 @@ pub enum ReadError {
     NotFound,
     /// The path names a directory.
     Directory,
+    /// The path is a symbolic link that leads back to itself.
+    LinkLoop,
+    /// The path names something that is not a regular file (a named pipe, a device, a
+    /// socket): reading it could block forever or never end, so it is refused unread.
+    NotRegular {
+        /// What it is, with its article ("a named pipe (FIFO)").
+        kind: &'static str,
+    },
     /// Larger than its limit (`size` is the size found, or the bytes read before stopping).
     TooLarge {
         /// Bytes found (at least).
@@ -109,6 +117,11 @@ impl fmt::Display for ReadError {
         match self {
             ReadError::NotFound => write!(f, "file not found"),
             ReadError::Directory => write!(f, "this is a directory, not a file"),
+            ReadError::LinkLoop => write!(
+                f,
+                "this is a symbolic link loop: following it never reaches a file"
+            ),
+            ReadError::NotRegular { kind } => write!(f, "this is {kind}, not a regular file"),
             ReadError::TooLarge { size, limit } => write!(
                 f,
                 "the file is larger than {} ({} read), the most Corridor reads from {}",
@@ -131,6 +144,11 @@ impl ReadError {
             ReadError::TooLarge { .. } => Some("check the path; split a very large table".into()),
             ReadError::Binary { .. } => Some("save it as UTF-8 text (CSV or TOML)".into()),
             ReadError::Directory => Some("give the path of a file inside it".into()),
+            ReadError::LinkLoop => Some("point the link (or one it leads to) at a file".into()),
+            ReadError::NotRegular { .. } => Some(
+                "Corridor reads regular files only: save the data to a file and give its path"
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -370,10 +388,58 @@ pub fn read_error(e: io::Error, limit: Limit) -> ReadError {
 /// An opened input: the reader, and the line index it fills.
 pub type Opened<'a> = (Tracked<Box<dyn Read + 'a>>, Rc<RefCell<LineIndex>>);
 
-/// Open an input for streaming, with its limit: refuses a directory and a regular file
-/// over the limit before reading; a stream that is not a regular file (a FIFO, a device,
-/// `/dev/stdin`) is read up to the limit. The returned [`LineIndex`] fills as the reader
-/// is read.
+/// Does following the symbolic links of `p` (its last component, then each target) come
+/// back to one already seen, or go on for more links than a system follows?
+fn link_loop(p: &Path) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let mut cur = p.to_path_buf();
+    for _ in 0..64 {
+        let Ok(target) = std::fs::read_link(&cur) else {
+            return false;
+        };
+        if !seen.insert(cur.clone()) {
+            return true;
+        }
+        cur = match cur.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    true
+}
+
+/// What a file type is, with its article, for a refusal ("a named pipe (FIFO)").
+pub fn file_kind(ft: std::fs::FileType) -> &'static str {
+    if ft.is_symlink() {
+        return "a symbolic link";
+    }
+    if ft.is_dir() {
+        return "a directory";
+    }
+    if ft.is_file() {
+        return "a regular file";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_block_device() || ft.is_char_device() {
+            return "a device";
+        }
+        if ft.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a regular file"
+}
+
+/// Open an input for streaming, with its limit: refuses a directory, anything else that
+/// is not a regular file (a named pipe, a device such as `/dev/stdin` or `/dev/zero`, a
+/// socket: opening or reading one can block forever) and a regular file over the limit,
+/// before reading. The file type is checked before opening (so opening never blocks) and
+/// again on the opened file. The returned [`LineIndex`] fills as the reader is read.
 pub fn open(input: &Input, limit: Limit) -> Result<Opened<'_>, ReadError> {
     let inner: Box<dyn Read + '_> = match input {
         Input::Missing => return Err(ReadError::NotFound),
@@ -390,18 +456,31 @@ pub fn open(input: &Input, limit: Limit) -> Result<Opened<'_>, ReadError> {
             let meta = match std::fs::metadata(p) {
                 Ok(m) => m,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(ReadError::NotFound),
+                Err(_) if link_loop(p) => return Err(ReadError::LinkLoop),
                 Err(e) => return Err(ReadError::Io(e)),
             };
-            if meta.is_dir() {
-                return Err(ReadError::Directory);
-            }
-            if meta.is_file() && meta.len() > limit.bytes {
-                return Err(ReadError::TooLarge {
-                    size: meta.len(),
-                    limit,
-                });
-            }
-            Box::new(std::fs::File::open(p).map_err(ReadError::Io)?)
+            let regular = |meta: &std::fs::Metadata| {
+                if meta.is_dir() {
+                    return Err(ReadError::Directory);
+                }
+                if !meta.is_file() {
+                    return Err(ReadError::NotRegular {
+                        kind: file_kind(meta.file_type()),
+                    });
+                }
+                if meta.len() > limit.bytes {
+                    return Err(ReadError::TooLarge {
+                        size: meta.len(),
+                        limit,
+                    });
+                }
+                Ok(())
+            };
+            regular(&meta)?;
+            let file = std::fs::File::open(p).map_err(ReadError::Io)?;
+            // What was opened is what was checked (the path may have changed meanwhile).
+            regular(&file.metadata().map_err(ReadError::Io)?)?;
+            Box::new(file)
         }
     };
     let lines = Rc::new(RefCell::new(LineIndex::default()));
@@ -529,7 +608,7 @@ mod tests {
             open(&input, small),
             Err(ReadError::TooLarge { size: 5, .. })
         ));
-        // A stream (not a regular file) is read up to the limit and refused past it.
+        // A regular file over the limit is refused before it is read.
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("big");
         std::fs::write(&p, b"123456789").unwrap();
@@ -550,16 +629,50 @@ mod tests {
     }
 
     #[test]
-    fn dev_zero_is_refused_at_once() {
+    fn devices_and_named_pipes_are_refused_unread() {
         let zero = Path::new("/dev/zero");
         if !zero.exists() {
             return;
         }
         let t = std::time::Instant::now();
         match read_all(&Input::Path(zero.into()), DEMAND_TABLE) {
-            Err(TextError::Read(ReadError::Binary { line: 1 })) => {}
+            Err(TextError::Read(ReadError::NotRegular { kind: "a device" })) => {}
             other => panic!("{other:?}"),
         }
+        // A named pipe without a writer: opening it would block forever.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("demand.csv");
+        if std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            let e = open(&Input::Path(fifo), DEMAND_TABLE).err().unwrap();
+            assert_eq!(
+                e.to_string(),
+                "this is a named pipe (FIFO), not a regular file"
+            );
+        }
         assert!(t.elapsed().as_secs() < 5);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_loop_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink("a.csv", &b).unwrap();
+        let input = Input::path(&a);
+        assert!(matches!(input, Input::Path(_)), "{input:?}");
+        let e = open(&input, SETTINGS).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "this is a symbolic link loop: following it never reaches a file"
+        );
+        // A dangling link is a missing file.
+        let dangling = dir.path().join("c.csv");
+        std::os::unix::fs::symlink("nowhere.csv", &dangling).unwrap();
+        assert!(matches!(Input::path(&dangling), Input::Missing));
     }
 }
