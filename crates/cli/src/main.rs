@@ -1,6 +1,7 @@
 //! `corridor`: the command-line face of Corridor. Parses arguments, calls the library,
 //! prints. No business logic lives here.
 
+mod capacity;
 mod output;
 mod routing;
 mod scenario;
@@ -74,6 +75,18 @@ enum Command {
         after_help = "Examples:\n  corridor scenario list\n  corridor scenario compare baseline middle-corridor-2030\n  corridor scenario run red-sea-closure\n  corridor scenario timeline middle-corridor-2030\n  corridor scenario validate examples/scenarios/my-scenario.toml"
     )]
     Scenario(scenario::ScenarioCmd),
+    /// The most the corridor can carry between groups of places and what binds (maximum
+    /// flow, minimum cuts); `capacity saturation` gives the first year demand outgrows it.
+    #[command(
+        after_help = "Exit status: 0, or 2 for invalid input.\n\nExamples:\n  corridor capacity\n  corridor capacity --from CN --to EU --corridor middle_btk\n  corridor capacity --from KZ --to AZ,GE --cargo wagonload\n  corridor capacity --scenario middle-corridor-2030 --year 2030 --json\n  corridor capacity saturation --scenario middle-corridor-2030"
+    )]
+    Capacity(capacity::CapacityArgs),
+    /// User-equilibrium assignment under congestion (path-based, to a stated relative gap),
+    /// with select-link analysis; also on the field's TNTP networks.
+    #[command(
+        after_help = "Exit status: 0, or 2 for invalid input (a TNTP file's error names its line and field).\n\nExamples:\n  corridor assign\n  corridor assign --scenario middle-corridor-2030 --year 2030 --select-link L-KURYK-ALAT\n  corridor assign --tntp SiouxFalls_net.tntp SiouxFalls_trips.tntp --gap 1e-10 --out flows.tntp\n  corridor assign --tntp SiouxFalls_net.tntp SiouxFalls_trips.tntp --select-link 16"
+    )]
+    Assign(capacity::AssignArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -266,6 +279,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Compare(a) => {
             let net = load_network(cli.data.as_deref(), deny)?;
             emit(&routing::compare(&net, &a, deny)?)
+        }
+        Command::Capacity(a) => {
+            let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
+            emit(&capacity::capacity_command(
+                a,
+                net,
+                cli.data.as_deref(),
+                deny,
+            )?)
+        }
+        Command::Assign(a) => {
+            let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
+            emit(&capacity::assign_command(
+                a,
+                net,
+                cli.data.as_deref(),
+                deny,
+            )?)
         }
         Command::Scenario(cmd) => {
             let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);

@@ -151,6 +151,16 @@ pub struct Base {
 }
 
 impl Base {
+    /// The run's parameters (units, weather, route choice, the base demand).
+    pub fn params(&self) -> &Parsed {
+        &self.params
+    }
+
+    /// The base demand table's name in messages.
+    pub fn demand_file(&self) -> &str {
+        &self.demand_file
+    }
+
     /// The network of --data (or the embedded one) and its parameter files.
     pub fn load(net: Arc<Network>, data: Option<&Path>, deny: bool) -> Result<Base, Failure> {
         let (sim, cal, dem) = crate::simulate::parameter_files(data, None);
