@@ -10,7 +10,7 @@ use corridor_model::{LoadErrors, Network};
 use corridor_scenario::compare::{CompareError, CompareOptions, compare};
 use corridor_scenario::run::{Options, RunError, run};
 use corridor_scenario::scenario::Context;
-use corridor_scenario::timeline::{Cache, Draw, EpochError, InForce, epochs, network_at};
+use corridor_scenario::timeline::{Cache, EpochError};
 use corridor_scenario::{Scenario, embedded};
 use corridor_sim::ops_input::{self, Parsed};
 use std::path::{Path, PathBuf};
@@ -309,35 +309,7 @@ fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
 
 /// An epoch that cannot be built, as the CLI reports it: at the line it comes from.
 fn epoch_failure(s: &Scenario, e: EpochError) -> Failure {
-    match e {
-        EpochError::Network(errors) => Failure::Invalid(errors),
-        EpochError::Plan {
-            year,
-            in_force,
-            error,
-        } => {
-            let with = if in_force.is_empty() {
-                "nothing in force".to_string()
-            } else {
-                format!("{} in force", in_force.join(", "))
-            };
-            let msg = format!("in {year}, with {with}: {error}");
-            let at = match error.as_ref() {
-                corridor_sim::ops::PlanError::NoRoute { line, from, to, .. } => s
-                    .demand
-                    .flows
-                    .iter()
-                    .find(|f| f.line == *line && f.from == *from && f.to == *to)
-                    .map(|f| (f.file.clone(), Some(f.line))),
-                _ => None,
-            };
-            let (file, line) = at.unwrap_or_else(|| (s.file.clone(), None));
-            Failure::Invalid(LoadErrors {
-                diagnostics: vec![Diagnostic::at(&file, line, msg).hint("the network in force that year cannot carry the flow: check the closures and the flow's corridor")],
-                suppressed: 0,
-            })
-        }
-    }
+    Failure::Invalid(corridor_scenario::validate::epoch_diagnostics(s, e))
 }
 
 fn run_failure(s: &Scenario, e: RunError) -> Failure {
@@ -540,60 +512,9 @@ pub fn command(
     }
 }
 
-/// Check the network in every state the timeline reaches with firm dates, each project with
-/// its prerequisites alone, and everything in force; and compile each epoch of the firm
-/// timeline (every flow has a route). Returns (networks, epochs) checked.
+/// Check the network in every state the timeline reaches (`corridor_scenario::validate`).
+/// Returns (networks, epochs) checked.
 fn validate(s: &Scenario) -> Result<(usize, usize), Failure> {
-    let cache = Cache::new(s);
-    let d = Draw::firm(s);
-    let start = corridor_route::time::Instant::from_civil(s.first_year, 1, 1, 0.0).0
-        - s.run.warmup_days * 24.0;
-    let end = corridor_route::time::Instant::from_civil(s.last_year + 1, 1, 1, 0.0).0;
-    let specs = epochs(s, &d, (s.first_year, s.last_year), start, end);
-    for e in &specs {
-        cache
-            .epoch(&e.in_force, e.year)
-            .map_err(|x| epoch_failure(s, x))?;
-    }
-    // Each project alone (with what it requires), and everything at once.
-    let mut states: Vec<InForce> = Vec::new();
-    for i in 0..s.projects.len() {
-        let mut f = InForce {
-            projects: vec![false; s.projects.len()],
-            interventions: vec![false; s.interventions.len()],
-        };
-        let mut stack = vec![i];
-        while let Some(j) = stack.pop() {
-            if !f.projects[j] {
-                f.projects[j] = true;
-                stack.extend(s.projects[j].requires.iter().copied());
-            }
-        }
-        states.push(f);
-    }
-    states.push(InForce {
-        projects: s
-            .projects
-            .iter()
-            .map(|p| p.status != corridor_scenario::Status::Cancelled)
-            .collect(),
-        interventions: vec![true; s.interventions.len()],
-    });
-    let mut errors = Vec::new();
-    for f in &states {
-        if let Err(e) = network_at(s, f, &format!("{} with {}", s.name, f.ids(s).join("+"))) {
-            for d in e.diagnostics {
-                if !errors.contains(&d) {
-                    errors.push(d);
-                }
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(LoadErrors {
-            diagnostics: errors,
-            suppressed: 0,
-        }));
-    }
-    Ok((cache.networks_built() + states.len(), cache.epochs_built()))
+    let c = corridor_scenario::validate::validate(s).map_err(Failure::Invalid)?;
+    Ok((c.networks, c.epochs))
 }

@@ -17,7 +17,7 @@
 //! on top of the two runs.
 
 use crate::Scenario;
-use crate::run::{Options, RunError, ScenarioRun, run};
+use crate::run::{Options, RunError, ScenarioRun, run_until};
 use crate::timeline::{Cache, Draw};
 use serde::Serialize;
 
@@ -283,6 +283,18 @@ pub fn compare(
     opts: &CompareOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Comparison, CompareError> {
+    compare_until(a, b, opts, progress, &|| false)
+}
+
+/// [`compare`], stopping when `stop` returns true (asked before each replication of each
+/// run): the error is then a [`CompareError::Run`] holding [`RunError::Cancelled`].
+pub fn compare_until(
+    a: &Scenario,
+    b: &Scenario,
+    opts: &CompareOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Comparison, CompareError> {
     let (y0, y1) = match opts.years {
         Some(y) => y,
         None => (a.first_year.max(b.first_year), a.last_year.min(b.last_year)),
@@ -322,7 +334,7 @@ pub fn compare(
     let mut go = |cache: &Cache, o: &Options, name: &str| {
         progress(done, runs_total);
         done += 1;
-        run(cache, o, &|_| {}).map_err(|error| CompareError::Run {
+        run_until(cache, o, &|_| {}, stop).map_err(|error| CompareError::Run {
             scenario: name.to_string(),
             error: Box::new(error),
         })

@@ -15,6 +15,7 @@
 //! - [`run`]: replications over project delays and operations, year by year;
 //! - [`compare`]: two runs side by side, each difference attributed to the projects and
 //!   interventions that cause it;
+//! - [`validate`]: the network in every state a scenario's timeline reaches, checked;
 //! - [`embedded`]: the project pipeline and the scenarios built from the facts.
 //!
 //! Architecture Invariant: this crate does no I/O but reading the scenario files and
@@ -29,6 +30,7 @@ pub mod run;
 pub mod scenario;
 pub(crate) mod tables;
 pub mod timeline;
+pub mod validate;
 
 pub use scenario::{Scenario, Status};
 

@@ -61,6 +61,9 @@ pub enum RunError {
     /// The timeline cannot be planned.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The caller stopped the run ([`run_until`]).
+    #[error("the run was cancelled")]
+    Cancelled,
 }
 
 impl From<EpochError> for RunError {
@@ -245,6 +248,18 @@ pub fn run(
     opts: &Options,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ScenarioRun, RunError> {
+    run_until(cache, opts, progress, &|| false)
+}
+
+/// [`run`], stopping with [`RunError::Cancelled`] when `stop` returns true: it is asked
+/// before each replication starts (one under way finishes). For a server's cancellable
+/// jobs.
+pub fn run_until(
+    cache: &Cache,
+    opts: &Options,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<ScenarioRun, RunError> {
     let s = cache.scenario();
     let years = opts.years.unwrap_or((s.first_year, s.last_year));
     if years.0 > years.1 || years.0 < s.first_year || years.1 > s.last_year {
@@ -301,6 +316,9 @@ pub fn run(
         let results: Vec<Result<_, RunError>> = (r0..r1)
             .into_par_iter()
             .map(|r| {
+                if stop() {
+                    return Err(RunError::Cancelled);
+                }
                 let d = setup.draw(r);
                 let plan = setup.plan(&d)?;
                 let (first_year, counts) = replicate_yearly(&plan, seed, r);

@@ -13,7 +13,7 @@
 //! - [`Plan`] is a timeline of epochs over one period, with the resources of all of them
 //!   under one numbering, the calendar and the weather and breakdown draws (`plan`): a
 //!   one-epoch timeline is the network as it is;
-//! - [`run`] does the replications in parallel: the mechanics (`mechanics`) change state
+//! - [`run`] does the replications in parallel ([`run_until`] stops when asked): the mechanics (`mechanics`) change state
 //!   and tell a [`Recorder`]; the standard one, [`Kpis`], counts what the [`Report`]
 //!   (`report`) shows. A replication runs on the kernel's event loop. [`YearlyRecorder`]
 //!   counts the same by calendar year, for scenario runs over several years (`yearly`).
@@ -48,17 +48,33 @@ use rayon::prelude::*;
 /// Run `reps` replications (in parallel on the current rayon pool) and aggregate.
 /// `progress` is called with the number of finished replications.
 pub fn run(plan: &Plan, seed: u64, reps: u64, progress: &(dyn Fn(u64) + Sync)) -> Report {
+    run_until(plan, seed, reps, progress, &|| false).expect("never stopped")
+}
+
+/// [`run`], stopping early when `stop` returns true: it is asked before each replication
+/// starts (a replication under way finishes), and a stopped run gives `None`, never a
+/// report of the replications that happened to finish. For a server's cancellable jobs.
+pub fn run_until(
+    plan: &Plan,
+    seed: u64,
+    reps: u64,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Report> {
     let done = std::sync::atomic::AtomicU64::new(0);
-    let results: Vec<RepSummary> = (0..reps)
+    let results: Option<Vec<RepSummary>> = (0..reps)
         .into_par_iter()
         .map(|r| {
+            if stop() {
+                return None;
+            }
             let x = replicate(plan, seed, r);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(n);
-            x
+            Some(x)
         })
         .collect();
-    report::aggregate(plan, seed, &results)
+    Some(report::aggregate(plan, seed, &results?))
 }
 
 /// One replication with the standard recorder, summarised.
