@@ -9,7 +9,13 @@
 //! - [`search`]: the exact time-dependent multi-criteria label-setting search.
 //! - [`graph`]: the routing view of a network (medians, prices, intensities).
 //! - [`plan`]: routes, legs, quantiles, ranking, corridor comparison.
-//! - [`names`]: finding places from what people type.
+//! - [`quote`]: a route's cost by category (rail, ferry, sea, handling, gauge change,
+//!   border fees), summing exactly to its total per shipment, FEU and TEU.
+//! - [`places`]: the places a route is told by (borders, gauge changes, ports, …).
+//! - [`notes`]: the assumptions and limits of a result, as data, and the one-sentence
+//!   verdict of a comparison.
+//! - [`names`]: finding places from what people type; the nearest places of the network
+//!   to a known city that is not in it.
 //! - [`time`]: calendar instants and the Monday-based timetable week.
 //!
 //! Architecture Invariant: no I/O, no printing; results are plain `serde` data.
@@ -26,6 +32,9 @@
 
 pub mod graph;
 pub mod names;
+pub mod notes;
+pub mod places;
 pub mod plan;
+pub mod quote;
 pub mod search;
 pub mod time;

@@ -1,9 +1,12 @@
 //! Finding places by what people type: ids, names, aliases, any case, with or without
-//! accents and apostrophes ("Xian", "Xi'an", "XIAN"); close misspellings get suggestions.
+//! accents and apostrophes ("Xian", "Xi'an", "XIAN"); close misspellings get suggestions,
+//! and a known city that is not in the network (`Warsaw`) gets the nearest places that are,
+//! by great-circle distance (the cities of `data/cities.csv`, each with its source).
 
 use corridor_model::Network;
 use corridor_model::diag::edit_distance;
 use corridor_model::network::NodeId;
+use corridor_model::units::great_circle;
 
 /// A place that could not be resolved, with the closest matches.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +17,20 @@ pub struct NameError {
     pub candidates: Vec<(String, String)>,
     /// True when the query matched several places equally.
     pub ambiguous: bool,
+    /// When the query names a known city outside the network: the city and the nearest
+    /// places of the network (id, name, great-circle km), nearest first.
+    pub nearby: Option<Box<Nearby>>,
+}
+
+/// A known city that is not a place of the network and the places nearest to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Nearby {
+    /// The city's name.
+    pub city: String,
+    /// Its country (ISO 3166-1 alpha-2).
+    pub country: String,
+    /// (node id, node name, great-circle km), nearest first.
+    pub places: Vec<(String, String, f64)>,
 }
 
 impl std::fmt::Display for NameError {
@@ -24,6 +41,19 @@ impl std::fmt::Display for NameError {
             .map(|(k, n)| format!("`{n}` ({k})"))
             .collect::<Vec<_>>()
             .join(", ");
+        if let Some(n) = &self.nearby {
+            let list = n
+                .places
+                .iter()
+                .map(|(k, name, km)| format!("`{name}` ({k}, {km:.0} km)"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return write!(
+                f,
+                "unknown place `{}`: {} ({}) is not a place of the network; the nearest places are {list}",
+                self.query, n.city, n.country
+            );
+        }
         if self.ambiguous {
             write!(
                 f,
@@ -101,6 +131,7 @@ pub fn find_node(net: &Network, query: &str) -> Result<NodeId, NameError> {
                 query: query.into(),
                 candidates: exact.into_iter().map(show).collect(),
                 ambiguous: true,
+                nearby: None,
             });
         }
         _ => {}
@@ -123,5 +154,96 @@ pub fn find_node(net: &Network, query: &str) -> Result<NodeId, NameError> {
         query: query.into(),
         candidates: near.into_iter().map(|(_, id)| show(id)).collect(),
         ambiguous: false,
+        nearby: nearby(net, &q, 3).map(Box::new),
     })
+}
+
+/// One city of `data/cities.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct City {
+    /// Name.
+    pub name: String,
+    /// Other spellings.
+    pub aliases: Vec<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Where the coordinates come from.
+    pub src: String,
+}
+
+const CITIES: &str = include_str!("../data/cities.csv");
+
+/// The embedded list of major cities (`data/cities.csv`).
+pub fn cities() -> Vec<City> {
+    CITIES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let [name, aliases, country, lat, lon, src] = f[..] else {
+                return None;
+            };
+            Some(City {
+                name: name.into(),
+                aliases: aliases
+                    .split(';')
+                    .filter(|a| !a.is_empty())
+                    .map(String::from)
+                    .collect(),
+                country: country.into(),
+                lat: lat.parse().ok()?,
+                lon: lon.parse().ok()?,
+                src: src.into(),
+            })
+        })
+        .collect()
+}
+
+/// The `k` places of the network nearest to the city a normalised query names, if it
+/// names one of [`cities`].
+fn nearby(net: &Network, q: &str, k: usize) -> Option<Nearby> {
+    let city = cities()
+        .into_iter()
+        .find(|c| normalise(&c.name) == q || c.aliases.iter().any(|a| normalise(a) == q))?;
+    let mut d: Vec<(f64, NodeId)> = net
+        .node_ids()
+        .map(|id| {
+            let n = net.node(id);
+            (great_circle(city.lat, city.lon, n.lat(), n.lon()).0, id)
+        })
+        .collect();
+    d.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Some(Nearby {
+        city: city.name,
+        country: city.country,
+        places: d
+            .into_iter()
+            .take(k)
+            .map(|(km, id)| (net.node(id).key.clone(), net.node(id).name.clone(), km))
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_city_row_parses_with_coordinates_in_range_and_a_source() {
+        let rows = super::super::names::CITIES
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .count()
+            - 1;
+        let cities = super::cities();
+        assert_eq!(cities.len(), rows, "a row of cities.csv does not parse");
+        for c in &cities {
+            assert!((-90.0..=90.0).contains(&c.lat) && (-180.0..=180.0).contains(&c.lon));
+            assert!(c.src.starts_with("https://"), "{}", c.name);
+            assert!(corridor_model::network::Country::parse(&c.country).is_some());
+        }
+    }
 }

@@ -4,6 +4,8 @@
 //! corridors.
 
 use crate::graph::{Board, Graph};
+use crate::places::{Place, significant};
+use crate::quote::{CostCategory, CostLine, quote};
 use crate::search::{
     Constraints, Label, ParetoResult, Shipment, allowed, earliest_arrival, pareto,
 };
@@ -127,6 +129,14 @@ pub struct Leg {
     pub distance_km: f64,
     /// Tariff of the link plus handling at `to`, USD for the shipment.
     pub cost_usd: f64,
+    /// The link's tariff, USD for the shipment.
+    pub tariff_usd: f64,
+    /// What the tariff pays for (`rail_tariff`, `ferry_freight`, …).
+    pub tariff_category: CostCategory,
+    /// Handling at `to`, USD for the shipment.
+    pub handling_usd: f64,
+    /// What the handling pays for (`port_terminal_handling`, `gauge_change`, …).
+    pub handling_category: CostCategory,
     /// Well-to-wheel CO2e of the leg, kg for the shipment.
     pub co2e_wtw_kg: f64,
     /// Tank-to-wheel CO2e of the leg, kg for the shipment.
@@ -160,8 +170,17 @@ pub struct Route {
     /// Share of simulated journeys arriving no later than the planned arrival plus 10 %
     /// of the planned duration.
     pub reliability: f64,
-    /// Total cost, USD.
+    /// Total cost for the shipment, USD (whole dollars).
     pub cost_usd: f64,
+    /// Total cost per FEU, USD (whole dollars).
+    pub cost_usd_per_feu: f64,
+    /// Total cost per TEU, USD (whole dollars).
+    pub cost_usd_per_teu: f64,
+    /// The cost by category, every category of [`CostCategory::ALL`] in order; each of its
+    /// columns sums exactly to `cost_usd`, `cost_usd_per_feu` and `cost_usd_per_teu`.
+    pub cost_breakdown: Vec<CostLine>,
+    /// Handling at the origin, USD for the shipment (in no leg's `cost_usd`).
+    pub origin_handling_usd: f64,
     /// Well-to-wheel CO2e, kg for the shipment.
     pub co2e_wtw_kg: f64,
     /// Tank-to-wheel CO2e, kg for the shipment.
@@ -178,6 +197,9 @@ pub struct Route {
     pub countries: Vec<String>,
     /// Sea passages in travel order (Malacca, Bab-el-Mandeb, Suez, …).
     pub passages: Vec<String>,
+    /// The places the route is told by: origin, borders, gauge changes, ports, terminals,
+    /// hubs, changes of mode, destination.
+    pub places: Vec<Place>,
     /// The legs.
     pub legs: Vec<Leg>,
 }
@@ -321,6 +343,7 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
         };
         let ef = ef_row.map(|r| &net.emission_factors[r]);
         let to_node = net.node(to);
+        let feu = s.teu / 2.0;
         legs.push(Leg {
             from: net.node(from).key.clone(),
             to: to_node.key.clone(),
@@ -350,6 +373,10 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
             dwell_h: round(dwell, 2),
             distance_km: round(link.distance.value.0, 1),
             cost_usd: round(l.cost - prev_l.cost, 2),
+            tariff_usd: round(g.link_usd_per_feu[l.link.idx()] * feu, 2),
+            tariff_category: CostCategory::of_mode(link.mode),
+            handling_usd: round(g.node_usd_per_feu[to.idx()] * feu, 2),
+            handling_category: CostCategory::of_node(to_node.kind),
             co2e_wtw_kg: round(l.wtw - prev_l.wtw, 2),
             co2e_ttw_kg: round(l.ttw - prev_l.ttw, 2),
             emission_factor: ef.map(|f| f.key.clone()),
@@ -375,6 +402,9 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
     let reliable =
         sim.iter().filter(|&&t| t <= planned * 1.1).count() as f64 / sim.len().max(1) as f64;
     let corr = classify(net, path);
+    let q = quote(g, path, s);
+    let nodes: Vec<_> = path.iter().map(|l| l.node).collect();
+    let links: Vec<_> = path.iter().skip(1).map(|l| l.link).collect();
     let route = Route {
         corridors: corr
             .iter()
@@ -388,7 +418,11 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
         p95_days: round(quantile(&sim, 0.95) / 24.0, 2),
         mean_days: round(sim.iter().sum::<f64>() / sim.len().max(1) as f64 / 24.0, 2),
         reliability: round(reliable, 3),
-        cost_usd: round(last.cost, 0),
+        cost_usd: q.usd,
+        cost_usd_per_feu: q.usd_per_feu,
+        cost_usd_per_teu: q.usd_per_teu,
+        cost_breakdown: q.lines,
+        origin_handling_usd: round(path[0].cost, 2),
         co2e_wtw_kg: round(last.wtw, 1),
         co2e_ttw_kg: round(last.ttw, 1),
         co2e_wtw_kg_per_teu: round(last.wtw / s.teu, 1),
@@ -405,6 +439,7 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
             }
             v
         },
+        places: significant(net, &nodes, &links),
         legs,
     };
     // The Architecture Invariant: a network that loads gives only finite figures.
@@ -688,9 +723,63 @@ pub struct CompareRow {
     pub excluded_links: usize,
     /// Constraint flags that removed the corridor (empty if none did).
     pub removed_by: Vec<String>,
+    /// When the constraints removed the corridor: its best route without them, in brief
+    /// (what the constraints give up).
+    pub without_constraints: Option<Alternative>,
     /// The best route of the corridor (by the weights), flattened into the row.
     #[serde(flatten)]
     pub route: Option<Route>,
+}
+
+/// A route in brief: what a corridor the constraints removed would have offered.
+#[derive(Clone, Debug, Serialize)]
+pub struct Alternative {
+    /// Median door-to-door time, days.
+    pub p50_days: f64,
+    /// 90th percentile, days.
+    pub p90_days: f64,
+    /// Total cost for the shipment, USD.
+    pub cost_usd: f64,
+    /// Total cost per FEU, USD.
+    pub cost_usd_per_feu: f64,
+    /// Well-to-wheel CO2e, kg for the shipment.
+    pub co2e_wtw_kg: f64,
+    /// Countries in travel order.
+    pub countries: Vec<String>,
+    /// Sea passages in travel order.
+    pub passages: Vec<String>,
+    /// Ids of every node on the route, in travel order.
+    pub nodes: Vec<String>,
+    /// Modes used.
+    pub modes: Vec<String>,
+}
+
+impl Alternative {
+    /// The brief of a route.
+    pub fn of(r: &Route) -> Alternative {
+        let mut modes: Vec<String> = Vec::new();
+        for l in &r.legs {
+            if !modes.contains(&l.mode) {
+                modes.push(l.mode.clone());
+            }
+        }
+        Alternative {
+            p50_days: r.p50_days,
+            p90_days: r.p90_days,
+            cost_usd: r.cost_usd,
+            cost_usd_per_feu: r.cost_usd_per_feu,
+            co2e_wtw_kg: r.co2e_wtw_kg,
+            countries: r.countries.clone(),
+            passages: r.passages.clone(),
+            nodes: r
+                .legs
+                .iter()
+                .map(|l| l.from.clone())
+                .chain(r.legs.last().map(|l| l.to.clone()))
+                .collect(),
+            modes,
+        }
+    }
 }
 
 /// The constraints as the flags a user typed, one constraint per entry, to name which one
@@ -795,6 +884,7 @@ pub fn compare(
                     reason_summary: None,
                     excluded_links: 0,
                     removed_by: vec![],
+                    without_constraints: None,
                     route: Some(describe(g, &r.path(best), s, sampling)),
                 };
             }
@@ -802,7 +892,11 @@ pub fn compare(
                 corridor: Some(corridor),
                 ..Constraints::default()
             };
-            let (removed_by, why) = if pareto(g, s, &unconstrained).front.is_empty() {
+            let free = pareto(g, s, &unconstrained);
+            let without_constraints = rank(&free.labels, &free.front, w)
+                .first()
+                .map(|&best| Alternative::of(&describe(g, &free.path(best), s, sampling)));
+            let (removed_by, why) = if free.front.is_empty() {
                 (vec![], no_route(g, s, &unconstrained))
             } else {
                 let culprits: Vec<String> = constraint_parts(net, &ck)
@@ -825,6 +919,7 @@ pub fn compare(
                 reason_summary: Some(why.summary),
                 excluded_links: why.excluded.len(),
                 removed_by,
+                without_constraints,
                 route: None,
             }
         })
