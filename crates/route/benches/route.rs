@@ -1,6 +1,7 @@
 #![allow(missing_docs)]
 //! Route planner benchmarks (figures in bench/RESULTS.md):
-//! - 3-criteria Pareto query on the default dataset (target: < 1 ms median);
+//! - 3-criteria Pareto query on the default dataset (target: < 1 ms median), with and
+//!   without a via;
 //! - on a synthetic 1-million-link grid with timetables on 1 % of the links, the
 //!   earliest-arrival query against petgraph's `dijkstra` on the same graph (median
 //!   travel times as weights), side by side in one run, and a 3-criteria Pareto query.
@@ -36,6 +37,22 @@ fn default_dataset(c: &mut Criterion) {
     };
     grp.bench_function("pareto_shanghai_tehran", |b| {
         b.iter(|| pareto(&g, &s2, &Constraints::default()).front.len())
+    });
+    // A via search (simple paths by decremental state-space relaxation): the forwarder's
+    // Xi'an → Budapest without Russia via Poti.
+    let s3 = Shipment {
+        from: find_node(&net, "Xian").unwrap(),
+        to: find_node(&net, "Budapest").unwrap(),
+        ready,
+        teu: 2.0,
+    };
+    let via = Constraints {
+        via: vec![find_node(&net, "Poti").unwrap()],
+        avoid_countries: vec![corridor_model::network::Country::parse("RU").unwrap()],
+        ..Constraints::default()
+    };
+    grp.bench_function("pareto_xian_budapest_via_poti_no_ru", |b| {
+        b.iter(|| pareto(&g, &s3, &via).front.len())
     });
     grp.finish();
 }
@@ -89,6 +106,14 @@ fn grid(c: &mut Criterion) {
     };
     grp.bench_function("pareto_100_steps", |b| {
         b.iter(|| pareto(&g, &s, &Constraints::default()).front.len())
+    });
+    // The same query through a via node off the straight way (30 rows up, 20 across).
+    let via = Constraints {
+        via: vec![NodeId((30 * width + 20) as u32)],
+        ..Constraints::default()
+    };
+    grp.bench_function("pareto_100_steps_via", |b| {
+        b.iter(|| pareto(&g, &s, &via).front.len())
     });
     grp.finish();
 }

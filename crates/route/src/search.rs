@@ -5,9 +5,23 @@
 //! are their medians; a leg on a timetabled link waits for the next departure (plus the
 //! median hold of a sail-when-full service). Every increment is non-negative and waiting is
 //! first-in-first-out, so the search is **exact**: it returns the complete set of
-//! Pareto-optimal (time, cost, CO2e) vectors between origin and destination, one path per
-//! vector (ties keep the path found first). Property tests check it against brute-force
-//! enumeration of all simple paths.
+//! Pareto-optimal (time, cost, CO2e) vectors over the *simple* paths (no place visited
+//! twice) between origin and destination that satisfy the constraints, one path per vector
+//! (ties keep the path found first). Property tests check it against brute-force
+//! enumeration of all simple paths, with and without `via` nodes.
+//!
+//! Routes are elementary: a route visits a place at most once, and the destination only at
+//! its end (a label at the destination is never expanded, whatever its `via` stage).
+//! Without `via` this costs nothing: a walk that returns to a node arrives there no earlier,
+//! at no lower cost and CO2e than when it first left (increments are non-negative,
+//! departures FIFO), so the plain (time, cost, CO2e) dominance at a node already discards
+//! every loop, and removing a loop from a walk never makes it worse. With `via` stages a
+//! path may want to come back, in a later stage, to a node it passed in an earlier one
+//! (Poti → Batumi → Poti when Batumi is a via): such walks are forbidden. Tracking every
+//! node visited by every label (the elementary rule of ESPPRC solvers) makes dominance so
+//! rare that the labels explode on a large network, so [`pareto`] tracks only the nodes
+//! that the front's walks actually repeat, adding them search by search until the front
+//! is simple (decremental state-space relaxation; exact, see [`pareto`]).
 //!
 //! [`earliest_arrival`] is the single-criterion (time) special case, used for reachability
 //! and benchmarks.
@@ -185,8 +199,109 @@ pub(crate) fn allowed(
             .is_none_or(|k| g.link_corridors[li] & (1u64 << k.0) != 0)
 }
 
-/// All Pareto-optimal routes (time, cost, CO2e) for a shipment.
+/// The nodes whose visits a via search tracks (decremental state-space relaxation): each
+/// has a bit, and a label carries the bits of the tracked nodes its path has visited.
+struct Critical {
+    /// Bit of each node, `u8::MAX` if untracked.
+    bit: Vec<u8>,
+    count: u8,
+}
+
+impl Critical {
+    /// The most nodes tracked (the bits of a `u128`).
+    const MAX: u8 = 128;
+
+    fn none(n: usize) -> Critical {
+        Critical {
+            bit: vec![u8::MAX; n],
+            count: 0,
+        }
+    }
+
+    /// The mask of `node`, 0 if untracked.
+    #[inline]
+    fn mask(&self, node: NodeId) -> u128 {
+        match self.bit[node.idx()] {
+            u8::MAX => 0,
+            b => 1u128 << b,
+        }
+    }
+
+    /// Tracks `node`; false if it already was, or if no bit is left.
+    fn add(&mut self, node: NodeId) -> bool {
+        if self.bit[node.idx()] != u8::MAX || self.count == Self::MAX {
+            return false;
+        }
+        self.bit[node.idx()] = self.count;
+        self.count += 1;
+        true
+    }
+}
+
+/// The nodes the path ending at `label` visits more than once.
+fn revisited(r: &ParetoResult, label: u32) -> Vec<NodeId> {
+    let mut nodes: Vec<NodeId> = r.path(label).iter().map(|l| l.node).collect();
+    nodes.sort_unstable_by_key(|n| n.0);
+    let mut twice: Vec<NodeId> = nodes
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    twice.dedup();
+    twice
+}
+
+/// All Pareto-optimal routes (time, cost, CO2e) for a shipment: the exact Pareto front over
+/// the simple paths from `s.from` to `s.to` that satisfy `c`, visiting `c.via` in order.
+///
+/// No returned route visits a node twice or passes its destination before its end. Without
+/// `via` one label-setting search is exact (see the module documentation). With `via`, the
+/// search is repeated with a growing set of tracked nodes (decremental state-space
+/// relaxation, Boland, Dethridge & Dumitrescu 2006; Righini & Salani 2008): the first
+/// search tracks none, and each node that a route of the front visits twice is tracked in
+/// the next (a label may not enter a tracked node its path has visited, and dominates
+/// another of its (node, stage) only if it has visited no tracked node the other has not).
+/// Each search's front is the exact front of the walks that repeat no tracked node, a
+/// superset of the simple paths; once that front holds simple paths only, it is the exact
+/// front of the simple paths. The tracked set only grows, so the loop ends; on the corridor
+/// network it stays at a few nodes. Past [`Critical::MAX`] tracked nodes (never seen in
+/// practice) the remaining walks that repeat a node are dropped from the front, so the
+/// guarantee of simple routes holds whatever the network.
 pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
+    let n = g.net.nodes.len();
+    let mut critical = Critical::none(n);
+    loop {
+        let mut r = search(g, s, c, &critical);
+        if c.via.is_empty() {
+            return r;
+        }
+        let mut grew = false;
+        let mut full = false;
+        for &id in &r.front {
+            for node in revisited(&r, id) {
+                if critical.add(node) {
+                    grew = true;
+                } else {
+                    full = true;
+                }
+            }
+        }
+        if !grew {
+            if full {
+                let walks: Vec<u32> = r.front.clone();
+                r.front = walks
+                    .into_iter()
+                    .filter(|&id| revisited(&r, id).is_empty())
+                    .collect();
+            }
+            return r;
+        }
+    }
+}
+
+/// One label-setting search over the (node, via stage) layers; tracked nodes in `critical`
+/// are never entered twice by a path.
+fn search(g: &Graph, s: &Shipment, c: &Constraints, critical: &Critical) -> ParetoResult {
     let net = g.net;
     let n = net.nodes.len();
     let nvia = c.via.len();
@@ -196,6 +311,8 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
     let masks = Masks::of(g, c);
     let avoid_country = masks.countries;
     let mut labels: Vec<Label> = Vec::new();
+    // The tracked nodes each label's path has visited (all zero while none is tracked).
+    let mut seen: Vec<u128> = Vec::new();
     let mut bags: Vec<Vec<u32>> = vec![Vec::new(); n * layers];
     let mut heap = BinaryHeap::new();
     let target = s.to.idx() * layers + nvia;
@@ -221,19 +338,34 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
             ready: s.ready,
             depart: s.ready,
         });
+        seen.push(critical.mask(s.from));
         heap.push(Key(labels[0].time, labels[0].cost, labels[0].wtw, 0));
     }
-    let dominated = |bags: &Vec<Vec<u32>>, labels: &Vec<Label>, slot: usize, l: &Label| {
-        bags[slot]
-            .iter()
-            .any(|&b| l.dominated_by(&labels[b as usize]))
+    // Dominated by a label of `slot` that has visited no tracked node `l` has not. At the
+    // target nothing follows, so criteria alone decide there.
+    let dominated = |bags: &Vec<Vec<u32>>,
+                     labels: &Vec<Label>,
+                     seen: &Vec<u128>,
+                     slot: usize,
+                     l: &Label,
+                     l_seen: u128| {
+        if slot == target {
+            bags[slot]
+                .iter()
+                .any(|&b| l.dominated_by(&labels[b as usize]))
+        } else {
+            bags[slot]
+                .iter()
+                .any(|&b| l.dominated_by(&labels[b as usize]) && seen[b as usize] & !l_seen == 0)
+        }
     };
 
     while let Some(Key(_, _, _, id)) = heap.pop() {
         let lab = labels[id as usize];
+        let lab_seen = seen[id as usize];
         let slot = lab.node.idx() * layers + lab.via as usize;
-        if dominated(&bags, &labels, slot, &lab)
-            || (slot != target && dominated(&bags, &labels, target, &lab))
+        if dominated(&bags, &labels, &seen, slot, &lab, lab_seen)
+            || (slot != target && dominated(&bags, &labels, &seen, target, &lab, lab_seen))
         {
             continue;
         }
@@ -246,6 +378,22 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
             if !open && !allowed(g, c, masks, arc.link, arc.head) {
                 continue;
             }
+            let head_mask = critical.mask(arc.head);
+            if lab_seen & head_mask != 0 {
+                continue;
+            }
+            let via = if (lab.via as usize) < nvia && c.via[lab.via as usize] == arc.head {
+                lab.via + 1
+            } else {
+                lab.via
+            };
+            let h = arc.head.idx();
+            let nslot = h * layers + via as usize;
+            // The destination ends a route: never reached before the last via.
+            if arc.head == s.to && nslot != target {
+                continue;
+            }
+            let new_seen = lab_seen | head_mask;
             let li = arc.link.idx();
             let km = g.link_km[li];
             g.options(arc, &mut opts);
@@ -254,7 +402,6 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
             }
             for &o in &opts {
                 let depart = g.depart(o, lab.time);
-                let h = arc.head.idx();
                 let time = depart + g.link_p50_h[li] + g.node_dwell_h[h];
                 let cost = lab.cost + (g.link_usd_per_feu[li] + g.node_usd_per_feu[h]) * feu;
                 let [ttw_i, wtw_i] = g.intensity(arc.link, o);
@@ -266,11 +413,6 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
                 {
                     continue;
                 }
-                let via = if (lab.via as usize) < nvia && c.via[lab.via as usize] == arc.head {
-                    lab.via + 1
-                } else {
-                    lab.via
-                };
                 let new = Label {
                     node: arc.head,
                     via,
@@ -285,13 +427,14 @@ pub fn pareto(g: &Graph, s: &Shipment, c: &Constraints) -> ParetoResult {
                     ready: lab.time,
                     depart,
                 };
-                let nslot = h * layers + via as usize;
-                if dominated(&bags, &labels, nslot, &new) || dominated(&bags, &labels, target, &new)
+                if dominated(&bags, &labels, &seen, nslot, &new, new_seen)
+                    || dominated(&bags, &labels, &seen, target, &new, new_seen)
                 {
                     continue;
                 }
                 let nid = labels.len() as u32;
                 labels.push(new);
+                seen.push(new_seen);
                 heap.push(Key(time, cost, wtw, nid));
             }
         }

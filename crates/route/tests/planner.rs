@@ -169,10 +169,61 @@ fn avoided_modes_nodes_and_vias_are_respected() {
     };
     let routes = plan::plan(&g, &s, &via, w, fast()).unwrap();
     for r in &routes {
-        let stops: Vec<&str> = r.legs.iter().map(|l| l.to.as_str()).collect();
-        // Poti first, Constanța after it (a via route may pass a place twice).
+        let stops = places(r);
+        assert_simple(&stops, "NL-ROTTERDAM");
+        // Poti first, Constanța after it.
         let p = stops.iter().position(|x| *x == "GE-POTI").unwrap();
         assert!(stops[p..].contains(&"RO-CONSTANTA"), "{stops:?}");
+    }
+}
+
+/// The places of a route in order, origin first.
+fn places(r: &plan::Route) -> Vec<&str> {
+    let mut v = vec![r.legs[0].from.as_str()];
+    v.extend(r.legs.iter().map(|l| l.to.as_str()));
+    v
+}
+
+/// No place twice (so the destination only at the end, where it must be).
+fn assert_simple(stops: &[&str], to: &str) {
+    assert_eq!(stops.last(), Some(&to), "{stops:?}");
+    for (i, x) in stops.iter().enumerate() {
+        assert!(!stops[..i].contains(x), "{x} twice: {stops:?}");
+    }
+}
+
+#[test]
+fn a_via_route_never_visits_a_place_twice() {
+    // The user's case: `corridor route --from Xian --to Budapest --date 2026-03-03
+    // --avoid-country RU --via Poti` listed Xi'an → … → Constanța → Batumi → Poti →
+    // Constanța → Budapest and Poti → Batumi (through Tbilisi twice).
+    let net = net();
+    let g = Graph::new(&net);
+    let s = ship(&net, "Xian", "Budapest");
+    let c = Constraints {
+        avoid_countries: vec![Country::parse("RU").unwrap()],
+        via: vec![find_node(&net, "Poti").unwrap()],
+        ..Constraints::default()
+    };
+    for w in ["balanced", "time", "cost", "co2"] {
+        let w = Weights::preset(w).unwrap();
+        let routes = plan::plan(&g, &s, &c, w, fast()).unwrap();
+        assert!(!routes.is_empty());
+        for r in &routes {
+            let stops = places(r);
+            assert_simple(&stops, "HU-BUDAPEST");
+            assert!(stops.contains(&"GE-POTI"), "{stops:?}");
+            assert!(!r.countries.iter().any(|c| c == "RU"), "{:?}", r.countries);
+        }
+        let rows = plan::compare(&g, &s, &c, w, fast());
+        assert!(rows.iter().any(|row| row.available));
+        for row in &rows {
+            if let Some(r) = &row.route {
+                let stops = places(r);
+                assert_simple(&stops, "HU-BUDAPEST");
+                assert!(stops.contains(&"GE-POTI"), "{}: {stops:?}", row.corridor);
+            }
+        }
     }
 }
 
