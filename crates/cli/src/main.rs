@@ -6,6 +6,7 @@ mod output;
 mod routing;
 mod scenario;
 mod scenario_text;
+mod serve;
 mod simulate;
 mod table;
 
@@ -87,6 +88,12 @@ enum Command {
         after_help = "Exit status: 0, or 2 for invalid input (a TNTP file's error names its line and field).\n\nExamples:\n  corridor assign\n  corridor assign --scenario middle-corridor-2030 --year 2030 --select-link L-KURYK-ALAT\n  corridor assign --tntp SiouxFalls_net.tntp SiouxFalls_trips.tntp --gap 1e-10 --out flows.tntp\n  corridor assign --tntp SiouxFalls_net.tntp SiouxFalls_trips.tntp --select-link 16"
     )]
     Assign(capacity::AssignArgs),
+    /// Serve the HTTP API (network, routes, scenarios saved in SQLite, simulation and
+    /// scenario jobs with progress, capacity) until Ctrl-C or SIGTERM.
+    #[command(
+        after_help = "Bound to loopback (the default) anyone on this machine may write; on any other address every\nwrite and job submission needs the access token from CORRIDOR_TOKEN or --token-file, sent as\n`Authorization: Bearer TOKEN`. The API is described at /api/openapi.json.\n\nExamples:\n  corridor serve\n  corridor serve --bind 127.0.0.1:9000 --db my-scenarios.db\n  CORRIDOR_TOKEN=$(cat secret) corridor serve --bind 0.0.0.0:8080"
+    )]
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -298,6 +305,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 deny,
             )?)
         }
+        Command::Serve(a) => serve::serve(a, cli.data.as_deref()),
         Command::Scenario(cmd) => {
             let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
             emit(&scenario::command(cmd, net, cli.data.as_deref(), deny)?)

@@ -1,0 +1,136 @@
+//! The routes, one router per resource, and the OpenAPI document generated from the
+//! handlers' annotations.
+
+pub mod capacity;
+pub mod jobs;
+pub mod network;
+pub mod routes;
+pub mod scenarios;
+mod shipment;
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Corridor API",
+        description = "The China–Europe Middle Corridor and its rivals: network, routes, scenarios, jobs, capacity. Writes and job submissions need `Authorization: Bearer TOKEN` when the server is not bound to loopback."
+    ),
+    tags(
+        (name = "network"), (name = "routes"), (name = "scenarios"), (name = "jobs"), (name = "capacity")
+    )
+)]
+struct ApiDoc;
+
+/// The OpenAPI document of the whole API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = documented().split_for_parts();
+    api
+}
+
+fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .merge(network::router())
+        .merge(routes::router())
+        .merge(scenarios::router())
+        .merge(jobs::router())
+        .merge(capacity::router())
+}
+
+/// Every route: the timed ones (408 past the request timeout) and the event streams,
+/// which last as long as their job.
+pub fn router(state: AppState) -> axum::Router {
+    let timeout = state.limits().request_timeout;
+    let (timed, api) = documented().split_for_parts();
+    let (events, _) = OpenApiRouter::new()
+        .merge(jobs::events_router())
+        .split_for_parts();
+    let api = Arc::new(api);
+    let timed = timed.layer(tower_http::timeout::TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        timeout,
+    ));
+    timed
+        .merge(events)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let api = Arc::clone(&api);
+                async move { Json(api.as_ref().clone()) }
+            }),
+        )
+        .fallback(fallback)
+        .with_state(state)
+}
+
+async fn fallback(req: Request) -> ApiError {
+    ApiError::not_found(format!(
+        "no endpoint {} {}; /api/openapi.json lists them",
+        req.method(),
+        req.uri().path()
+    ))
+}
+
+/// Refuse a query string longer than the limit (414).
+pub async fn limit_query(State(max): State<usize>, req: Request, next: Next) -> Response {
+    if req.uri().query().is_some_and(|q| q.len() > max) {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            format!("the query string is longer than {max} bytes"),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// A panic in a handler: a 500 that says nothing of it.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::internal("a handler panicked").into_response()
+}
+
+/// The server's version and dataset.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// Corridor's version.
+    pub version: String,
+    /// SHA-256 of the dataset and parameter files the server answers on.
+    pub dataset_hash: String,
+    /// Places, links and services of the network.
+    pub nodes: usize,
+    /// See `nodes`.
+    pub links: usize,
+    /// See `nodes`.
+    pub services: usize,
+    /// Whether writes and job submissions need the access token.
+    pub token_required: bool,
+    /// The database's schema version.
+    pub schema_version: i64,
+}
+
+/// The server's version, dataset hash and access rule.
+#[utoipa::path(get, path = "/api/health", tag = "network",
+    responses((status = 200, body = Health)))]
+async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let net = &s.base().net;
+    Ok(Json(Health {
+        version: crate::VERSION.to_string(),
+        dataset_hash: s.base().dataset_hash.clone(),
+        nodes: net.nodes.len(),
+        links: net.links.len(),
+        services: net.services.len(),
+        token_required: s.security().required(),
+        schema_version: s.db().schema_version()?,
+    }))
+}

@@ -1,0 +1,76 @@
+//! `POST /api/route` (every Pareto-optimal route, ranked) and `POST /api/compare` (the best
+//! route of each corridor): the JSON of `corridor route --json` and `corridor compare
+//! --json`, plus the warnings about options that change nothing.
+
+use super::shipment::{ShipmentRequest, resolve, shipment_json};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use axum::Json;
+use axum::extract::State;
+use corridor_route::graph::Graph;
+use corridor_route::plan;
+use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes' router.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(route))
+        .routes(routes!(compare))
+}
+
+/// Every Pareto-optimal route (time, cost, CO2e), ranked: schema `corridor.route` v1 with
+/// `warnings`; no route under the constraints gives `routes: []` and `no_route` says why.
+#[utoipa::path(post, path = "/api/route", tag = "routes", request_body = ShipmentRequest,
+    responses(
+        (status = 200, description = "`corridor.route` v1: `shipment`, `routes`, `warnings`, `no_route`", body = Object),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 404, description = "An unknown place, passage or service (`field` names it)", body = crate::error::ErrorBody),
+        (status = 422, description = "A value out of range or of the wrong type", body = crate::error::ErrorBody)))]
+async fn route(
+    State(s): State<AppState>,
+    ApiJson(req): ApiJson<ShipmentRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let st = s.clone();
+    s.compute(move || {
+        let net = &st.base().net;
+        let r = resolve(net, &req)?;
+        let g = Graph::new(net);
+        let (routes, no_route) =
+            match plan::plan(&g, &r.shipment, &r.constraints, r.weights, r.sampling) {
+                Ok(routes) => (routes, None),
+                Err(why) => (Vec::new(), Some(format!("no route from {} to {}: {why}", req.from, req.to))),
+            };
+        Ok(Json(json!({"schema": "corridor.route", "schema_version": 1,
+            "shipment": shipment_json(net, &r), "routes": routes, "no_route": no_route, "warnings": r.warnings})))
+    })
+    .await
+}
+
+/// The best route of each corridor side by side: schema `corridor.compare` v1 with
+/// `warnings`; a corridor without a route says why (`reason`, `removed_by`).
+#[utoipa::path(post, path = "/api/compare", tag = "routes", request_body = ShipmentRequest,
+    responses(
+        (status = 200, description = "`corridor.compare` v1: `shipment`, `rows`, `warnings`", body = Object),
+        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
+        (status = 404, description = "An unknown place, passage or service", body = crate::error::ErrorBody),
+        (status = 422, description = "A value out of range or of the wrong type", body = crate::error::ErrorBody)))]
+async fn compare(
+    State(s): State<AppState>,
+    ApiJson(req): ApiJson<ShipmentRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let st = s.clone();
+    s.compute(move || {
+        let net = &st.base().net;
+        let r = resolve(net, &req)?;
+        let g = Graph::new(net);
+        let rows = plan::compare(&g, &r.shipment, &r.constraints, r.weights, r.sampling);
+        Ok(Json(
+            json!({"schema": "corridor.compare", "schema_version": 1,
+            "shipment": shipment_json(net, &r), "rows": rows, "warnings": r.warnings}),
+        ))
+    })
+    .await
+}
