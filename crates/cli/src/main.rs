@@ -2,8 +2,11 @@
 //! prints. No business logic lives here.
 
 mod capacity;
+mod hints;
+mod layout;
 mod output;
 mod routing;
+mod routing_text;
 mod scenario;
 mod scenario_text;
 mod serve;
@@ -208,7 +211,7 @@ pub(crate) fn warnings(ws: Vec<Diagnostic>, deny_warnings: bool) -> Result<(), F
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = hints::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Invalid(e)) => {

@@ -2,11 +2,14 @@
 //!
 //! - A path is only replaced if it is a regular file (never a device, a FIFO, a symbolic
 //!   link or a directory), and only with `--force`.
-//! - A file is written to a hidden temporary sibling (`.NAME.corridor-tmp-PID`), synced,
-//!   then renamed over the target: a crash leaves the old file or the new one.
+//! - A file is written to a hidden temporary sibling (`.NAME.corridor-tmp-PID`), created
+//!   exclusively (`O_EXCL`: a symbolic link planted at that name is never followed, the
+//!   next name is taken instead), synced, then renamed over the target: a crash leaves the
+//!   old file or the new one.
 //! - A dataset directory is never written in place: the new dataset is written whole into
 //!   a temporary sibling directory, the entries of the old directory that are not dataset
-//!   files (a `demand.csv`, notes, `.git`) are hard-linked into it, and the two directories
+//!   files (a `demand.csv`, notes, `.git`) are hard-linked into it (sub-directories are
+//!   re-created with their mode, owner and times), and the two directories
 //!   are swapped in one atomic rename (`RENAME_EXCHANGE` on Linux). A `kill -9` at any
 //!   moment leaves the old dataset or the new one, whole.
 //! - Temporaries left by a killed run are removed by the next write next to them (when
@@ -105,7 +108,11 @@ fn clean_stale(parent: &Path, name: &OsString) {
     for e in entries.flatten() {
         let n = e.file_name();
         let n = n.to_string_lossy();
-        let Some(pid) = n.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else {
+        let Some(pid) = n
+            .strip_prefix(&prefix)
+            .and_then(|p| p.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
             continue;
         };
         if pid == std::process::id() || alive(pid) {
@@ -119,12 +126,41 @@ fn clean_stale(parent: &Path, name: &OsString) {
     }
 }
 
-fn tmp_path(path: &Path) -> Result<PathBuf, Failure> {
+/// The `attempt`-th temporary name for `path`: `.NAME.corridor-tmp-PID` (then `-PID-N`).
+fn tmp_path(path: &Path, attempt: u32) -> Result<PathBuf, Failure> {
     let name = name_of(path)?;
+    let suffix = match attempt {
+        0 => String::new(),
+        n => format!("-{n}"),
+    };
     Ok(parent_of(path).join(format!(
-        ".{}{TMP_TAG}{}",
+        ".{}{TMP_TAG}{}{suffix}",
         name.to_string_lossy(),
         std::process::id()
+    )))
+}
+
+/// How many temporary names are tried before giving up.
+const TMP_ATTEMPTS: u32 = 64;
+
+/// Create a new temporary for `path` with `create` (which must fail with `AlreadyExists` if
+/// anything is there, as `O_CREAT | O_EXCL` and `mkdir` do, never following a symbolic link
+/// planted at the name), trying the next name while one is taken.
+fn create_tmp<T>(
+    path: &Path,
+    mut create: impl FnMut(&Path) -> io::Result<T>,
+) -> Result<(PathBuf, T), Failure> {
+    for attempt in 0..TMP_ATTEMPTS {
+        let tmp = tmp_path(path, attempt)?;
+        match create(&tmp) {
+            Ok(t) => return Ok((tmp, t)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_failure(path, e)),
+        }
+    }
+    Err(Failure::Io(format!(
+        "cannot write `{}`: {TMP_ATTEMPTS} temporary names beside it are taken",
+        path.display()
     )))
 }
 
@@ -146,9 +182,13 @@ pub fn write_file(
     let parent = parent_of(path);
     let name = name_of(path)?;
     clean_stale(parent, &name);
-    let tmp = tmp_path(path)?;
+    let (tmp, mut f) = create_tmp(path, |t| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(t)
+    })?;
     let result = (|| -> io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
         write(&mut f)?;
         f.sync_all()?;
         // Checked again just before the rename: something may have appeared meanwhile.
@@ -175,6 +215,7 @@ pub fn write_file(
 /// a directory tree.
 fn link_entry(src: &Path, dst: &Path, ft: std::fs::FileType) -> io::Result<()> {
     if ft.is_dir() {
+        let meta = std::fs::symlink_metadata(src)?;
         std::fs::create_dir(dst)?;
         for entry in std::fs::read_dir(src)? {
             let entry = entry?;
@@ -184,6 +225,18 @@ fn link_entry(src: &Path, dst: &Path, ft: std::fs::FileType) -> io::Result<()> {
                 entry.file_type()?,
             )?;
         }
+        // A re-created directory keeps its owner, times and mode (a 0700 folder stays
+        // private); the mode last, as it may forbid writing into it.
+        keep_owner(&meta, dst);
+        if let (Ok(accessed), Ok(modified)) = (meta.accessed(), meta.modified()) {
+            let times = std::fs::FileTimes::new()
+                .set_accessed(accessed)
+                .set_modified(modified);
+            if let Ok(f) = std::fs::File::open(dst) {
+                let _ = f.set_times(times);
+            }
+        }
+        std::fs::set_permissions(dst, meta.permissions())?;
         return Ok(());
     }
     if ft.is_symlink() {
@@ -202,6 +255,18 @@ fn link_entry(src: &Path, dst: &Path, ft: std::fs::FileType) -> io::Result<()> {
         "`{}` is not a regular file, directory or link",
         src.display()
     )))
+}
+
+/// Give `dst` the owner and group of `meta` where allowed (as root, or when they are the
+/// writer's own); elsewhere it stays the writer's, as any file the writer creates.
+fn keep_owner(meta: &std::fs::Metadata, dst: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::lchown(dst, Some(meta.uid()), Some(meta.gid()));
+    }
+    #[cfg(not(unix))]
+    let _ = (meta, dst);
 }
 
 /// Swap two existing directories in one step where the platform can; else rename the old
@@ -259,14 +324,13 @@ pub fn write_dataset(
     let parent = parent_of(dir);
     let name = name_of(dir)?;
     clean_stale(parent, &name);
-    let tmp = tmp_path(dir)?;
+    let (tmp, ()) = create_tmp(dir, |t| std::fs::create_dir(t))?;
     let result = (|| -> io::Result<()> {
-        if std::fs::symlink_metadata(&tmp).is_ok() {
-            std::fs::remove_dir_all(&tmp)?;
-        }
-        std::fs::create_dir(&tmp)?;
         for (i, f) in files.iter().enumerate() {
-            let mut out = std::fs::File::create(tmp.join(f))?;
+            let mut out = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(tmp.join(f))?;
             write(i, &mut out)?;
             out.sync_all()?;
         }
@@ -281,6 +345,7 @@ pub fn write_dataset(
                 link_entry(&entry.path(), &tmp.join(&n), entry.file_type()?)?;
             }
             if let Ok(m) = std::fs::metadata(dir) {
+                keep_owner(&m, &tmp);
                 let _ = std::fs::set_permissions(&tmp, m.permissions());
             }
         }
@@ -426,5 +491,62 @@ mod tests {
         let dir = d.path().join("net");
         write_dataset(&dir, false, &["a.csv"], |_, w| write!(w, "x")).unwrap();
         assert!(!stale.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_planted_at_the_temporary_name_is_never_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let victim = d.path().join("victim.txt");
+        std::fs::write(&victim, "precious").unwrap();
+        let out = d.path().join("out.json");
+        // Planted at this process's own temporary names (the stale clean-up keeps those).
+        for attempt in 0..3 {
+            std::os::unix::fs::symlink("victim.txt", tmp_path(&out, attempt).unwrap()).unwrap();
+        }
+        write_file(&out, false, |w| write!(w, "{{}}")).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        let m = std::fs::symlink_metadata(&out).unwrap();
+        assert!(m.file_type().is_file(), "{m:?}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "{}");
+        // The same for a dataset directory's temporary.
+        let net = d.path().join("net");
+        std::os::unix::fs::symlink(d.path(), tmp_path(&net, 0).unwrap()).unwrap();
+        write_dataset(&net, false, &["victim.txt"], |_, w| write!(w, "x")).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert_eq!(
+            std::fs::read_to_string(net.join("victim.txt")).unwrap(),
+            "x"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn sub_directories_keep_their_mode_and_times_when_a_dataset_is_rewritten() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("home");
+        std::fs::create_dir_all(dir.join("private")).unwrap();
+        std::fs::write(dir.join("private/key"), "secret").unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        std::fs::File::open(dir.join("private"))
+            .unwrap()
+            .set_times(std::fs::FileTimes::new().set_modified(old))
+            .unwrap();
+        std::fs::set_permissions(dir.join("private"), std::fs::Permissions::from_mode(0o700))
+            .unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o750)).unwrap();
+        write_dataset(&dir, false, &["nodes.csv"], |_, w| write!(w, "x")).unwrap();
+        let m = std::fs::metadata(dir.join("private")).unwrap();
+        assert_eq!(m.permissions().mode() & 0o7777, 0o700);
+        assert_eq!(m.modified().unwrap(), old);
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o7777,
+            0o750
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("private/key")).unwrap(),
+            "secret"
+        );
     }
 }

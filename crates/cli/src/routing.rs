@@ -2,12 +2,14 @@
 //! planner, print tables, JSON or GeoJSON.
 
 use crate::Failure;
-use crate::table::render;
+use crate::layout::{terminal_width, wrap};
+use crate::routing_text::{self as text, View};
 use clap::Args;
 use corridor_model::Network;
 use corridor_model::network::{Country, Mode};
 use corridor_route::graph::Graph;
 use corridor_route::names::find_node;
+use corridor_route::notes::{Basis, Note, notes, verdict};
 use corridor_route::plan::{self, CompareRow, Route, Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
 use corridor_route::time::Instant;
@@ -77,13 +79,27 @@ pub struct ShipmentArgs {
     /// Print the routes' legs as GeoJSON lines (to open in QGIS).
     #[arg(long)]
     pub geojson: bool,
-    /// List every leg with waiting, travel and dwell times and the sources of its figures.
+    /// List every leg with waiting, travel and dwell times and the sources of its figures,
+    /// and each route's cost by category.
     #[arg(long)]
     pub explain: bool,
+    /// Print CSV (one row per route or corridor, with the cost by category) instead of a
+    /// table; the notes go to standard error.
+    #[arg(long, conflicts_with_all = ["json", "geojson", "explain"])]
+    pub csv: bool,
+    /// Cargo per TEU in tonnes, for the emissions (default: the dataset's, 10 t).
+    #[arg(long, value_name = "TONNES")]
+    pub tonnes_per_teu: Option<f64>,
+    /// One line per row, however wide (today's layout); the default fits the terminal
+    /// (`COLUMNS`, else its width, else 120 columns).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 struct Resolved {
     shipment: Shipment,
+    /// The cargo figures the results rest on.
+    basis: Basis,
     constraints: Constraints,
     weights: Weights,
     sampling: Sampling,
@@ -103,6 +119,7 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
         return Err(usage("--from and --to are the same place"));
     }
     let ready = Instant::parse(&a.date, Some(&a.time)).map_err(usage)?.0;
+    let size_given = a.teu.is_some() || a.feu.is_some();
     let teu = match (a.teu, a.feu) {
         (Some(t), None) => t,
         (None, Some(f)) => f * 2.0,
@@ -256,6 +273,12 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
         return Err(usage("--samples must be between 1 and 1000000"));
     }
     Ok(Resolved {
+        basis: Basis {
+            teu,
+            size_given,
+            tonnes_per_teu: net.meta.tonnes_per_teu.value.0,
+            tonnes_given: a.tonnes_per_teu.is_some(),
+        },
         shipment: Shipment {
             from,
             to,
@@ -297,16 +320,38 @@ fn option_warnings(r: &Resolved, deny_warnings: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn title(net: &Network, r: &Resolved) -> String {
-    let s = &r.shipment;
-    format!(
-        "{} → {}, ready {}, {} TEU ({} t of cargo)",
-        net.node(s.from).name,
-        net.node(s.to).name,
-        Instant(s.ready),
-        s.teu,
-        s.teu * net.meta.tonnes_per_teu.value.0
-    )
+fn title(v: View, r: &Resolved) -> String {
+    let (s, b) = (&r.shipment, &r.basis);
+    let net = v.net;
+    let num = corridor_model::ranges::num;
+    let size = format!("{} TEU ({} FEU)", num(s.teu), num(s.teu / 2.0));
+    let size = if b.size_given {
+        size
+    } else {
+        format!("{size} by default: no --teu or --feu given")
+    };
+    let mut out = wrap(
+        &format!(
+            "{} → {}, ready {}",
+            net.node(s.from).name,
+            net.node(s.to).name,
+            Instant(s.ready)
+        ),
+        v.width.unwrap_or(usize::MAX),
+        "",
+        "  ",
+    );
+    out.push_str(&wrap(
+        &format!(
+            "Cargo: {size}; {} t at {} t per TEU",
+            num(s.teu * b.tonnes_per_teu),
+            num(b.tonnes_per_teu)
+        ),
+        v.width.unwrap_or(usize::MAX),
+        "",
+        "  ",
+    ));
+    out
 }
 
 fn legs_geojson(routes: &[(&str, &Route)], net: &Network) -> serde_json::Value {
@@ -332,138 +377,65 @@ fn legs_geojson(routes: &[(&str, &Route)], net: &Network) -> serde_json::Value {
     json!({"type": "FeatureCollection", "features": features})
 }
 
-/// The route as its origin, the places where the container changes vehicle (ports and
-/// gauge-change stations) and its destination, by short name.
-fn path_text(net: &Network, r: &Route) -> String {
-    let short = |key: &str| {
-        let n = net.node(net.node_by_key(key).expect("route nodes exist"));
-        n.name.split(" (").next().unwrap_or(&n.name).to_string()
+/// The network with the user's cargo per TEU, when `--tonnes-per-teu` is given (the search
+/// reads it from the network's metadata).
+fn with_tonnes(net: &Network, a: &ShipmentArgs) -> Result<Option<Network>, Failure> {
+    let Some(t) = a.tonnes_per_teu else {
+        return Ok(None);
     };
-    let mut v = vec![short(&r.legs[0].from)];
-    for (i, l) in r.legs.iter().enumerate() {
-        let n = net.node(net.node_by_key(&l.to).expect("route nodes exist"));
-        if i + 1 == r.legs.len() || plan::is_transfer_node(n.kind) {
-            v.push(short(&l.to));
-        }
-    }
-    v.join(" → ")
+    let t = corridor_model::ranges::TONNES_PER_TEU
+        .check(t)
+        .map_err(|e| usage(format!("--tonnes-per-teu: {}", e.message)))?;
+    let mut n = net.clone();
+    n.meta.tonnes_per_teu.value = corridor_model::units::Tonnes(t);
+    Ok(Some(n))
 }
 
-fn explain(r: &Route) -> String {
-    let rows: Vec<Vec<String>> = r
-        .legs
-        .iter()
-        .map(|l| {
-            let src = |v: &[String]| {
-                if v.is_empty() {
-                    "—".to_string()
-                } else {
-                    v.join(";")
-                }
-            };
-            vec![
-                format!("{} → {}", l.from, l.to),
-                match &l.service {
-                    Some(s) => format!("{} ({s})", l.mode),
-                    None => l.mode.clone(),
-                },
-                l.departure
-                    .replace('T', " ")
-                    .trim_end_matches('Z')
-                    .to_string(),
-                format!("{:.1}", l.wait_h),
-                format!("{:.1}", l.travel_h),
-                format!("{:.1}", l.dwell_h),
-                format!("{:.0}", l.distance_km),
-                format!("{:.0}", l.cost_usd),
-                format!("{:.0}", l.co2e_wtw_kg),
-                format!(
-                    "dist {}; time {}; timetable {}; dwell {}; tariff {}; CO2e {}",
-                    src(&l.sources.distance),
-                    src(&l.sources.time),
-                    src(&l.sources.schedule),
-                    src(&l.sources.dwell),
-                    src(&l.sources.tariff),
-                    src(&l.sources.emissions)
-                ),
-            ]
-        })
-        .collect();
-    render(
-        &[
-            "LEG",
-            "MODE",
-            "DEPARTS (UTC)",
-            "WAIT H",
-            "TRAVEL H",
-            "DWELL H",
-            "KM",
-            "USD",
-            "CO2e KG",
-            "SOURCES",
-        ],
-        &rows,
+fn view<'n>(net: &'n Network, a: &ShipmentArgs) -> View<'n> {
+    View {
+        net,
+        width: (!a.wide).then(terminal_width),
+    }
+}
+
+fn note_list(net: &Network, r: &Resolved, routes: &[&Route]) -> Vec<Note> {
+    let s = &r.shipment;
+    notes(
+        net,
+        &net.node(s.from).name,
+        &net.node(s.to).name,
+        &r.basis,
+        routes,
     )
 }
 
-fn route_summary_rows(net: &Network, routes: &[Route]) -> Vec<Vec<String>> {
-    routes
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut row = vec![
-                (i + 1).to_string(),
-                if r.corridors.is_empty() {
-                    "mixed".into()
-                } else {
-                    r.corridors.join("+")
-                },
-            ];
-            row.extend(route_cells(net, r));
-            row
-        })
-        .collect()
+/// With `--csv` the notes go to standard error, so the CSV stays a table.
+fn csv_notes(ns: &[Note]) {
+    for n in ns {
+        eprintln!("note: {}", n.text);
+    }
 }
-
-/// A route's cells in the summary tables: P50, P90, cost, CO2e WTW and TTW, on time,
-/// transshipments, borders, path.
-fn route_cells(net: &Network, r: &Route) -> Vec<String> {
-    vec![
-        format!("{:.1}", r.p50_days),
-        format!("{:.1}", r.p90_days),
-        format!("{:.0}", r.cost_usd),
-        format!("{:.0}", r.co2e_wtw_kg),
-        format!("{:.0}", r.co2e_ttw_kg),
-        format!("{:.0}%", r.reliability * 100.0),
-        r.transshipments.to_string(),
-        r.border_crossings.to_string(),
-        path_text(net, r),
-    ]
-}
-
-const SUMMARY: [&str; 11] = [
-    "#",
-    "CORRIDOR",
-    "P50 D",
-    "P90 D",
-    "COST USD",
-    "CO2e WTW KG",
-    "TTW KG",
-    "ON TIME",
-    "TRANSSHIP",
-    "BORDERS",
-    "VIA (TRANSFER POINTS)",
-];
 
 /// `corridor route`: every Pareto-optimal route, ranked.
 pub fn route(net: &Network, a: &ShipmentArgs, deny_warnings: bool) -> Result<String, Failure> {
+    let owned = with_tonnes(net, a)?;
+    let net = owned.as_ref().unwrap_or(net);
     let r = resolve(net, a)?;
     option_warnings(&r, deny_warnings)?;
     let g = Graph::new(net);
     let routes = plan::plan(&g, &r.shipment, &r.constraints, r.weights, r.sampling)
         .map_err(|why| Failure::NoRoute(format!("no route from {} to {}: {why}", a.from, a.to)))?;
+    let ns = note_list(net, &r, &routes.iter().collect::<Vec<_>>());
     if a.json {
-        return Ok(serde_json::to_string_pretty(&json!({"schema": "corridor.route", "schema_version": 1, "shipment": shipment_json(net, &r), "routes": routes})).expect("routes serialise") + "\n");
+        return Ok(serde_json::to_string_pretty(&json!({"schema": "corridor.route", "schema_version": 1, "shipment": shipment_json(net, &r), "notes": ns, "routes": routes})).expect("routes serialise") + "\n");
+    }
+    if a.csv {
+        csv_notes(&ns);
+        return Ok(text::route_csv(
+            &routes,
+            r.shipment.teu,
+            r.basis.tonnes_per_teu,
+        ));
     }
     if a.geojson {
         let labelled: Vec<(String, &Route)> = routes
@@ -476,33 +448,29 @@ pub fn route(net: &Network, a: &ShipmentArgs, deny_warnings: bool) -> Result<Str
             .expect("GeoJSON serialises")
             + "\n");
     }
-    let mut out = format!(
-        "{}\n{} Pareto-optimal route{} (time, cost, CO2e), ranked by {}\n\n",
-        title(net, &r),
+    let v = view(net, a);
+    let mut out = title(v, &r);
+    out.push_str(&format!(
+        "{} Pareto-optimal route{} (time, cost, CO2e), ranked by {}\n\n",
         routes.len(),
         if routes.len() == 1 { "" } else { "s" },
         weights_text(a)
-    );
-    out.push_str(&render(&SUMMARY, &route_summary_rows(net, &routes)));
+    ));
+    out.push_str(&text::route_table(v, &routes));
     if a.explain {
         for (i, x) in routes.iter().enumerate() {
-            out.push_str(&format!(
-                "\nRoute {}: planned {:.1} d (arrives {}), P50 {:.1} d, P90 {:.1} d, P95 {:.1} d\n",
-                i + 1,
-                x.planned_days,
-                x.arrive,
-                x.p50_days,
-                x.p90_days,
-                x.p95_days
+            out.push_str(&text::explain(
+                v,
+                &format!("Route {} ({})", i + 1, x.corridors.join("+")),
+                x,
             ));
-            out.push_str(&explain(x));
         }
     }
-    out.push_str(FOOTNOTE);
+    let keys: Vec<String> = routes.iter().map(|x| x.corridors.join("+")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    out.push_str(&text::footer(v, &keys, &ns));
     Ok(out)
 }
-
-const FOOTNOTE: &str = "\nP50/P90: door-to-door days from simulating every dwell, travel time and timetable wait; ON TIME: share arriving within 10 % of the planned time.\nCO2e per ISO 14083 (well-to-wheel and tank-to-wheel) from the dataset's emission intensities; `corridor network sources` lists the sources.\n";
 
 fn weights_text(a: &ShipmentArgs) -> String {
     match &a.weights {
@@ -515,7 +483,8 @@ fn shipment_json(net: &Network, r: &Resolved) -> serde_json::Value {
     let s = &r.shipment;
     json!({
         "from": net.node(s.from).key, "to": net.node(s.to).key, "ready": Instant(s.ready).iso(), "teu": s.teu,
-        "tonnes": s.teu * net.meta.tonnes_per_teu.value.0,
+        "feu": s.teu / 2.0, "size_defaulted": !r.basis.size_given,
+        "tonnes": s.teu * r.basis.tonnes_per_teu, "tonnes_per_teu": r.basis.tonnes_per_teu,
         "avoid_countries": r.constraints.avoid_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "avoid_nodes": r.constraints.avoid_nodes.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
         "avoid_modes": r.constraints.avoid_modes.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
@@ -528,13 +497,27 @@ fn shipment_json(net: &Network, r: &Resolved) -> serde_json::Value {
 
 /// `corridor compare`: the best route of each corridor, side by side.
 pub fn compare(net: &Network, a: &ShipmentArgs, deny_warnings: bool) -> Result<String, Failure> {
+    let owned = with_tonnes(net, a)?;
+    let net = owned.as_ref().unwrap_or(net);
     let r = resolve(net, a)?;
     option_warnings(&r, deny_warnings)?;
     let g = Graph::new(net);
     let rows: Vec<CompareRow> =
         plan::compare(&g, &r.shipment, &r.constraints, r.weights, r.sampling);
+    let shown: Vec<&Route> = rows.iter().filter_map(|x| x.route.as_ref()).collect();
+    let ns = note_list(net, &r, &shown);
+    let summary = verdict(net, &rows, &r.constraints);
     if a.json {
-        return Ok(serde_json::to_string_pretty(&json!({"schema": "corridor.compare", "schema_version": 1, "shipment": shipment_json(net, &r), "rows": rows})).expect("rows serialise") + "\n");
+        return Ok(serde_json::to_string_pretty(&json!({"schema": "corridor.compare", "schema_version": 1, "shipment": shipment_json(net, &r), "summary": summary, "notes": ns, "rows": rows})).expect("rows serialise") + "\n");
+    }
+    if a.csv {
+        eprintln!("summary: {summary}");
+        csv_notes(&ns);
+        return Ok(text::compare_csv(
+            &rows,
+            r.shipment.teu,
+            r.basis.tonnes_per_teu,
+        ));
     }
     if a.geojson {
         let refs: Vec<(&str, &Route)> = rows
@@ -545,57 +528,40 @@ pub fn compare(net: &Network, a: &ShipmentArgs, deny_warnings: bool) -> Result<S
             .expect("GeoJSON serialises")
             + "\n");
     }
-    let mut out = format!(
-        "{}\nBest route per corridor, ranked within each corridor by {}\n\n",
-        title(net, &r),
+    let v = view(net, a);
+    let mut out = title(v, &r);
+    out.push_str(&format!(
+        "Best route per corridor, ranked within each corridor by {}\n\n",
         weights_text(a)
-    );
-    let table: Vec<Vec<String>> = rows
-        .iter()
-        .map(|x| match &x.route {
-            Some(rt) => {
-                let mut row = vec![x.corridor_name.clone()];
-                row.extend(route_cells(net, rt));
-                row
-            }
-            None => vec![
-                x.corridor_name.clone(),
-                "—".into(),
-                "—".into(),
-                "—".into(),
-                "—".into(),
-                "—".into(),
-                "—".into(),
-                "—".into(),
-                "—".into(),
-                // The first clause; `--explain` lists the excluded links.
-                match (x.reason_summary.as_deref().unwrap_or(""), x.excluded_links) {
-                    (why, 0) => format!("no route: {why}"),
-                    (why, n) => {
-                        format!("no route: {why} ({n} links excluded; --explain lists them)")
-                    }
-                },
-            ],
-        })
-        .collect();
-    out.push_str(&render(&SUMMARY[1..], &table));
+    ));
+    out.push_str(&text::compare_table(v, &rows));
+    out.push('\n');
+    out.push_str(&wrap(&summary, v.width.unwrap_or(usize::MAX), "", "  "));
     if a.explain {
         for x in rows.iter().filter(|x| x.route.is_none()) {
-            out.push_str(&format!(
-                "\n{}: no route: {}\n",
-                x.corridor_name,
-                x.reason.as_deref().unwrap_or("")
+            out.push_str(&wrap(
+                &format!(
+                    "{}: no route: {}",
+                    x.corridor,
+                    x.reason.as_deref().unwrap_or("")
+                ),
+                v.width.unwrap_or(usize::MAX),
+                "\n",
+                "  ",
             ));
         }
-        for x in rows.iter().filter(|x| x.route.is_some()) {
-            let rt = x.route.as_ref().expect("filtered");
-            out.push_str(&format!(
-                "\n{}: planned {:.1} d (arrives {}), P50 {:.1} d, P90 {:.1} d, P95 {:.1} d\n",
-                x.corridor_name, rt.planned_days, rt.arrive, rt.p50_days, rt.p90_days, rt.p95_days
-            ));
-            out.push_str(&explain(rt));
+        for x in rows.iter() {
+            if let Some(rt) = &x.route {
+                out.push_str(&text::explain(v, &x.corridor, rt));
+            }
         }
     }
-    out.push_str(FOOTNOTE);
+    // Today's layout names the corridors in full: no legend needed.
+    let keys: Vec<&str> = if a.wide {
+        Vec::new()
+    } else {
+        rows.iter().map(|x| x.corridor.as_str()).collect()
+    };
+    out.push_str(&text::footer(v, &keys, &ns));
     Ok(out)
 }

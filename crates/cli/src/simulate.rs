@@ -39,8 +39,8 @@ pub struct SimArgs {
     /// Threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Multiply every demand volume (growth scenarios).
-    #[arg(long, default_value_t = 1.0)]
+    /// Multiply every demand volume (growth scenarios): 1.5 for +50 %.
+    #[arg(long, default_value_t = 1.0, value_parser = crate::hints::factor)]
     pub demand_factor: f64,
     /// Print JSON.
     #[arg(long, conflicts_with = "csv")]
