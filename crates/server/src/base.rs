@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The base every request is answered on.
+#[derive(Clone)]
 pub struct Base {
     /// The network.
     pub net: Arc<Network>,

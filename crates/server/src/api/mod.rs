@@ -35,7 +35,11 @@ struct ApiDoc;
 
 /// The OpenAPI document of the whole API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = documented().split_for_parts();
+    let (_, mut api) = documented().split_for_parts();
+    let (_, events) = OpenApiRouter::<AppState>::new()
+        .merge(jobs::events_router())
+        .split_for_parts();
+    api.merge(events);
     api
 }
 
@@ -53,10 +57,11 @@ fn documented() -> OpenApiRouter<AppState> {
 /// which last as long as their job.
 pub fn router(state: AppState) -> axum::Router {
     let timeout = state.limits().request_timeout;
-    let (timed, api) = documented().split_for_parts();
-    let (events, _) = OpenApiRouter::new()
+    let (timed, mut api) = documented().split_for_parts();
+    let (events, events_api) = OpenApiRouter::new()
         .merge(jobs::events_router())
         .split_for_parts();
+    api.merge(events_api);
     let api = Arc::new(api);
     let timed = timed.layer(tower_http::timeout::TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
