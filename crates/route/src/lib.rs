@@ -8,7 +8,9 @@
 //!
 //! - [`search`]: the exact time-dependent multi-criteria label-setting search.
 //! - [`graph`]: the routing view of a network (medians, prices, intensities).
-//! - [`plan`]: routes, legs, quantiles, ranking, corridor comparison.
+//! - [`plan`]: routes, legs, quantiles, ranking, why there is no route.
+//! - [`compare`]: the best route of each corridor, or what removed it.
+//! - [`noroute`]: why there is no route (the excluded links and their reasons).
 //! - [`quote`]: a route's cost by category (rail, ferry, sea, handling, gauge change,
 //!   border fees), summing exactly to its total per shipment, FEU and TEU.
 //! - [`places`]: the places a route is told by (borders, gauge changes, ports, …).
@@ -30,8 +32,10 @@
 //! assert!(rows.iter().any(|r| r.corridor == "middle_btk" && r.available));
 //! ```
 
+pub mod compare;
 pub mod graph;
 pub mod names;
+pub mod noroute;
 pub mod notes;
 pub mod places;
 pub mod plan;
