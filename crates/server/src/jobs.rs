@@ -313,6 +313,14 @@ impl Jobs {
         }
     }
 
+    /// Ask every active job to stop (the server is shutting down): running ones stop
+    /// before their next replication; the next start marks what was left `interrupted`.
+    pub fn stop_all(&self) {
+        for a in self.lock().values() {
+            a.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// A job's status: live while active, else as stored.
     pub fn status(&self, id: i64) -> Result<Option<JobStatus>, ApiError> {
         if let Some(a) = self.lock().get(&id) {

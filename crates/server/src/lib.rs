@@ -235,15 +235,32 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             "open on loopback"
         }
     );
-    let router = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|error| StartError::Bind {
+    let router = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(true);
+    });
+    // Requests under way finish; a connection still open (an event stream) after the
+    // grace period is closed with the process.
+    let grace = async {
+        let _ = stopped.wait_for(|s| *s).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+        eprintln!("corridor serve: connections still open after {SHUTDOWN_GRACE:?}: closing them");
+    };
+    let r = tokio::select! {
+        r = std::future::IntoFuture::into_future(server) => r.map_err(|error| StartError::Bind {
             addr: config.bind,
             error,
-        })
+        }),
+        _ = grace => Ok(()),
+    };
+    state.jobs().stop_all();
+    r
 }
+
+/// How long a shutdown waits for open connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -276,5 +293,8 @@ pub fn serve_blocking(config: Config) -> Result<(), StartError> {
             addr: config.bind,
             error,
         })?;
-    rt.block_on(serve(config))
+    let r = rt.block_on(serve(config));
+    // A job's replication under way finishes on its blocking thread, up to this long.
+    rt.shutdown_timeout(SHUTDOWN_GRACE);
+    r
 }
