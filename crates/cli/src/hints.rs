@@ -35,6 +35,20 @@ pub fn parse<C: clap::Parser>() -> C {
                     ]),
                 );
             }
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                // clap's own exit ignores a failed write (`--help > /dev/full` said 0).
+                let written = e
+                    .print()
+                    .and_then(|()| std::io::Write::flush(&mut std::io::stdout()));
+                match written {
+                    Ok(()) => std::process::exit(0),
+                    Err(w) if w.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+                    Err(w) => {
+                        eprintln!("error: cannot write to standard output: {w}");
+                        std::process::exit(i32::from(crate::EXIT_INVALID))
+                    }
+                }
+            }
             e.exit()
         }
     }

@@ -47,6 +47,9 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     if ft.is_dir() {
         return "a directory";
     }
+    if ft.is_file() {
+        return "a regular file";
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

@@ -56,16 +56,16 @@ pub struct ShipmentArgs {
     #[arg(long, value_delimiter = ',', value_name = "PLACES")]
     pub via: Vec<String>,
     /// Longest acceptable door-to-door time, days (planned, median chain).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     pub max_days: Option<f64>,
     /// Highest acceptable total cost, USD.
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub max_cost: Option<f64>,
     /// Ranking of the routes: time, cost, co2 or balanced.
     #[arg(long, default_value = "balanced", value_parser = ["time", "cost", "co2", "balanced"])]
     pub prefer: String,
     /// Explicit ranking weights TIME,COST,CO2 (overrides --prefer), e.g. 1,0.5,0.2.
-    #[arg(long, value_delimiter = ',', value_name = "TIME,COST,CO2")]
+    #[arg(long, value_delimiter = ',', value_name = "TIME,COST,CO2", allow_hyphen_values = true)]
     pub weights: Option<Vec<f64>>,
     /// Simulated journeys per route for the P50/P90/P95 times.
     #[arg(long, default_value_t = 4000)]

@@ -25,10 +25,10 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 2024)]
     pub year: i32,
     /// Days simulated after the warm-up.
-    #[arg(long, default_value_t = 365.0)]
+    #[arg(long, default_value_t = 365.0, allow_negative_numbers = true)]
     pub days: f64,
     /// Warm-up days, not measured.
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
     pub warmup_days: f64,
     /// Replications.
     #[arg(long, default_value_t = 20)]
@@ -39,8 +39,9 @@ pub struct SimArgs {
     /// Threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Multiply every demand volume (growth scenarios): 1.5 for +50 %.
-    #[arg(long, default_value_t = 1.0, value_parser = crate::hints::factor)]
+    /// Multiply every demand volume (growth scenarios): 1.5 for +50 %. From 0 to 100, and
+    /// the demand it gives at most 50 million TEU a year.
+    #[arg(long, default_value_t = 1.0, value_parser = crate::hints::factor, allow_negative_numbers = true)]
     pub demand_factor: f64,
     /// Print JSON.
     #[arg(long, conflicts_with = "csv")]

@@ -335,3 +335,115 @@ fn a_symbolic_link_loop_is_named_as_such_not_as_a_missing_file() {
         "{err}"
     );
 }
+
+// ── #10: standard output that closes early or cannot be written ──────────────────────
+
+#[test]
+fn an_export_piped_into_a_reader_that_stops_ends_quietly() {
+    use std::io::Read;
+    let bin = assert_cmd::cargo::cargo_bin("corridor");
+    for format in ["json", "geojson"] {
+        let mut child = std::process::Command::new(&bin)
+            .args(["network", "export", "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Like `| head -c 100`: read a little, then close the pipe.
+        let mut first = [0u8; 100];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {err}");
+        assert_eq!(err, "", "{format}");
+        assert_eq!(first[0], b'{', "{format}");
+    }
+}
+
+#[test]
+fn help_that_cannot_be_written_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("corridor"))
+        .arg("--help")
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error: cannot write to standard output: No space left on device"),
+        "{err}"
+    );
+}
+
+// ── #15: negative numbers reach their range check; messages say what a path is ───────
+
+#[test]
+fn negative_numbers_get_their_range_message_not_unexpected_argument() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["simulate", "--days", "-1", "--quiet"],
+            "error: --days must be between 1 and 3650",
+        ),
+        (
+            &["simulate", "--warmup-days", "-5", "--quiet"],
+            "error: --warmup-days must be between 0 and 365",
+        ),
+        (
+            &["simulate", "--demand-factor", "-1", "--quiet"],
+            "error: --demand-factor must be between 0 and 100",
+        ),
+        (
+            &[
+                "route",
+                "--from",
+                "Xian",
+                "--to",
+                "Duisburg",
+                "--date",
+                "2026-03-03",
+                "--max-days",
+                "-3",
+            ],
+            "error: --max-days must be a positive number",
+        ),
+        (
+            &[
+                "route",
+                "--from",
+                "Xian",
+                "--to",
+                "Duisburg",
+                "--date",
+                "2026-03-03",
+                "--weights",
+                "-1,1,1",
+            ],
+            "error: --weights takes three non-negative numbers TIME,COST,CO2, not all zero, e.g. 1,0.5,0.2; found -1,1,1",
+        ),
+    ];
+    for (args, want) in cases {
+        let (code, _, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_csv_export_onto_a_regular_file_calls_it_a_regular_file() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("file.txt");
+    std::fs::write(&f, "mine").unwrap();
+    let (code, _, err) = run(&["network", "export", "--format", "csv", "--out", s(&f)]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "`{}` is a regular file; --format csv writes a dataset directory",
+            f.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "mine");
+}

@@ -536,6 +536,15 @@ pub fn number_with_unit<'a>(text: &'a str, what: &str) -> Result<(f64, &'a str),
             "{what} is a number followed by its unit, e.g. 12.5 …"
         )));
     }
+    if let Some(rest) = unit.strip_prefix(',') {
+        if rest.starts_with(|c: char| c.is_ascii_digit()) {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            return Err(
+                SpecError::new(format!("`{}` has a decimal comma", text.trim()))
+                    .hint(format!("write a decimal point: {num}.{digits}")),
+            );
+        }
+    }
     Ok((parse_number(num, what)?, unit))
 }
 

@@ -166,7 +166,7 @@ pub fn to_json(net: &Network) -> Value {
 /// made: memory is bounded by the network, not by its text.
 pub fn write_json(net: &Network, w: &mut dyn Write) -> io::Result<()> {
     let mut w = io::BufWriter::with_capacity(1 << 16, w);
-    serde_json::to_writer_pretty(&mut w, &JsonNetwork(net)).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut w, &JsonNetwork(net)).map_err(io::Error::from)?;
     w.write_all(b"\n")?;
     w.flush()
 }
@@ -284,7 +284,7 @@ pub fn to_geojson(net: &Network) -> Value {
 /// Write the GeoJSON of [`to_geojson`] as it is made (pretty-printed, final newline).
 pub fn write_geojson(net: &Network, w: &mut dyn Write) -> io::Result<()> {
     let mut w = io::BufWriter::with_capacity(1 << 16, w);
-    serde_json::to_writer_pretty(&mut w, &GeoNetwork(net)).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut w, &GeoNetwork(net)).map_err(io::Error::from)?;
     w.write_all(b"\n")?;
     w.flush()
 }

@@ -36,6 +36,19 @@ pub fn distance(text: &str) -> Result<Km, SpecError> {
     ranges::DISTANCE.check(km).map(Km)
 }
 
+/// A number written without the unit its field needs.
+fn no_unit(text: &str, what: &str, units: &[&str]) -> SpecError {
+    let num = split_number_unit(text).0;
+    SpecError {
+        message: format!("{what} `{}` has no unit", text.trim()),
+        hint: Some(format!(
+            "write e.g. {num} {}; units are {}",
+            units[0],
+            units.join(", ")
+        )),
+    }
+}
+
 /// The range a capacity in this unit must lie in.
 pub fn capacity_range(c: Capacity) -> &'static Range {
     match c {
@@ -59,6 +72,7 @@ pub fn capacity(text: &str) -> Result<Capacity, SpecError> {
         "trains/d" => Capacity::TrainsPerDay(v),
         "trains/yr" => Capacity::TrainsPerYear(v),
         "wagons/d" => Capacity::WagonsPerDay(v),
+        "" => return Err(no_unit(text, "capacity", Capacity::UNITS)),
         u => {
             let hint = did_you_mean(u, Capacity::UNITS.iter().copied())
                 .unwrap_or_else(|| format!("units are {}", Capacity::UNITS.join(", ")));
@@ -80,6 +94,7 @@ pub fn payload(text: &str) -> Result<Payload, SpecError> {
         "FEU" => (Payload::Teu(v * 2.0), &ranges::PAYLOAD_TEU, v * 2.0),
         "wagons" => (Payload::Wagons(v), &ranges::PAYLOAD_WAGONS, v),
         "t" => (Payload::Tonnes(v), &ranges::PAYLOAD_TONNES, v),
+        "" => return Err(no_unit(text, "payload", Payload::UNITS)),
         u => {
             return Err(SpecError {
                 message: format!("unknown payload unit `{u}`"),
@@ -99,6 +114,7 @@ pub fn tariff(text: &str) -> Result<Tariff, SpecError> {
         "USD/TEU" => Tariff::PerFeu(v * 2.0),
         "USD/FEU-km" => Tariff::PerFeuKm(v),
         "USD/TEU-km" => Tariff::PerFeuKm(v * 2.0),
+        "" => return Err(no_unit(text, "tariff", Tariff::UNITS)),
         u => {
             let hint = did_you_mean(u, Tariff::UNITS.iter().copied())
                 .unwrap_or_else(|| format!("units are {}", Tariff::UNITS.join(", ")));
@@ -127,6 +143,7 @@ pub fn handling(text: &str) -> Result<Usd, SpecError> {
                 hint: Some("write e.g. 175 USD/FEU".into()),
             });
         }
+        "" => return Err(no_unit(text, "handling charge", &["USD/FEU", "USD/TEU"])),
         u => {
             return Err(SpecError {
                 message: format!("unknown handling-charge unit `{u}`"),
@@ -143,6 +160,7 @@ pub fn intensity(text: &str) -> Result<GPerTkm, SpecError> {
     let g = match unit {
         "g/tkm" => v,
         "kg/tkm" => v * 1000.0,
+        "" => return Err(no_unit(text, "emission intensity", &["g/tkm", "kg/tkm"])),
         u => {
             return Err(SpecError {
                 message: format!("unknown emission-intensity unit `{u}`"),
@@ -329,6 +347,46 @@ fn weekly(mut times: Vec<Hours>, notes: &mut Vec<String>) -> Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_without_its_unit_or_with_a_decimal_comma_says_so() {
+        let e = capacity("3100000").unwrap_err();
+        assert_eq!(e.message, "capacity `3100000` has no unit");
+        assert_eq!(
+            e.hint.as_deref(),
+            Some(
+                format!(
+                    "write e.g. 3100000 {}; units are {}",
+                    Capacity::UNITS[0],
+                    Capacity::UNITS.join(", ")
+                )
+                .as_str()
+            )
+        );
+        assert_eq!(
+            tariff("0.61").unwrap_err().message,
+            "tariff `0.61` has no unit"
+        );
+        assert_eq!(
+            payload("225").unwrap_err().message,
+            "payload `225` has no unit"
+        );
+        assert_eq!(
+            handling("175").unwrap_err().message,
+            "handling charge `175` has no unit"
+        );
+        assert_eq!(
+            intensity("27.79").unwrap_err().message,
+            "emission intensity `27.79` has no unit"
+        );
+        let e = handling("1,5 USD/FEU").unwrap_err();
+        assert_eq!(e.message, "`1,5 USD/FEU` has a decimal comma");
+        assert_eq!(e.hint.as_deref(), Some("write a decimal point: 1.5"));
+        assert_eq!(
+            distance("12,25 km").unwrap_err().hint.as_deref(),
+            Some("write a decimal point: 12.25")
+        );
+    }
 
     #[test]
     fn schedules() {

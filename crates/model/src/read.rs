@@ -108,6 +108,8 @@ pub enum ReadError {
         /// Line of the first NUL byte.
         line: u64,
     },
+    /// The file is UTF-16 text (Excel's "Unicode Text"), not UTF-8.
+    Utf16,
     /// Any other failure of the operating system.
     Io(io::Error),
 }
@@ -132,6 +134,10 @@ impl fmt::Display for ReadError {
             ReadError::Binary { .. } => {
                 write!(f, "the file holds a NUL byte here: binary data, not text")
             }
+            ReadError::Utf16 => write!(
+                f,
+                "the file is UTF-16 text (as Excel's \"Unicode Text\" saves it), not UTF-8"
+            ),
             ReadError::Io(e) => write!(f, "cannot read the file: {e}"),
         }
     }
@@ -143,6 +149,10 @@ impl ReadError {
         match self {
             ReadError::TooLarge { .. } => Some("check the path; split a very large table".into()),
             ReadError::Binary { .. } => Some("save it as UTF-8 text (CSV or TOML)".into()),
+            ReadError::Utf16 => Some(
+                "save it as UTF-8: in Excel, \"CSV UTF-8 (Comma delimited)\"; or `iconv -f UTF-16 -t UTF-8`"
+                    .into(),
+            ),
             ReadError::Directory => Some("give the path of a file inside it".into()),
             ReadError::LinkLoop => Some("point the link (or one it leads to) at a file".into()),
             ReadError::NotRegular { .. } => Some(
@@ -289,10 +299,24 @@ pub struct Tracked<R> {
 #[derive(Debug)]
 struct Stop(ReadErrorKind);
 
+/// Does a file start like UTF-16 text: a byte-order mark, or ASCII characters each
+/// followed (little-endian) or preceded (big-endian) by a zero byte?
+fn looks_utf16(start: &[u8]) -> bool {
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let text = |b: u8| b.is_ascii_graphic() || b == b' ' || b == b'\t' || b == b'\n' || b == b'\r';
+    let pairs = &start[..start.len().min(16) / 2 * 2];
+    pairs.len() >= 4
+        && (pairs.chunks(2).all(|p| text(p[0]) && p[1] == 0)
+            || pairs.chunks(2).all(|p| p[0] == 0 && text(p[1])))
+}
+
 #[derive(Debug, Clone, Copy)]
 enum ReadErrorKind {
     TooLarge(u64),
     Binary(u64),
+    Utf16,
 }
 
 impl fmt::Display for Stop {
@@ -337,6 +361,9 @@ impl<R: Read> Tracked<R> {
         if self.read > self.limit.bytes {
             return Err(io::Error::other(Stop(ReadErrorKind::TooLarge(self.read))));
         }
+        if self.read == n as u64 && looks_utf16(&self.buf) {
+            return Err(io::Error::other(Stop(ReadErrorKind::Utf16)));
+        }
         let mut lines = self.lines.borrow_mut();
         if let Some(off) = lines.feed(&self.buf) {
             // The line of the NUL: the breaks consumed by queries, plus those before it.
@@ -380,6 +407,7 @@ pub fn read_error(e: io::Error, limit: Limit) -> ReadError {
         return match *kind {
             ReadErrorKind::TooLarge(size) => ReadError::TooLarge { size, limit },
             ReadErrorKind::Binary(line) => ReadError::Binary { line },
+            ReadErrorKind::Utf16 => ReadError::Utf16,
         };
     }
     ReadError::Io(e)
@@ -626,6 +654,36 @@ mod tests {
         }
         .to_string();
         assert!(msg.contains("larger than 2 GiB (3 GiB read)"), "{msg}");
+    }
+
+    #[test]
+    fn utf16_text_is_named_as_such() {
+        let utf16 = |big: bool, bom: bool| {
+            let mut v: Vec<u8> = Vec::new();
+            if bom {
+                v.extend(if big { [0xFE, 0xFF] } else { [0xFF, 0xFE] });
+            }
+            for c in "id,name\nKZ-DOSTYK,Dostyk\n".encode_utf16() {
+                v.extend(if big {
+                    c.to_be_bytes()
+                } else {
+                    c.to_le_bytes()
+                });
+            }
+            v
+        };
+        for (big, bom) in [(false, true), (true, true), (false, false), (true, false)] {
+            let input = Input::Bytes(Cow::Owned(utf16(big, bom)));
+            match read_all(&input, SETTINGS) {
+                Err(TextError::Read(e @ ReadError::Utf16)) => {
+                    assert!(e.hint().unwrap().contains("CSV UTF-8"), "{:?}", e.hint())
+                }
+                other => panic!("big {big} bom {bom}: {other:?}"),
+            }
+        }
+        // UTF-8 text is not mistaken for it.
+        let input = Input::Bytes(Cow::Borrowed(b"id,name\nKZ-DOSTYK,Dostyk\n"));
+        assert!(read_all(&input, SETTINGS).is_ok());
     }
 
     #[test]
