@@ -12,6 +12,7 @@ mod scenario_text;
 mod serve;
 mod simulate;
 mod table;
+mod validate;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use corridor_model::diag::{Diagnostic, deny, printable, warning_text};
@@ -103,7 +104,7 @@ enum Command {
 enum NetworkCmd {
     /// Check a dataset and report every problem with file, line and field.
     #[command(
-        after_help = "Exit status: 0 if valid, 2 if the dataset has problems.\n\nExamples:\n  corridor network validate\n  corridor network validate my-network/"
+        after_help = "Also checks what `simulate` reads beside the dataset (simulation.toml, calibration.csv,\ndemand.csv of the directory, else the embedded ones) and routes every demand row.\n\nExit status: 0 if valid, 2 if the dataset or those files have problems.\n\nExamples:\n  corridor network validate\n  corridor network validate my-network/"
     )]
     Validate {
         /// Dataset directory (default: --data, else the embedded dataset).
@@ -320,9 +321,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 let loaded = load_with_warnings(&input).map_err(Failure::Invalid)?;
                 let n_warn = loaded.warnings.len();
                 warnings(loaded.warnings, deny)?;
-                let net = loaded.network;
+                let net = std::sync::Arc::new(loaded.network);
+                let inputs = validate::simulation_inputs(&net, dir.as_deref(), deny)?;
                 emit(&format!(
-                    "{}: valid — {} nodes, {} links, {} services, {} sources; all {} origins reach all {} destinations{}\n",
+                    "{}: valid — {} nodes, {} links, {} services, {} sources; all {} origins reach all {} destinations{}\n{inputs}\n",
                     input.label,
                     net.nodes.len(),
                     net.links.len(),

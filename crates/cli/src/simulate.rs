@@ -166,7 +166,7 @@ pub fn simulate(
 
 /// A plan error as the CLI reports it: a row of the demand table at its line, or a usage
 /// problem of the run as a whole.
-fn plan_failure(e: PlanError, demand_file: &str) -> Failure {
+pub(crate) fn plan_failure(e: PlanError, demand_file: &str) -> Failure {
     match e.diagnostic(demand_file) {
         Some(d) => Failure::Invalid(corridor_model::LoadErrors {
             diagnostics: vec![d],

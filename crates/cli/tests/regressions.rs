@@ -447,3 +447,84 @@ fn a_csv_export_onto_a_regular_file_calls_it_a_regular_file() {
     );
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "mine");
 }
+
+// ── #11: a dataset that validates also simulates ─────────────────────────────────────
+
+#[test]
+fn validate_checks_the_simulation_inputs_and_routes_every_demand_row() {
+    // Xi'an's block-train link moved to Chongqing: the network is sound, but the embedded
+    // demand's Xi'an rows pinned to a corridor no longer route.
+    let (_d, ds) = dataset();
+    let links = std::fs::read_to_string(ds.join("links.csv")).unwrap();
+    assert!(links.contains("\nL-XIAN-URUMQI,CN-XIAN,"));
+    std::fs::write(
+        ds.join("links.csv"),
+        links.replace("\nL-XIAN-URUMQI,CN-XIAN,", "\nL-XIAN-URUMQI,CN-CHONGQING,"),
+    )
+    .unwrap();
+    // The directory has no demand of its own: a warning (its network is valid), naming the
+    // embedded row that does not fit; an error with --deny-warnings.
+    let (code, out, err) = run(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: {}: `simulate --data {}` would read the embedded simulation files the directory lacks, and they do not fit this network",
+            ds.display(),
+            ds.display()
+        )) && err.contains("the first: <embedded>/data/demand.csv:")
+            && err.contains("no route from CN-XIAN to"),
+        "{err}"
+    );
+    assert!(
+        out.contains(
+            "simulation inputs: the embedded defaults the directory lacks do not fit this network"
+        ),
+        "{out}"
+    );
+    let (code, _, err) = run(&["--deny-warnings", "--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 2, "{err}");
+    // simulate refuses the same row.
+    let (code, _, serr) = run(&[
+        "--data",
+        s(&ds),
+        "simulate",
+        "--days",
+        "5",
+        "--replications",
+        "1",
+        "--quiet",
+    ]);
+    assert_eq!(code, 2);
+    assert!(serr.contains("no route from CN-XIAN to"), "{serr}");
+    // With its own demand.csv holding that row, the directory's file is in error.
+    std::fs::write(
+        ds.join("demand.csv"),
+        corridor_sim::ops_input::DEFAULT_DEMAND,
+    )
+    .unwrap();
+    let (code, out, err) = run(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(&format!("error: {}:", ds.join("demand.csv").display()))
+            && err.contains("no route from CN-XIAN to"),
+        "{err}"
+    );
+
+    // A broken simulation.toml beside a sound dataset is reported at its line.
+    let (_d2, ds) = dataset();
+    std::fs::write(ds.join("simulation.toml"), "[units]\nteu_per_wagon = -1\n").unwrap();
+    let (code, out, err) = run(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(&format!("error: {}:", ds.join("simulation.toml").display())),
+        "{err}"
+    );
+    // And a sound one says what it checked.
+    let (_d3, ds) = dataset();
+    let (code, out, err) = run(&["--data", s(&ds), "network", "validate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("simulation inputs valid — simulation.toml (embedded), calibration.csv (embedded) and demand.csv (embedded) ("),
+        "{out}"
+    );
+}
