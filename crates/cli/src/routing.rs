@@ -65,7 +65,12 @@ pub struct ShipmentArgs {
     #[arg(long, default_value = "balanced", value_parser = ["time", "cost", "co2", "balanced"])]
     pub prefer: String,
     /// Explicit ranking weights TIME,COST,CO2 (overrides --prefer), e.g. 1,0.5,0.2.
-    #[arg(long, value_delimiter = ',', value_name = "TIME,COST,CO2", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "TIME,COST,CO2",
+        allow_hyphen_values = true
+    )]
     pub weights: Option<Vec<f64>>,
     /// Simulated journeys per route for the P50/P90/P95 times.
     #[arg(long, default_value_t = 4000)]
