@@ -6,10 +6,10 @@ use crate::layout::{terminal_width, wrap};
 use crate::routing_text::{self as text, View};
 use clap::Args;
 use corridor_model::Network;
-use corridor_model::network::{Country, Mode};
 use corridor_route::graph::Graph;
 use corridor_route::names::find_node;
 use corridor_route::notes::{Basis, Note, notes, verdict};
+use corridor_route::options;
 use corridor_route::plan::{self, CompareRow, Route, Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
 use corridor_route::time::Instant;
@@ -125,103 +125,36 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
     }
     let ready = Instant::parse(&a.date, Some(&a.time)).map_err(usage)?.0;
     let size_given = a.teu.is_some() || a.feu.is_some();
-    let teu = match (a.teu, a.feu) {
-        (Some(t), None) => t,
-        (None, Some(f)) => f * 2.0,
-        (None, None) => 1.0,
-        (Some(_), Some(_)) => unreachable!("clap rejects --teu with --feu"),
-    };
-    // Up to a very large container ship's load: a shipment, not a fleet.
-    if !(teu.is_finite() && teu > 0.0 && teu <= 25_000.0) {
-        return Err(usage(format!(
-            "the cargo size must be a number of TEU above 0 and at most 25000, found {}",
-            corridor_model::ranges::num_beside(teu, &[25_000.0])
-        )));
-    }
+    let teu = options::cargo_teu(a.teu, a.feu).map_err(|e| usage(e.to_string()))?;
     let mut warnings = Vec::new();
+    let mut note = |flag: &str, u: Option<options::Unused>| {
+        if let Some(u) = u {
+            warnings.push(format!("{flag} {u}"));
+        }
+    };
     let mut avoid_countries = Vec::new();
     for c in &a.avoid_country {
-        let code = Country::parse(&c.trim().to_uppercase()).ok_or_else(|| {
-            usage(format!(
-                "`{c}` is not an ISO 3166-1 alpha-2 country code (e.g. RU, IR)"
-            ))
-        })?;
-        let touched = net.link_ids().any(|l| net.countries(l).contains(&code))
-            || net.nodes.iter().any(|n| n.country == code);
-        if !touched {
-            warnings.push(format!(
-                "--avoid-country {code}: no link or place of the network is in {code}, so it changes nothing"
-            ));
-        }
+        let (code, unused) = options::country(net, c).map_err(|e| usage(e.to_string()))?;
+        note(&format!("--avoid-country {code}:"), unused);
         avoid_countries.push(code);
     }
     let mut avoid_modes = Vec::new();
     for m in &a.avoid_mode {
-        let mode = Mode::parse(m.trim()).ok_or_else(|| {
-            usage(format!(
-                "unknown mode `{m}`; modes are {}",
-                Mode::expected()
-            ))
-        })?;
-        if !net.links.iter().any(|l| l.mode == mode) {
-            warnings.push(format!(
-                "--avoid-mode {mode}: no link of the network is {mode}, so it changes nothing"
-            ));
-        }
+        let (mode, unused) = options::mode(net, m).map_err(|e| usage(e.to_string()))?;
+        note(&format!("--avoid-mode {mode}:"), unused);
         avoid_modes.push(mode);
     }
     let mut avoid_passages = Vec::new();
     for p in &a.avoid_passage {
-        let q = p.trim().to_lowercase();
-        let found = net
-            .passages
-            .iter()
-            .position(|x| x.key == q || x.name.to_lowercase() == q)
-            .map(|i| corridor_model::network::PassageId(i as u32));
-        match found {
-            Some(id) => {
-                if !net.link_ids().any(|l| net.passages_of(l).contains(&id)) {
-                    warnings.push(format!(
-                        "--avoid-passage {}: no link of the network uses it, so it changes nothing",
-                        net.passages[id.idx()].key
-                    ));
-                }
-                avoid_passages.push(id);
-            }
-            None => {
-                let hint = corridor_model::diag::did_you_mean(
-                    &q,
-                    net.passages.iter().map(|x| x.key.as_str()),
-                )
-                .map(|h| format!("; {h}"))
-                .unwrap_or_else(|| {
-                    format!(
-                        "; passages are {}",
-                        net.passages
-                            .iter()
-                            .map(|x| x.key.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
-                return Err(usage(format!("unknown passage `{p}`{hint}")));
-            }
-        }
+        let (id, unused) = options::passage(net, p).map_err(|e| usage(e.to_string()))?;
+        note("--avoid-passage", unused);
+        avoid_passages.push(id);
     }
-    let mut avoid_services = Vec::new();
-    for id in &a.avoid_service {
-        let id = id.trim();
-        match net.services.iter().position(|s| s.key == id) {
-            Some(i) => avoid_services.push(corridor_model::network::ServiceId(i as u32)),
-            None => {
-                let hint =
-                    corridor_model::diag::suggest(id, net.services.iter().map(|s| s.key.as_str()))
-                        .map(|k| format!("; did you mean `{k}`?"))
-                        .unwrap_or_else(|| "; service ids are in services.csv".into());
-                return Err(usage(format!("unknown service `{id}`{hint}")));
-            }
-        }
-    }
+    let avoid_services = a
+        .avoid_service
+        .iter()
+        .map(|id| options::service(net, id).map_err(|e| usage(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
     let avoid_nodes = a
         .avoid_node
         .iter()
@@ -236,43 +169,17 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
         return Err(usage("--avoid-node names the origin or the destination"));
     }
     for &n in &avoid_nodes {
-        if net.arcs(n).is_empty() {
-            warnings.push(format!(
-                "--avoid-node {}: no link touches it, so it changes nothing",
-                net.node(n).key
-            ));
-        }
+        note("--avoid-node", options::unused_node(net, n));
     }
-    if via.len() > 8 {
-        return Err(usage("at most 8 --via places"));
+    if via.len() > options::MAX_VIA {
+        return Err(usage(format!("at most {} --via places", options::MAX_VIA)));
     }
     for (flag, v) in [("--max-days", a.max_days), ("--max-cost", a.max_cost)] {
-        if v.is_some_and(|x| !(x.is_finite() && x > 0.0)) {
-            return Err(usage(format!("{flag} must be a positive number")));
-        }
+        options::positive(v).map_err(|e| usage(format!("{flag} {e}")))?;
     }
     let weights = match &a.weights {
-        Some(w)
-            if w.len() == 3
-                && w.iter().all(|x| x.is_finite() && *x >= 0.0)
-                && w.iter().sum::<f64>() > 0.0 =>
-        {
-            Weights {
-                time: w[0],
-                cost: w[1],
-                co2: w[2],
-            }
-        }
-        Some(w) => {
-            return Err(usage(format!(
-                "--weights takes three non-negative numbers TIME,COST,CO2, not all zero, e.g. 1,0.5,0.2; found {}",
-                w.iter()
-                    .map(|&x| corridor_model::ranges::num(x))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )));
-        }
-        None => Weights::preset(&a.prefer).expect("clap checks the preset names"),
+        Some(w) => options::weights(w).map_err(|e| usage(format!("--weights {e}")))?,
+        None => options::prefer(&a.prefer).map_err(|e| usage(e.to_string()))?,
     };
     if a.samples == 0 || a.samples > 1_000_000 {
         return Err(usage("--samples must be between 1 and 1000000"));

@@ -37,6 +37,7 @@ pub mod graph;
 pub mod names;
 pub mod noroute;
 pub mod notes;
+pub mod options;
 pub mod places;
 pub mod plan;
 pub mod quote;

@@ -5,8 +5,9 @@
 
 use crate::error::ApiError;
 use corridor_model::Network;
-use corridor_model::network::{Country, Mode, NodeId, PassageId, ServiceId};
+use corridor_model::network::NodeId;
 use corridor_route::names::find_node;
+use corridor_route::options::{self, OptionError};
 use corridor_route::plan::{Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
 use corridor_route::time::Instant;
@@ -94,145 +95,30 @@ fn places(net: &Network, field: &str, qs: &[String]) -> Result<Vec<NodeId>, ApiE
         .collect()
 }
 
-fn countries(
-    net: &Network,
-    qs: &[String],
-    warn: &mut Vec<String>,
-) -> Result<Vec<Country>, ApiError> {
-    let mut out = Vec::new();
-    for (i, c) in qs.iter().enumerate() {
-        let code = Country::parse(&c.trim().to_uppercase()).ok_or_else(|| {
-            ApiError::invalid(
-                format!("avoid_country[{i}]"),
-                format!("`{c}` is not an ISO 3166-1 alpha-2 country code (e.g. RU, IR)"),
-            )
-        })?;
-        if !(net.link_ids().any(|l| net.countries(l).contains(&code))
-            || net.nodes.iter().any(|n| n.country == code))
-        {
-            warn.push(format!(
-                "avoid_country {code}: no link or place of the network is in {code}, so it changes nothing"
-            ));
-        }
-        out.push(code);
+/// An option's error at its field: a name the network lacks is 404, a bad value 422.
+fn at(field: impl Into<String>, e: OptionError) -> ApiError {
+    match e {
+        OptionError::NotFound(m) => ApiError::not_found(m).field(field),
+        OptionError::Invalid(m) => ApiError::invalid(field, m),
     }
-    Ok(out)
-}
-
-fn modes(net: &Network, qs: &[String], warn: &mut Vec<String>) -> Result<Vec<Mode>, ApiError> {
-    let mut out = Vec::new();
-    for (i, m) in qs.iter().enumerate() {
-        let mode = Mode::parse(m.trim()).ok_or_else(|| {
-            ApiError::invalid(
-                format!("avoid_mode[{i}]"),
-                format!("unknown mode `{m}`; modes are {}", Mode::expected()),
-            )
-        })?;
-        if !net.links.iter().any(|l| l.mode == mode) {
-            warn.push(format!(
-                "avoid_mode {mode}: no link of the network is {mode}, so it changes nothing"
-            ));
-        }
-        out.push(mode);
-    }
-    Ok(out)
-}
-
-fn passages(net: &Network, qs: &[String]) -> Result<Vec<PassageId>, ApiError> {
-    let mut out = Vec::new();
-    for (i, p) in qs.iter().enumerate() {
-        let q = p.trim().to_lowercase();
-        let keys = || net.passages.iter().map(|x| x.key.as_str());
-        match net
-            .passages
-            .iter()
-            .position(|x| x.key == q || x.name.to_lowercase() == q)
-        {
-            Some(k) => out.push(PassageId(k as u32)),
-            None => {
-                let hint = corridor_model::diag::did_you_mean(&q, keys())
-                    .map(|h| format!("; {h}"))
-                    .unwrap_or_else(|| {
-                        format!("; passages are {}", keys().collect::<Vec<_>>().join(", "))
-                    });
-                return Err(ApiError::not_found(format!("unknown passage `{p}`{hint}"))
-                    .field(format!("avoid_passage[{i}]")));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn services(net: &Network, qs: &[String]) -> Result<Vec<ServiceId>, ApiError> {
-    let mut out = Vec::new();
-    for (i, id) in qs.iter().enumerate() {
-        let id = id.trim();
-        match net.services.iter().position(|s| s.key == id) {
-            Some(k) => out.push(ServiceId(k as u32)),
-            None => {
-                let hint =
-                    corridor_model::diag::suggest(id, net.services.iter().map(|s| s.key.as_str()))
-                        .map(|k| format!("; did you mean `{k}`?"))
-                        .unwrap_or_else(|| "; service ids are in services.csv".into());
-                return Err(ApiError::not_found(format!("unknown service `{id}`{hint}"))
-                    .field(format!("avoid_service[{i}]")));
-            }
-        }
-    }
-    Ok(out)
 }
 
 fn weights(r: &ShipmentRequest) -> Result<Weights, ApiError> {
     match &r.weights {
-        Some(w)
-            if w.len() == 3
-                && w.iter().all(|x| x.is_finite() && *x >= 0.0)
-                && w.iter().sum::<f64>() > 0.0 =>
-        {
-            Ok(Weights {
-                time: w[0],
-                cost: w[1],
-                co2: w[2],
-            })
-        }
-        Some(_) => Err(ApiError::invalid(
-            "weights",
-            "weights takes three non-negative numbers [time, cost, co2], not all zero, e.g. [1, 0.5, 0.2]",
-        )),
+        Some(w) => options::weights(w).map_err(|e| match e {
+            OptionError::Invalid(m) | OptionError::NotFound(m) => {
+                ApiError::invalid("weights", format!("weights {m}"))
+            }
+        }),
         None => {
-            let p = r.prefer.as_deref().unwrap_or("balanced");
-            Weights::preset(p).ok_or_else(|| {
-                ApiError::invalid(
-                    "prefer",
-                    format!("unknown preference `{p}`; use time, cost, co2 or balanced"),
-                )
-            })
+            options::prefer(r.prefer.as_deref().unwrap_or("balanced")).map_err(|e| at("prefer", e))
         }
     }
 }
 
 fn teu(r: &ShipmentRequest) -> Result<f64, ApiError> {
-    let (field, teu) = match (r.teu, r.feu) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid(
-                "feu",
-                "give the cargo in `teu` or in `feu`, not both",
-            ));
-        }
-        (Some(t), None) => ("teu", t),
-        (None, Some(f)) => ("feu", f * 2.0),
-        (None, None) => ("teu", 1.0),
-    };
-    if !(teu.is_finite() && teu > 0.0 && teu <= 25_000.0) {
-        return Err(ApiError::invalid(
-            field,
-            format!(
-                "the cargo size must be a number of TEU above 0 and at most 25000, found {}",
-                corridor_model::ranges::num_beside(teu, &[25_000.0])
-            ),
-        ));
-    }
-    Ok(teu)
+    let field = if r.feu.is_some() { "feu" } else { "teu" };
+    options::cargo_teu(r.teu, r.feu).map_err(|e| at(field, e))
 }
 
 /// Resolve a request against `net`.
@@ -257,13 +143,44 @@ pub fn resolve(net: &Network, r: &ShipmentRequest) -> Result<Resolved, ApiError>
         .0;
     let teu = teu(r)?;
     let mut warnings = Vec::new();
-    let avoid_countries = countries(net, &r.avoid_country, &mut warnings)?;
-    let avoid_modes = modes(net, &r.avoid_mode, &mut warnings)?;
-    let avoid_passages = passages(net, &r.avoid_passage)?;
-    let avoid_services = services(net, &r.avoid_service)?;
+    let mut note = |what: String, u: Option<options::Unused>| {
+        if let Some(u) = u {
+            warnings.push(format!("{what} {u}"));
+        }
+    };
+    let mut avoid_countries = Vec::new();
+    for (i, c) in r.avoid_country.iter().enumerate() {
+        let (code, unused) =
+            options::country(net, c).map_err(|e| at(format!("avoid_country[{i}]"), e))?;
+        note(format!("avoid_country {code}:"), unused);
+        avoid_countries.push(code);
+    }
+    let mut avoid_modes = Vec::new();
+    for (i, m) in r.avoid_mode.iter().enumerate() {
+        let (mode, unused) =
+            options::mode(net, m).map_err(|e| at(format!("avoid_mode[{i}]"), e))?;
+        note(format!("avoid_mode {mode}:"), unused);
+        avoid_modes.push(mode);
+    }
+    let mut avoid_passages = Vec::new();
+    for (i, p) in r.avoid_passage.iter().enumerate() {
+        let (id, unused) =
+            options::passage(net, p).map_err(|e| at(format!("avoid_passage[{i}]"), e))?;
+        note("avoid_passage".into(), unused);
+        avoid_passages.push(id);
+    }
+    let avoid_services = r
+        .avoid_service
+        .iter()
+        .enumerate()
+        .map(|(i, id)| options::service(net, id).map_err(|e| at(format!("avoid_service[{i}]"), e)))
+        .collect::<Result<Vec<_>, _>>()?;
     let avoid_nodes = places(net, "avoid_node", &r.avoid_node)?;
-    if r.via.len() > 8 {
-        return Err(ApiError::invalid("via", "at most 8 `via` places"));
+    if r.via.len() > options::MAX_VIA {
+        return Err(ApiError::invalid(
+            "via",
+            format!("at most {} `via` places", options::MAX_VIA),
+        ));
     }
     let via = places(net, "via", &r.via)?;
     if avoid_nodes.contains(&from) || avoid_nodes.contains(&to) {
@@ -272,13 +189,11 @@ pub fn resolve(net: &Network, r: &ShipmentRequest) -> Result<Resolved, ApiError>
             "`avoid_node` names the origin or the destination",
         ));
     }
+    for &n in &avoid_nodes {
+        note("avoid_node".into(), options::unused_node(net, n));
+    }
     for (field, v) in [("max_days", r.max_days), ("max_cost", r.max_cost)] {
-        if v.is_some_and(|x| !(x.is_finite() && x > 0.0)) {
-            return Err(ApiError::invalid(
-                field,
-                format!("{field} must be a positive number"),
-            ));
-        }
+        options::positive(v).map_err(|e| ApiError::invalid(field, format!("{field} {e}")))?;
     }
     let samples = r.samples.unwrap_or(4000);
     if samples == 0 || samples > MAX_SAMPLES {
