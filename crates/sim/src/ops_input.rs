@@ -161,8 +161,11 @@ pub enum CalibrationKind {
     ContainersByMode,
     /// Tonnes of cargo on legs of a mode: containers at `tonnes_per_teu`, and wagonload.
     CargoTonnesByMode,
-    /// TEU of containers over one link.
+    /// TEU of containers over one link (counted as they reach its far end).
     ContainersOverLink,
+    /// TEU of containers served by a capacity-limited node (carried through it, both
+    /// directions): cargo carried, not cargo that reached the node and queues there.
+    ContainersThroughNode,
 }
 
 impl CalibrationKind {
@@ -171,12 +174,14 @@ impl CalibrationKind {
         "containers_by_mode",
         "cargo_tonnes_by_mode",
         "containers_over_link",
+        "containers_through_node",
     ];
     fn parse(s: &str) -> Option<CalibrationKind> {
         match s {
             "containers_by_mode" => Some(CalibrationKind::ContainersByMode),
             "cargo_tonnes_by_mode" => Some(CalibrationKind::CargoTonnesByMode),
             "containers_over_link" => Some(CalibrationKind::ContainersOverLink),
+            "containers_through_node" => Some(CalibrationKind::ContainersThroughNode),
             _ => None,
         }
     }
@@ -908,6 +913,19 @@ fn parse_calibration(
                         .or_else(|| Some("a link id from links.csv".into()));
                     r.err("scope", format!("unknown link `{scope}`"), hint);
                 }
+                CalibrationKind::ContainersThroughNode => match net.node_by_key(scope) {
+                    None => {
+                        let hint = did_you_mean(scope, net.nodes.iter().map(|n| n.key.as_str()))
+                            .or_else(|| Some("a node id from nodes.csv".into()));
+                        r.err("scope", format!("unknown node `{scope}`"), hint);
+                    }
+                    Some(n) if net.node(n).capacity.is_none() => r.err(
+                        "scope",
+                        format!("node `{scope}` has no capacity: nothing is served there"),
+                        Some("count containers_over_link on a link into it instead".into()),
+                    ),
+                    Some(_) => {}
+                },
                 CalibrationKind::ContainersByMode | CalibrationKind::CargoTonnesByMode
                     if Mode::parse(scope).is_none() =>
                 {

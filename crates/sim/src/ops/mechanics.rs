@@ -724,7 +724,12 @@ impl<R: Recorder> Model for Sim<'_, R> {
                 let node = self.node_of(self.convoys[c as usize].units[0]);
                 let r = self.rate(node);
                 let teu = self.convoy_teu(c);
-                self.rec.node_served(now, node, teu);
+                let containers = self.convoys[c as usize]
+                    .units
+                    .iter()
+                    .filter(|u| !u.wagon)
+                    .count() as f64;
+                self.rec.node_served(now, node, teu, containers);
                 let next = self.nodes[node as usize]
                     .as_mut()
                     .expect("server")

@@ -24,20 +24,26 @@
 mod choice;
 mod epoch;
 mod mechanics;
+mod notes;
 mod plan;
 mod recorder;
 mod report;
 mod routes;
 mod sampler;
+mod stability;
+mod summary;
 mod yearly;
 
 pub use choice::{Assignment, RouteCost, assign, logit, queue_delay_h};
 pub use epoch::{EpochPlan, FlowShares, MAX_FLOWS};
 pub use plan::{MAX_TEU_PER_YEAR, Plan, PlanError};
 pub use recorder::{Kpis, Recorder, UnitInfo};
-pub use report::{
-    BreakdownStats, Calibration, LinkFlow, Metric, RepSummary, Report, Resource, Transit,
+pub use report::{BreakdownStats, Calibration, LinkFlow, Metric, Report, Resource, Transit};
+pub use stability::{
+    Inputs as StabilityInputs, MATERIAL_GROWTH, Pressure, SATURATED_UTILISATION, Stability, Trend,
+    Verdict, assess,
 };
+pub use summary::RepSummary;
 pub use yearly::{
     CorridorYear, ResourceYear, Year, YearlyAggregate, YearlyCounts, YearlyRecorder,
     replicate_yearly,

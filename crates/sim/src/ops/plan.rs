@@ -366,6 +366,7 @@ pub(crate) struct CalibrationRule {
     pub kind: CalibrationKind,
     pub link: Option<u32>,
     pub mode: Option<Mode>,
+    pub node: Option<u32>,
 }
 
 impl CalibrationRule {
@@ -377,16 +378,23 @@ impl CalibrationRule {
             CalibrationKind::ContainersByMode | CalibrationKind::CargoTonnesByMode => {
                 self.mode == Some(mode)
             }
+            CalibrationKind::ContainersThroughNode => false,
         }
+    }
+
+    /// Does a convoy served at node `n` count?
+    #[inline]
+    pub(crate) fn matches_node(&self, n: u32) -> bool {
+        self.kind == CalibrationKind::ContainersThroughNode && self.node == Some(n)
     }
 
     /// What a convoy of `containers` and `wagons` adds to the count.
     #[inline]
     pub(crate) fn count(&self, containers: f64, wagons: f64, plan: &Plan) -> f64 {
         match self.kind {
-            CalibrationKind::ContainersOverLink | CalibrationKind::ContainersByMode => {
-                containers * super::routes::FEU_TEU
-            }
+            CalibrationKind::ContainersOverLink
+            | CalibrationKind::ContainersByMode
+            | CalibrationKind::ContainersThroughNode => containers * super::routes::FEU_TEU,
             CalibrationKind::CargoTonnesByMode => {
                 wagons * plan.params.tonnes_per_wagon
                     + containers * super::routes::FEU_TEU * plan.tonnes_per_teu
@@ -782,6 +790,10 @@ impl Plan {
                     .position(|l| l.key == p.scope)
                     .map(|l| l as u32),
                 mode: Mode::parse(&p.scope),
+                node: (p.kind == CalibrationKind::ContainersThroughNode)
+                    .then(|| node_keys.iter().position(|k| *k == p.scope))
+                    .flatten()
+                    .map(|n| n as u32),
             })
             .collect();
         Ok(Plan {

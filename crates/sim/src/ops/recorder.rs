@@ -9,6 +9,7 @@
 //! warm-up) and by calendar month and year.
 
 use super::plan::Plan;
+use super::stability::Trend;
 use crate::stats::{Histogram, Tally, TimeAverage};
 use corridor_model::network::Mode;
 
@@ -60,9 +61,10 @@ pub trait Recorder {
     /// Node `n`'s busy servers, after an operation of its server.
     #[inline]
     fn node_busy(&mut self, now: f64, n: u32, busy: u32) {}
-    /// Node `n` finishes serving a convoy of `teu` TEU-equivalents.
+    /// Node `n` finishes serving a convoy of `teu` TEU-equivalents, of which `containers`
+    /// containers.
     #[inline]
-    fn node_served(&mut self, now: f64, n: u32, teu: f64) {}
+    fn node_served(&mut self, now: f64, n: u32, teu: f64, containers: f64) {}
     /// Breakdown `b` fails.
     fn outage_started(&mut self, now: f64, b: u32) {}
     /// Breakdown `b` is repaired.
@@ -111,6 +113,12 @@ pub struct Kpis<'p> {
     pub(crate) path_volume: Vec<f64>,
     /// TEU-equivalents in the system, daily.
     pub(crate) backlog: Vec<f64>,
+    /// The trend of the TEU-equivalents waiting at each resource, sampled daily: departure
+    /// queues first, then nodes (as `through`).
+    pub(crate) queue_trends: Vec<Trend>,
+    /// TEU-equivalents generated and delivered in the measured window.
+    pub(crate) window_generated_teu: f64,
+    pub(crate) window_delivered_teu: f64,
     /// Per calibration point of the plan's parameters: the count it compares.
     pub(crate) calibration: Vec<f64>,
     /// TEU-equivalents through each resource by calendar month, measured period only:
@@ -165,6 +173,9 @@ impl<'p> Kpis<'p> {
             corridor_co2e: vec![0.0; nc],
             path_volume: vec![0.0; plan.paths.len()],
             backlog: Vec::new(),
+            queue_trends: vec![Trend::default(); nq + nn],
+            window_generated_teu: 0.0,
+            window_delivered_teu: 0.0,
             calibration: vec![0.0; plan.calibration.len()],
             through: vec![[0.0; 12]; nq + nn],
             link_through: vec![[0.0; 12]; plan.links.len()],
@@ -255,6 +266,9 @@ impl Recorder for Kpis<'_> {
         if now < self.mid {
             self.early_generated += 1;
         }
+        if self.measured(now) {
+            self.window_generated_teu += u.teu;
+        }
     }
 
     #[inline]
@@ -263,6 +277,9 @@ impl Recorder for Kpis<'_> {
         self.in_system_teu -= u.teu;
         if u.created < self.mid {
             self.early_delivered += 1;
+        }
+        if self.measured(now) {
+            self.window_delivered_teu += u.teu;
         }
         // Units created after the warm-up are the measured ones.
         if !self.measured(u.created) {
@@ -350,11 +367,17 @@ impl Recorder for Kpis<'_> {
     }
 
     #[inline]
-    fn node_served(&mut self, now: f64, n: u32, teu: f64) {
-        if self.measured(now) {
+    fn node_served(&mut self, now: f64, n: u32, teu: f64, containers: f64) {
+        if self.measured(now) && now < self.end {
             let m = self.month0(now);
             self.through[self.plan.queue_names.len() + n as usize][m] += teu;
             self.node_convoys[n as usize] += 1;
+            let plan = self.plan;
+            for (i, p) in plan.calibration.iter().enumerate() {
+                if p.matches_node(n) {
+                    self.calibration[i] += containers * super::routes::FEU_TEU;
+                }
+            }
         }
     }
 
@@ -377,6 +400,13 @@ impl Recorder for Kpis<'_> {
     fn day_sampled(&mut self, now: f64) {
         if self.measured(now) {
             self.backlog.push(self.in_system_teu);
+            let nq = self.queues.len();
+            for (q, c) in self.queues.iter().enumerate() {
+                self.queue_trends[q].add(c.queued_teu.value());
+            }
+            for (n, a) in self.node_queued.iter().enumerate() {
+                self.queue_trends[nq + n].add(a.value());
+            }
         }
     }
 

@@ -4,8 +4,9 @@
 
 use super::FlowShares;
 use super::plan::Plan;
-use super::recorder::Kpis;
-use crate::stats::{Ci, Histogram, ci};
+use super::stability::Stability;
+use super::summary::{QueueStats, RepSummary, TransitSummary};
+use crate::stats::{Ci, ci};
 use serde::Serialize;
 
 /// A metric across replications.
@@ -180,6 +181,10 @@ pub struct Report {
     pub links: Vec<LinkFlow>,
     /// TEU in the system, daily, mean over replications.
     pub backlog_teu: Vec<f64>,
+    /// Does the run keep up: stable, saturated or unstable, from the backlog's trend.
+    pub stability: Stability,
+    /// What the figures assume (replications, the window, units, demand, calibration).
+    pub notes: Vec<corridor_route::notes::Note>,
     /// Closed days per weather area (mean).
     pub weather_closed_days: Vec<(String, f64)>,
     /// Random breakdowns of nodes and services, per `[[breakdown]]` of `simulation.toml`.
@@ -201,142 +206,6 @@ pub struct Report {
 
 fn is_zero(x: &u64) -> bool {
     *x == 0
-}
-
-/// What the report needs of one replication's transit-time histogram (a histogram is
-/// ~185 kB, so a replication keeps this instead: memory stays flat in the number of
-/// replications).
-#[derive(Clone, Copy)]
-struct TransitSummary {
-    n: u64,
-    /// Mean, P50, P90, P95 and maximum, hours.
-    stats: [f64; 5],
-}
-
-impl TransitSummary {
-    fn of(h: &Histogram) -> TransitSummary {
-        TransitSummary {
-            n: h.count(),
-            stats: [
-                h.mean(),
-                h.quantile(0.5),
-                h.quantile(0.9),
-                h.quantile(0.95),
-                h.quantile(1.0),
-            ],
-        }
-    }
-}
-
-/// Per queue: (mean TEU waiting, max TEU waiting, mean wait h, departures, TEU carried,
-/// TEU offered).
-type QueueStats = (f64, f64, f64, u64, f64, f64);
-
-/// One replication, summarised for the report.
-pub struct RepSummary {
-    generated: u64,
-    delivered: u64,
-    in_system_teu: f64,
-    /// Per report row of a path (see `Plan::path_rows`).
-    path_transit: Vec<TransitSummary>,
-    path_volume: Vec<f64>,
-    corridor_transit: Vec<TransitSummary>,
-    corridor_teu: Vec<f64>,
-    corridor_tonnes: Vec<f64>,
-    monthly_teu: Vec<[f64; 12]>,
-    backlog: Vec<f64>,
-    calibration: Vec<f64>,
-    through: Vec<[f64; 12]>,
-    link_through: Vec<[f64; 12]>,
-    node_convoys: Vec<u64>,
-    queues: Vec<QueueStats>,
-    /// Per node: (utilisation, mean TEU waiting, max TEU waiting).
-    nodes: Vec<(f64, f64, f64)>,
-    closed_days: Vec<f64>,
-    failures: Vec<u64>,
-    down_h: Vec<f64>,
-    stranded: u64,
-    stuck: u64,
-    events: u64,
-}
-
-impl RepSummary {
-    /// Summarise a replication's recorder at the end of the run.
-    pub(crate) fn of(k: Kpis, plan: &Plan, events: u64) -> RepSummary {
-        let end = plan.end();
-        let rows = plan.path_rows();
-        let mut merged: Vec<Option<Histogram>> = vec![None; rows.first.len()];
-        let mut path_volume = vec![0.0; rows.first.len()];
-        for (p, h) in k.path_hist.iter().enumerate() {
-            let r = rows.index[p];
-            path_volume[r] += k.path_volume[p];
-            match &mut merged[r] {
-                Some(m) => m.merge(h),
-                slot @ None => *slot = Some(h.clone()),
-            }
-        }
-        RepSummary {
-            generated: k.generated,
-            delivered: k.delivered,
-            in_system_teu: k.in_system_teu,
-            path_transit: merged
-                .iter()
-                .map(|h| TransitSummary::of(h.as_ref().expect("every row has a path")))
-                .collect(),
-            path_volume,
-            corridor_transit: k.corridor_hist.iter().map(TransitSummary::of).collect(),
-            corridor_teu: k.corridor_teu,
-            corridor_tonnes: k.corridor_tonnes,
-            monthly_teu: k.monthly_teu,
-            backlog: k.backlog,
-            calibration: k.calibration,
-            through: k.through,
-            link_through: k.link_through,
-            node_convoys: k.node_convoys,
-            queues: k
-                .queues
-                .iter()
-                .enumerate()
-                .map(|(q, c)| {
-                    let offered: f64 = c
-                        .sailings_by_epoch
-                        .iter()
-                        .enumerate()
-                        .map(|(e, n)| {
-                            let cap = plan.rt[e].queues[q]
-                                .as_ref()
-                                .map(|s| s.cap_teu)
-                                .unwrap_or(0.0);
-                            *n as f64 * cap
-                        })
-                        .sum();
-                    (
-                        c.queued_teu.mean(end),
-                        c.queued_teu.max,
-                        c.wait.mean(),
-                        c.sailings,
-                        c.teu_carried,
-                        offered,
-                    )
-                })
-                .collect(),
-            nodes: (0..plan.node_keys.len())
-                .map(|n| {
-                    (
-                        k.node_busy[n].mean(end),
-                        k.node_queued[n].mean(end),
-                        k.node_queued[n].max,
-                    )
-                })
-                .collect(),
-            closed_days: k.closed_h.iter().map(|h| h / 24.0).collect(),
-            failures: k.failures,
-            down_h: k.down_h,
-            stranded: k.stranded,
-            stuck: k.early_generated - k.early_delivered,
-            events,
-        }
-    }
 }
 
 /// A monthly counter over replications: its yearly total (mean and interval over
@@ -446,6 +315,8 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         });
     }
     let mut resources = Vec::new();
+    // Each resource's index among the recorder's queues and nodes.
+    let mut slots = Vec::new();
     let through = |i: usize| by_month(results, |r| &r.through[i]);
     let nq = plan.queue_names.len();
     for (q, name) in plan.queue_names.iter().enumerate() {
@@ -458,6 +329,7 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         let u = metric(&util);
         let w = metric(&wait);
         let (throughput_teu, monthly_teu) = through(q);
+        slots.push(q);
         resources.push(Resource {
             throughput_teu,
             monthly_teu,
@@ -496,6 +368,7 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
             .collect();
         let w = metric(&waits);
         let (throughput_teu, monthly_teu) = through(nq + ni);
+        slots.push(nq + ni);
         resources.push(Resource {
             throughput_teu,
             monthly_teu,
@@ -509,6 +382,22 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
             batches: across(&|r| r.node_convoys[ni] as f64),
         });
     }
+    let each = |f: &dyn Fn(&RepSummary) -> f64| results.iter().map(f).collect::<Vec<_>>();
+    let stability = super::stability::assess(&super::stability::Inputs {
+        backlog_slopes: &each(&|r| r.backlog_slope),
+        arrived: &each(&|r| r.arrived_per_day),
+        delivered: &each(&|r| r.delivered_per_day),
+        first_last: (
+            each(&|r| r.backlog_first_last.0).iter().sum::<f64>() / reps as f64,
+            each(&|r| r.backlog_first_last.1).iter().sum::<f64>() / reps as f64,
+        ),
+        resources: resources
+            .iter()
+            .zip(&slots)
+            .map(|(x, &s)| (x, each(&|r| r.queue_slopes[s])))
+            .collect(),
+        days: plan.days,
+    });
     resources.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -577,7 +466,7 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
     }
     let generated = results.iter().map(|r| r.generated).sum();
     let delivered = results.iter().map(|r| r.delivered).sum();
-    let report = Report {
+    let mut report = Report {
         replications: reps,
         seed,
         days: plan.days,
@@ -593,6 +482,8 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         bottlenecks,
         links,
         backlog_teu,
+        stability,
+        notes: Vec::new(),
         weather_closed_days: plan
             .params
             .weather
@@ -621,6 +512,7 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         stranded: results.iter().map(|r| r.stranded).sum(),
         stuck_units: results.iter().map(|r| r.stuck).sum(),
     };
+    report.notes = super::notes::notes(plan, &report);
     // The Architecture Invariant: a network that loads gives only finite figures.
     debug_assert!(
         corridor_model::finite::check(&report).is_ok(),

@@ -272,7 +272,7 @@ impl Recorder for YearlyRecorder<'_> {
     }
 
     #[inline]
-    fn node_served(&mut self, now: f64, n: u32, teu: f64) {
+    fn node_served(&mut self, now: f64, n: u32, teu: f64, _containers: f64) {
         if let Some(y) = self.year(now) {
             self.c.through[y][self.plan.queue_names.len() + n as usize] += teu;
         }
