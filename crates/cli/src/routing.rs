@@ -72,6 +72,24 @@ pub struct ShipmentArgs {
         allow_hyphen_values = true
     )]
     pub weights: Option<Vec<f64>>,
+    /// Value of time of `--prefer balanced`, USD per TEU and day (default 60, the
+    /// simulation's route choice: interest and depreciation on ~50,000 USD of goods a TEU).
+    #[arg(
+        long,
+        value_name = "USD",
+        allow_negative_numbers = true,
+        conflicts_with = "weights"
+    )]
+    pub value_of_time: Option<f64>,
+    /// Carbon price of `--prefer balanced`, USD per tonne of CO2e (default 0, as the
+    /// simulation's route choice).
+    #[arg(
+        long,
+        value_name = "USD",
+        allow_negative_numbers = true,
+        conflicts_with = "weights"
+    )]
+    pub carbon_price: Option<f64>,
     /// Simulated journeys per route for the P50/P90/P95 times.
     #[arg(long, default_value_t = 4000)]
     pub samples: usize,
@@ -180,6 +198,22 @@ fn resolve(net: &Network, a: &ShipmentArgs) -> Result<Resolved, Failure> {
     let weights = match &a.weights {
         Some(w) => options::weights(w).map_err(|e| usage(format!("--weights {e}")))?,
         None => options::prefer(&a.prefer).map_err(|e| usage(e.to_string()))?,
+    };
+    let weights = match weights.generalised {
+        Some(_) => Weights {
+            generalised: Some(
+                options::generalised(a.value_of_time, a.carbon_price)
+                    .map_err(|e| usage(format!("--value-of-time/--carbon-price: {e}")))?,
+            ),
+            ..weights
+        },
+        None if a.value_of_time.is_some() || a.carbon_price.is_some() => {
+            return Err(usage(format!(
+                "--value-of-time and --carbon-price set the generalised cost of --prefer balanced, not of --prefer {}",
+                a.prefer
+            )));
+        }
+        None => weights,
     };
     if a.samples == 0 || a.samples > 1_000_000 {
         return Err(usage("--samples must be between 1 and 1000000"));
@@ -312,13 +346,15 @@ fn view<'n>(net: &'n Network, a: &ShipmentArgs) -> View<'n> {
 
 fn note_list(net: &Network, r: &Resolved, routes: &[&Route]) -> Vec<Note> {
     let s = &r.shipment;
-    notes(
+    let mut ns = notes(
         net,
         &net.node(s.from).name,
         &net.node(s.to).name,
         &r.basis,
         routes,
-    )
+    );
+    ns.push(corridor_route::notes::ranking(&r.weights));
+    ns
 }
 
 /// With `--csv` the notes go to standard error, so the CSV stays a table.

@@ -180,7 +180,7 @@ pub fn compare(
             let key = net.corridors[k].key.clone();
             let name = net.corridors[k].name.clone();
             let r = pareto(g, s, &ck);
-            if let Some(&best) = rank(&r.labels, &r.front, w).first() {
+            if let Some(&best) = rank(&r.labels, &r.front, w, s.teu).first() {
                 return CompareRow {
                     corridor: key,
                     corridor_name: name,
@@ -198,7 +198,7 @@ pub fn compare(
                 ..Constraints::default()
             };
             let free = pareto(g, s, &unconstrained);
-            let without_constraints = rank(&free.labels, &free.front, w)
+            let without_constraints = rank(&free.labels, &free.front, w, s.teu)
                 .first()
                 .map(|&best| Alternative::of(&describe(g, &free.path(best), s, sampling)));
             let (removed_by, why) = if free.front.is_empty() {

@@ -12,7 +12,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Note {
     /// Stable id (`space_on_next_departure`, `terminal_to_terminal`, `cost_basis`,
-    /// `cargo_weight`, `tariff_year`, `border_fees`, `default_size`).
+    /// `cargo_weight`, `tariff_year`, `border_fees`, `default_size`, `ranking`).
     pub id: &'static str,
     /// The note in words.
     pub text: String,
@@ -127,6 +127,28 @@ pub fn notes(net: &Network, from: &str, to: &str, b: &Basis, routes: &[&Route]) 
 }
 
 /// The years of a source: its own, else those of the sources its note cites as `[S…]`.
+/// How the routes are ranked: the generalised cost of `balanced` in words (with its
+/// parameters and their source), or the weights on the scaled criteria.
+pub fn ranking(w: &crate::plan::Weights) -> Note {
+    let text = match w.generalised {
+        Some(g) => format!(
+            "Ranked by generalised cost: price + {} USD per TEU-day × door-to-door days + {} USD per t CO2e (the simulation's route choice, source E-LOGIT; --value-of-time and --carbon-price change them).",
+            num(g.usd_per_teu_day),
+            num(g.usd_per_t_co2e)
+        ),
+        None => format!(
+            "Ranked by weights {} (time), {} (cost), {} (CO2e) on each figure scaled from the best to the worst route compared.",
+            num(w.time),
+            num(w.cost),
+            num(w.co2)
+        ),
+    };
+    Note {
+        id: "ranking",
+        text,
+    }
+}
+
 fn years(net: &Network, key: &str) -> (Option<u16>, Vec<u16>) {
     let Some(s) = net.sources.iter().find(|s| s.key == key) else {
         return (None, vec![]);

@@ -6,7 +6,7 @@
 //! An option that is legal but touches nothing of the network (a country no link crosses)
 //! comes back with an [`Unused`] note, reported as a warning.
 
-use crate::plan::Weights;
+use crate::plan::{Generalised, Weights};
 use corridor_model::Network;
 use corridor_model::diag::{did_you_mean, suggest};
 use corridor_model::network::{Country, Mode, NodeId, PassageId, ServiceId};
@@ -158,11 +158,7 @@ pub fn cargo_teu(teu: Option<f64>, feu: Option<f64>) -> Result<f64, OptionError>
 /// The message reads after the option's name ("--weights takes three …").
 pub fn weights(w: &[f64]) -> Result<Weights, OptionError> {
     if w.len() == 3 && w.iter().all(|x| x.is_finite() && *x >= 0.0) && w.iter().sum::<f64>() > 0.0 {
-        return Ok(Weights {
-            time: w[0],
-            cost: w[1],
-            co2: w[2],
-        });
+        return Ok(Weights::scaled(w[0], w[1], w[2]));
     }
     Err(OptionError::Invalid(format!(
         "takes three non-negative numbers TIME,COST,CO2, not all zero, e.g. 1,0.5,0.2; found {}",
@@ -176,6 +172,31 @@ pub fn prefer(name: &str) -> Result<Weights, OptionError> {
         OptionError::Invalid(format!(
             "unknown preference `{name}`; use time, cost, co2 or balanced"
         ))
+    })
+}
+
+/// The highest value of time (USD per TEU-day) and carbon price (USD per t CO2e) taken.
+pub const MAX_GENERALISED: f64 = 100_000.0;
+
+/// The generalised cost of `balanced` with the given value of time and carbon price (the
+/// simulation's defaults where not given): each finite, at least 0 and at most
+/// [`MAX_GENERALISED`]. Errors name which of the two (`value of time`, `carbon price`).
+pub fn generalised(
+    usd_per_teu_day: Option<f64>,
+    usd_per_t_co2e: Option<f64>,
+) -> Result<Generalised, OptionError> {
+    let d = Generalised::DEFAULT;
+    let check = |what: &str, v: Option<f64>, default: f64| match v {
+        None => Ok(default),
+        Some(x) if x.is_finite() && (0.0..=MAX_GENERALISED).contains(&x) => Ok(x),
+        Some(x) => Err(OptionError::Invalid(format!(
+            "the {what} must be a number from 0 to 100000, found {}",
+            num_beside(x, &[0.0, MAX_GENERALISED])
+        ))),
+    };
+    Ok(Generalised {
+        usd_per_teu_day: check("value of time", usd_per_teu_day, d.usd_per_teu_day)?,
+        usd_per_t_co2e: check("carbon price", usd_per_t_co2e, d.usd_per_t_co2e)?,
     })
 }
 
@@ -239,5 +260,15 @@ mod tests {
         assert!(prefer("fast").is_err() && prefer("co2").is_ok());
         assert!(positive(Some(0.0)).is_err() && positive(Some(f64::NAN)).is_err());
         assert!(positive(None).is_ok() && positive(Some(3.0)).is_ok());
+        assert_eq!(generalised(None, None).unwrap(), Generalised::DEFAULT);
+        assert_eq!(
+            generalised(Some(30.0), Some(90.0)).unwrap().usd_per_t_co2e,
+            90.0
+        );
+        assert_eq!(
+            generalised(Some(-1.0), None).unwrap_err().to_string(),
+            "the value of time must be a number from 0 to 100000, found -1"
+        );
+        assert!(generalised(None, Some(f64::INFINITY)).is_err());
     }
 }

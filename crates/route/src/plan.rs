@@ -32,8 +32,34 @@ impl Default for Sampling {
     }
 }
 
-/// How to order the Pareto-optimal routes: weights on time, cost and CO2e, applied to the
-/// criteria scaled to [0, 1] across the routes compared.
+/// A generalised cost in USD: price + value of time × TEU × door-to-door days + carbon price
+/// × t CO2e (well-to-wheel). The defaults are the simulation's route choice's
+/// (`[choice]` of simulation.toml, source E-LOGIT): 60 USD per TEU-day, no carbon price.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Generalised {
+    /// Value of time, USD per TEU and day.
+    pub usd_per_teu_day: f64,
+    /// Carbon price, USD per tonne of CO2e (well-to-wheel).
+    pub usd_per_t_co2e: f64,
+}
+
+impl Generalised {
+    /// The simulation's route-choice parameters (E-LOGIT).
+    pub const DEFAULT: Generalised = Generalised {
+        usd_per_teu_day: 60.0,
+        usd_per_t_co2e: 0.0,
+    };
+
+    /// The generalised cost, USD, of a route of `cost` USD taking `days` and emitting `kg`
+    /// of CO2e for `teu` TEU.
+    pub fn usd(&self, cost: f64, days: f64, kg: f64, teu: f64) -> f64 {
+        cost + self.usd_per_teu_day * teu * days + self.usd_per_t_co2e * kg / 1000.0
+    }
+}
+
+/// How to order the Pareto-optimal routes: a generalised cost in USD (`balanced`), or
+/// weights on time, cost and CO2e applied to the criteria scaled to [0, 1] across the
+/// routes compared (`time`, `cost`, `co2`, explicit `--weights`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Weights {
     /// Weight of door-to-door time.
@@ -42,31 +68,41 @@ pub struct Weights {
     pub cost: f64,
     /// Weight of well-to-wheel CO2e.
     pub co2: f64,
+    /// If set, routes are ranked by this generalised cost and the weights are not used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generalised: Option<Generalised>,
 }
 
 impl Weights {
-    /// Named preferences: `time`, `cost`, `co2`, `balanced`.
+    /// Equal weights on the scaled criteria: how the simulation enumerates a flow's
+    /// candidate routes (its logit then chooses among them by generalised cost).
+    pub const EVEN: Weights = Weights {
+        time: 1.0,
+        cost: 1.0,
+        co2: 1.0,
+        generalised: None,
+    };
+
+    /// Weights on the scaled criteria.
+    pub fn scaled(time: f64, cost: f64, co2: f64) -> Weights {
+        Weights {
+            time,
+            cost,
+            co2,
+            generalised: None,
+        }
+    }
+
+    /// Named preferences: `time`, `cost`, `co2`, and `balanced` (the generalised cost with
+    /// the simulation's value of time and carbon price).
     pub fn preset(name: &str) -> Option<Weights> {
         Some(match name {
-            "time" => Weights {
-                time: 1.0,
-                cost: 0.001,
-                co2: 0.001,
-            },
-            "cost" => Weights {
-                time: 0.001,
-                cost: 1.0,
-                co2: 0.001,
-            },
-            "co2" => Weights {
-                time: 0.001,
-                cost: 0.001,
-                co2: 1.0,
-            },
+            "time" => Weights::scaled(1.0, 0.001, 0.001),
+            "cost" => Weights::scaled(0.001, 1.0, 0.001),
+            "co2" => Weights::scaled(0.001, 0.001, 1.0),
             "balanced" => Weights {
-                time: 1.0,
-                cost: 1.0,
-                co2: 1.0,
+                generalised: Some(Generalised::DEFAULT),
+                ..Weights::EVEN
             },
             _ => return None,
         })
@@ -451,12 +487,27 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
     route
 }
 
-/// Order Pareto-optimal labels by weighted, normalised criteria (best first).
-pub fn rank(labels: &[Label], front: &[u32], w: Weights) -> Vec<u32> {
+/// Order Pareto-optimal labels by `w` (best first): their generalised cost for `teu` TEU
+/// if `w` has one, else the weighted criteria scaled across the front; ties by time.
+pub fn rank(labels: &[Label], front: &[u32], w: Weights, teu: f64) -> Vec<u32> {
     let crit = |i: u32| {
         let l = &labels[i as usize];
         [l.time, l.cost, l.wtw]
     };
+    if let Some(g) = w.generalised {
+        // Arrival times share the ready time, so they order like door-to-door days.
+        let score = |i: u32| {
+            let [t, c, kg] = crit(i);
+            g.usd(c, t / 24.0, kg, teu)
+        };
+        let mut order = front.to_vec();
+        order.sort_by(|&a, &b| {
+            score(a)
+                .total_cmp(&score(b))
+                .then(crit(a)[0].total_cmp(&crit(b)[0]))
+        });
+        return order;
+    }
     let mut lo = [f64::INFINITY; 3];
     let mut hi = [f64::NEG_INFINITY; 3];
     for &i in front {
@@ -500,7 +551,7 @@ pub fn plan(
     if r.front.is_empty() {
         return Err(explain_no_route(g, s, c));
     }
-    Ok(rank(&r.labels, &r.front, w)
+    Ok(rank(&r.labels, &r.front, w, s.teu)
         .into_iter()
         .map(|i| describe(g, &r.path(i), s, sampling))
         .collect())

@@ -564,3 +564,48 @@ fn emissions_follow_iso_14083_tonne_km_times_intensity() {
     assert_eq!(rail[0].co2e_ttw_kg, 0.0);
     assert!(rail[0].co2e_wtw_kg > 0.0);
 }
+
+#[test]
+fn balanced_ranks_by_generalised_cost_so_the_suez_row_is_the_direct_liner() {
+    // Shanghai → Rotterdam: the direct liner (40 d, $2,100/FEU) against Piraeus + 3,000 km
+    // of rail (41 d, $3,955/FEU, 292 kg less CO2e). Scaled equal weights put the rail
+    // detour first; a forwarder pays for time and money, and the generalised cost does.
+    let net = net();
+    let g = Graph::new(&net);
+    let s = ship(&net, "Shanghai", "Rotterdam");
+    let w = Weights::preset("balanced").unwrap();
+    let gc = w.generalised.expect("balanced is a generalised cost");
+    assert_eq!(gc, corridor_route::plan::Generalised::DEFAULT);
+    let rows = plan::compare(&g, &s, &Constraints::default(), w, fast());
+    let suez = rows.iter().find(|r| r.corridor == "sea_suez").unwrap();
+    let r = suez.route.as_ref().unwrap();
+    assert_eq!(
+        r.legs.len(),
+        1,
+        "{:?}",
+        r.legs.iter().map(|l| &l.to).collect::<Vec<_>>()
+    );
+    assert_eq!(r.legs[0].to, "NL-ROTTERDAM");
+    // And the ranking is the generalised cost's order over every Pareto route.
+    let routes = plan::plan(&g, &s, &Constraints::default(), w, fast()).unwrap();
+    let generalised = |r: &plan::Route| gc.usd(r.cost_usd, r.planned_days, r.co2e_wtw_kg, s.teu);
+    for pair in routes.windows(2) {
+        assert!(
+            generalised(&pair[0]) <= generalised(&pair[1]) + 1e-9,
+            "{} > {}",
+            generalised(&pair[0]),
+            generalised(&pair[1])
+        );
+    }
+    // A carbon price of 5,000 USD/t makes the lower-CO2e detour worth its price.
+    let green = Weights {
+        generalised: Some(corridor_route::plan::Generalised {
+            usd_per_teu_day: 60.0,
+            usd_per_t_co2e: 5000.0,
+        }),
+        ..w
+    };
+    let rows = plan::compare(&g, &s, &Constraints::default(), green, fast());
+    let suez = rows.iter().find(|r| r.corridor == "sea_suez").unwrap();
+    assert!(suez.route.as_ref().unwrap().legs.len() > 1);
+}

@@ -50,7 +50,7 @@ pub fn dataset(data: &[u8]) {
         samples: 50,
         seed: 1,
     };
-    let w = Weights::preset("balanced").expect("a preset");
+    let w = Weights::EVEN;
     for row in plan::compare(&g, &s, &Constraints::default(), w, sampling) {
         if let Some(r) = row.route {
             assert!(

@@ -270,8 +270,8 @@ fn detour(
         ..Constraints::default()
     };
     let r = pareto(g, &s, &cons);
-    let w = corridor_route::plan::Weights::preset("balanced").expect("preset exists");
-    let best = *corridor_route::plan::rank(&r.labels, &r.front, w).first()?;
+    let w = corridor_route::plan::Weights::EVEN;
+    let best = *corridor_route::plan::rank(&r.labels, &r.front, w, s.teu).first()?;
     let labels = r.path(best);
     let mut legs = Vec::new();
     let mut via = Vec::new();

@@ -42,7 +42,8 @@ pub(crate) fn route_sets(
     ready: f64,
 ) -> Result<Vec<Vec<RouteOption>>, PlanError> {
     let net = g.net;
-    let w = Weights::preset("balanced").expect("preset exists");
+    // Candidates by even weights on the scaled criteria; the logit chooses by generalised cost.
+    let w = Weights::EVEN;
     let mut all = Vec::with_capacity(flows.len());
     for f in flows {
         let s = Shipment {
@@ -66,7 +67,7 @@ pub(crate) fn route_sets(
             };
             let best_of = |cons: &Constraints| {
                 let r = pareto(g, &s, cons);
-                plan::rank(&r.labels, &r.front, w)
+                plan::rank(&r.labels, &r.front, w, s.teu)
                     .first()
                     .map(|&b| r.path(b))
             };
