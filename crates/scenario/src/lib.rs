@@ -16,6 +16,8 @@
 //! - [`compare`]: two runs side by side, each difference attributed to the projects and
 //!   interventions that cause it;
 //! - [`validate`]: the network in every state a scenario's timeline reaches, checked;
+//! - [`vary`]: the parameters a variant of a scenario sets (for sweeps), checked and applied
+//!   to the resolved scenario;
 //! - [`embedded`]: the project pipeline and the scenarios built from the facts.
 //!
 //! Architecture Invariant: this crate does no I/O but reading the scenario files and
@@ -31,6 +33,7 @@ pub mod scenario;
 pub(crate) mod tables;
 pub mod timeline;
 pub mod validate;
+pub mod vary;
 
 pub use scenario::{Scenario, Status};
 

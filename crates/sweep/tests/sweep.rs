@@ -1,0 +1,283 @@
+//! Sweeps in process: plans and their errors, designs, variants set on the scenario, and
+//! the determinism of results across shards, orders and thread counts.
+
+use corridor_scenario::{Scenario, embedded};
+use corridor_sweep::design::Design;
+use corridor_sweep::shard::{SweepError, part_path};
+use corridor_sweep::store::read_part;
+use corridor_sweep::{Plan, PlanFile, Shard, Sweep, bind, run_shard};
+use std::path::Path;
+
+fn red_sea() -> Scenario {
+    embedded::scenario("red-sea-closure").unwrap().unwrap().0
+}
+
+fn plan(text: &str, base: &Scenario) -> Result<Plan, String> {
+    let pf = PlanFile::parse("plan.toml", text).map_err(|e| e.to_string())?;
+    bind(&pf, base).map_err(|e| e.to_string())
+}
+
+/// A quick sweep: one year, short warm-up, 3 variants × 2 replications.
+const SMALL: &str = r#"
+name = "small"
+scenario = "red-sea-closure"
+replications = 2
+[[axis]]
+param = "demand.growth"
+values = [0.0, 0.1, 0.3]
+[[axis]]
+param = "run.last_year"
+values = [2025]
+[[axis]]
+param = "run.warmup_days"
+values = [5]
+"#;
+
+#[test]
+fn errors_name_file_line_and_field() {
+    let base = red_sea();
+    let e = plan(
+        "name = \"x\"\nscenario = \"red-sea-closure\"\n[[axis]]\nparam = \"intervention.red-sea-close.length_days\"\nvalues = [1]\n",
+        &base,
+    )
+    .unwrap_err();
+    assert!(e.contains("plan.toml:4: field `axis.param`"), "{e}");
+    assert!(e.contains("did you mean `red-sea-closed`?"), "{e}");
+    let e = plan(
+        "name = \"x\"\nscenario = \"s\"\n[[axis]]\nparam = \"demand.growht\"\nvalues = [1]\n",
+        &base,
+    )
+    .unwrap_err();
+    assert!(e.contains("did you mean `demand.growth`?"), "{e}");
+    let e = plan("name = \"x\"\nscenario = \"s\"\n[[axis]]\nparam = \"demand.growth\"\nvalues = [0.1,\n 2.0]\n", &base).unwrap_err();
+    assert!(e.contains("plan.toml:6: field `axis.values`: demand.growth: expected a growth a year from -0.5 to 1.0, found 2"), "{e}");
+    let e = plan("name = \"x\"\nscenario = \"s\"\n[[axis]]\nparam = \"intervention.red-sea-closed.start\"\nvalues = [\"2026-02-30\"]\n", &base).unwrap_err();
+    assert!(
+        e.contains("plan.toml:5") && e.contains("is not a date"),
+        "{e}"
+    );
+    let e = plan("name = \"x\"\nscenario = \"s\"\n[[axis]]\nparam = \"demand.growth\"\nrange = { from = 0.0, to = 0.1 }\n", &base).unwrap_err();
+    assert!(e.contains("needs a finite list"), "{e}");
+    let e = plan("name = \"x\"\nscenario = \"s\"\nreplicatons = 3\n", &base).unwrap_err();
+    assert!(
+        e.contains("plan.toml:3") && e.contains("unknown field `replicatons`"),
+        "{e}"
+    );
+    let e = plan("name = \"x\"\nscenario = \"s\"\n[[axis]]\nparam = \"intervention.red-sea-closed.factor\"\nvalues = [0.5]\n", &base).unwrap_err();
+    assert!(e.contains("has no `scale` change"), "{e}");
+    let e = plan("name = \"x\"\nscenario = \"s\"\n[[axis]]\nparam = \"demand.growth\"\nname = \"seed\"\nvalues = [0.5]\n", &base).unwrap_err();
+    assert!(
+        e.contains("plan.toml:5") && e.contains("is a column of the results"),
+        "{e}"
+    );
+}
+
+#[test]
+fn designs_full_factorial_and_latin_hypercube() {
+    let base = red_sea();
+    let p = plan("name = \"x\"\nscenario = \"s\"\n[[axis]]\nparam = \"demand.growth\"\nrange = { from = 0.1, to = 0.3, step = 0.1 }\n[[axis]]\nparam = \"intervention.red-sea-closed.length_months\"\nvalues = [0, 6]\n", &base).unwrap();
+    let vs = p.variants();
+    let texts: Vec<Vec<&str>> = vs
+        .iter()
+        .map(|v| v.levels.iter().map(|l| l.text.as_str()).collect())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ["0.1", "0"],
+            ["0.1", "6"],
+            ["0.2", "0"],
+            ["0.2", "6"],
+            ["0.3", "0"],
+            ["0.3", "6"]
+        ]
+    );
+    assert_eq!(vs[3].key, "v0003");
+    let lhs = "name = \"x\"\nscenario = \"s\"\n[design]\nkind = \"latin-hypercube\"\nsamples = 10\nseed = 7\n[[axis]]\nparam = \"demand.growth\"\nrange = { from = 0.0, to = 0.5 }\n[[axis]]\nparam = \"intervention.red-sea-closed.start\"\nrange = { from = \"2025-01-01\", to = \"2027-12-31\" }\n";
+    let p = plan(lhs, &base).unwrap();
+    assert_eq!(
+        p.design,
+        Design::LatinHypercube {
+            samples: 10,
+            seed: 7
+        }
+    );
+    let vs = p.variants();
+    assert_eq!(vs.len(), 10);
+    // One point in each tenth of the growth range.
+    let mut strata: Vec<usize> = vs
+        .iter()
+        .map(|v| (v.levels[0].value / 0.05).floor() as usize)
+        .collect();
+    strata.sort();
+    assert_eq!(strata, (0..10).collect::<Vec<_>>());
+    assert!(vs.iter().all(|v| v.levels[1].text.len() == 10));
+    // The same seed, the same points; another seed, others.
+    let again: Vec<_> = plan(lhs, &base).unwrap().variants();
+    assert_eq!(again[4].levels, vs[4].levels);
+    let other = plan(&lhs.replace("seed = 7", "seed = 8"), &base)
+        .unwrap()
+        .variants();
+    assert_ne!(other[4].levels, vs[4].levels);
+}
+
+#[test]
+fn variants_set_the_scenario_itself() {
+    let base = red_sea();
+    let p = plan("name = \"x\"\nscenario = \"s\"\n[[axis]]\nparam = \"intervention.red-sea-closed.length_months\"\nvalues = [6]\n[[axis]]\nparam = \"intervention.red-sea-closed.start\"\nvalues = [\"2026-03-01\"]\n[[axis]]\nparam = \"demand.factor\"\nvalues = [2]\n", &base).unwrap();
+    let v = &p.variants()[0];
+    let s = corridor_sweep::exec::variant_scenario(&base, &p, v).unwrap();
+    let iv = &s.interventions[0];
+    assert_eq!(iv.from_date, "2026-03-01");
+    assert_eq!(iv.to_date.as_deref(), Some("2026-08-31"));
+    assert_eq!(
+        s.demand.flows[0].teu_per_year,
+        2.0 * base.demand.flows[0].teu_per_year
+    );
+    let mut s2 = base.clone();
+    let e = s2
+        .set(&corridor_scenario::vary::Param::DemandFactor, 1e6)
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("expected a factor from 0 to 100"),
+        "{e}"
+    );
+}
+
+/// Every row of a results directory, sorted.
+fn rows(dir: &Path, sw: &Sweep, shards: u64) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in &sw.variants {
+        for i in 0..shards {
+            let p = part_path(
+                dir,
+                v,
+                Shard {
+                    index: i,
+                    count: shards,
+                },
+            );
+            if !p.exists() {
+                continue;
+            }
+            let part = read_part(&p).unwrap();
+            for r in part.rows {
+                out.push(format!(
+                    "{} {:?} {} {} {} {} {} {:?}",
+                    v.key,
+                    part.params,
+                    r.replication,
+                    r.seed,
+                    r.row.metric,
+                    r.row.scope,
+                    r.row.year,
+                    r.row.value.to_bits()
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn run_in(sw: &Sweep, dir: &Path, shard: Shard, threads: usize) -> Result<(), SweepError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(|| run_shard(sw, dir, shard, &|_, _| {}).map(|_| ()))
+}
+
+#[test]
+fn results_do_not_depend_on_shards_order_or_threads() {
+    let base = red_sea();
+    let p = plan(SMALL, &base).unwrap();
+    let sw = Sweep::new(&p, &base, "test-dataset", "test");
+    assert_eq!(sw.units.len(), 6);
+    let tmp = tempfile::tempdir().unwrap();
+    let one = tmp.path().join("one");
+    run_in(&sw, &one, Shard::ALL, 1).unwrap();
+    let reference = rows(&one, &sw, 1);
+    assert!(reference.len() > 6 * 20, "{}", reference.len());
+    // Three shards, the last first, on two threads.
+    let three = tmp.path().join("three");
+    for i in [2, 0, 1] {
+        run_in(&sw, &three, Shard { index: i, count: 3 }, 2).unwrap();
+    }
+    assert_eq!(rows(&three, &sw, 3), reference);
+    // More shards than some variants have units; shards with none.
+    let seven = tmp.path().join("seven");
+    for i in 0..7 {
+        run_in(&sw, &seven, Shard { index: i, count: 7 }, 2).unwrap();
+    }
+    assert_eq!(rows(&seven, &sw, 7), reference);
+    // Another split into the same directory is refused; so is another plan.
+    let e = run_in(&sw, &three, Shard { index: 0, count: 2 }, 1).unwrap_err();
+    assert!(e.to_string().contains("3-way split"), "{e}");
+    let p2 = plan(&SMALL.replace("0.3]", "0.4]"), &base).unwrap();
+    let sw2 = Sweep::new(&p2, &base, "test-dataset", "test");
+    let e = run_in(&sw2, &one, Shard::ALL, 1).unwrap_err();
+    assert!(matches!(e, SweepError::OtherSweep { .. }), "{e}");
+}
+
+#[test]
+fn a_rerun_skips_complete_parts_and_rewrites_damaged_ones() {
+    let base = red_sea();
+    let p = plan(SMALL, &base).unwrap();
+    let sw = Sweep::new(&p, &base, "test-dataset", "test");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    run_in(&sw, &dir, Shard::ALL, 2).unwrap();
+    let reference = rows(&dir, &sw, 1);
+    let again = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+        .install(|| run_shard(&sw, &dir, Shard::ALL, &|_, _| {}))
+        .unwrap();
+    assert_eq!(again.manifest.units_run, 0);
+    assert_eq!(again.manifest.parts_skipped, 3);
+    // A damaged part (cut short) is rewritten; a user's file beside is never touched.
+    let part = part_path(&dir, &sw.variants[1], Shard::ALL);
+    let bytes = std::fs::read(&part).unwrap();
+    std::fs::write(&part, &bytes[..bytes.len() / 2]).unwrap();
+    let mine = dir.join("variant=v0001").join("notes.txt");
+    std::fs::write(&mine, "mine").unwrap();
+    let fixed = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| run_shard(&sw, &dir, Shard::ALL, &|_, _| {}))
+        .unwrap();
+    assert_eq!(fixed.manifest.units_run, 2);
+    assert_eq!(fixed.manifest.parts_written, 1);
+    assert_eq!(rows(&dir, &sw, 1), reference);
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine");
+    // A directory of someone else's files is refused and left as it was.
+    let foreign = tmp.path().join("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("thesis.tex"), "x").unwrap();
+    let e = run_in(&sw, &foreign, Shard::ALL, 1).unwrap_err();
+    assert!(matches!(e, SweepError::NotASweep { .. }), "{e}");
+    assert_eq!(std::fs::read_dir(&foreign).unwrap().count(), 1);
+}
+
+#[test]
+fn seeds_are_the_units_identity() {
+    let base = red_sea();
+    let p = plan(SMALL, &base).unwrap();
+    let vs = p.variants();
+    let s = corridor_sweep::unit::seed(&p, &vs[1], 0);
+    assert_eq!(s, corridor_sweep::unit::seed(&p, &vs[1], 0));
+    assert_ne!(s, corridor_sweep::unit::seed(&p, &vs[1], 1));
+    assert_ne!(s, corridor_sweep::unit::seed(&p, &vs[2], 0));
+    // The same variant in another design order keeps its seed.
+    let reordered = plan(&SMALL.replace("[0.0, 0.1, 0.3]", "[0.3, 0.1, 0.0]"), &base).unwrap();
+    let rv = reordered.variants();
+    assert_eq!(rv[1].levels, vs[1].levels);
+    assert_eq!(
+        corridor_sweep::unit::seed(&reordered, &rv[2], 0),
+        corridor_sweep::unit::seed(&p, &vs[0], 0)
+    );
+    assert!(s < 1 << 63);
+}
