@@ -11,6 +11,8 @@ mod scenario;
 mod scenario_text;
 mod serve;
 mod simulate;
+mod sweep;
+mod sweep_text;
 mod table;
 mod validate;
 
@@ -98,6 +100,14 @@ enum Command {
         after_help = "Bound to loopback (the default) anyone on this machine may write; on any other address every\nwrite and job submission needs the access token from CORRIDOR_TOKEN or --token-file, sent as\n`Authorization: Bearer TOKEN`. The API is described at /api/openapi.json.\n\nExamples:\n  corridor serve\n  corridor serve --bind 127.0.0.1:9000 --db my-scenarios.db\n  CORRIDOR_TOKEN=$(cat secret) corridor serve --bind 0.0.0.0:8080"
     )]
     Serve(serve::ServeArgs),
+    /// Many variants of a scenario (axes of parameters, full-factorial or Latin-hypercube)
+    /// as work units, sharded over processes, a Slurm job array or a Kubernetes Indexed Job;
+    /// results in Hive-partitioned Parquet, summarised per variant.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  corridor sweep show examples/sweeps/red-sea-sweep.toml\n  corridor sweep run examples/sweeps/red-sea-sweep.toml --out results\n  corridor sweep summarize results\n  corridor sweep slurm my-sweep.toml --shards 20 --out /scratch/results > sweep.sbatch"
+    )]
+    Sweep(sweep::SweepCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -310,6 +320,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             )?)
         }
         Command::Serve(a) => serve::serve(a, cli.data.as_deref()),
+        Command::Sweep(cmd) => {
+            let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
+            emit(&sweep::command(cmd, net, cli.data.as_deref(), deny)?)
+        }
         Command::Scenario(cmd) => {
             let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
             emit(&scenario::command(cmd, net, cli.data.as_deref(), deny)?)

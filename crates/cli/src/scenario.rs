@@ -180,7 +180,7 @@ impl Base {
 }
 
 /// Read a settings file (a scenario or a pipeline) with its size limit.
-fn read_settings(path: &Path) -> Result<String, Failure> {
+pub(crate) fn read_settings(path: &Path) -> Result<String, Failure> {
     read::read_all(&Input::path(path), read::SETTINGS).map_err(|e| {
         Failure::Invalid(LoadErrors {
             diagnostics: vec![
@@ -300,7 +300,7 @@ fn check_common(c: &RunCommon) -> Result<(), Failure> {
     Ok(())
 }
 
-fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
@@ -312,7 +312,7 @@ fn epoch_failure(s: &Scenario, e: EpochError) -> Failure {
     Failure::Invalid(corridor_scenario::validate::epoch_diagnostics(s, e))
 }
 
-fn run_failure(s: &Scenario, e: RunError) -> Failure {
+pub(crate) fn run_failure(s: &Scenario, e: RunError) -> Failure {
     match e {
         RunError::Epoch(e) => epoch_failure(s, *e),
         RunError::Plan(p) => Failure::Usage(format!("{}: {p}", s.name)),
@@ -321,15 +321,15 @@ fn run_failure(s: &Scenario, e: RunError) -> Failure {
 }
 
 /// A progress line on a terminal for runs longer than a second.
-struct Progress {
-    bar: indicatif::ProgressBar,
+pub(crate) struct Progress {
+    pub(crate) bar: indicatif::ProgressBar,
     started: std::time::Instant,
     shown: std::sync::atomic::AtomicBool,
     interactive: bool,
 }
 
 impl Progress {
-    fn new(len: u64, what: &str, quiet: bool) -> Progress {
+    pub(crate) fn new(len: u64, what: &str, quiet: bool) -> Progress {
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(len),
             indicatif::ProgressDrawTarget::hidden(),
@@ -348,7 +348,7 @@ impl Progress {
             interactive: !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
         }
     }
-    fn set(&self, n: u64) {
+    pub(crate) fn set(&self, n: u64) {
         if self.interactive
             && self.started.elapsed().as_secs_f64() > 1.0
             && !self.shown.swap(true, std::sync::atomic::Ordering::Relaxed)

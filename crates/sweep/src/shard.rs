@@ -403,7 +403,32 @@ fn write_manifest(path: &Path, m: &Manifest) -> Result<(), StoreError> {
 struct Entry {
     replication: u64,
     seed: u64,
-    rows: Vec<Row>,
+    /// (metric, scope, year, the value's bits: exact, whatever a JSON reader's rounding).
+    rows: Vec<(String, String, i32, u64)>,
+}
+
+impl Entry {
+    fn new(u: &Unit, rows: &[Row]) -> Entry {
+        Entry {
+            replication: u.replication,
+            seed: u.seed,
+            rows: rows
+                .iter()
+                .map(|r| (r.metric.clone(), r.scope.clone(), r.year, r.value.to_bits()))
+                .collect(),
+        }
+    }
+    fn rows(self) -> Vec<Row> {
+        self.rows
+            .into_iter()
+            .map(|(metric, scope, year, bits)| Row {
+                metric,
+                scope,
+                year,
+                value: f64::from_bits(bits),
+            })
+            .collect()
+    }
 }
 
 /// A unit and its rows.
@@ -433,7 +458,7 @@ fn open_journal(path: &Path, units: &[Unit]) -> Result<(File, Vec<Done>), StoreE
             .find(|u| u.replication == e.replication && u.seed == e.seed)
         {
             if !found.iter().any(|(x, _): &Done| x == u) {
-                found.push((u.clone(), e.rows));
+                found.push((u.clone(), e.rows()));
             }
         }
         good += line.len();
@@ -509,12 +534,7 @@ fn variant_part(
                 }
             })?;
             let ns = t.elapsed().as_nanos() as u64;
-            let line = serde_json::to_string(&Entry {
-                replication: u.replication,
-                seed: u.seed,
-                rows: rows.clone(),
-            })
-            .expect("serialises");
+            let line = serde_json::to_string(&Entry::new(u, &rows)).expect("serialises");
             store::append_line(&mut journal.lock().expect("not poisoned"), &jpath, &line)?;
             done.lock()
                 .expect("not poisoned")
@@ -536,4 +556,55 @@ fn variant_part(
     c.written.fetch_add(1, Ordering::Relaxed);
     fs::remove_file(&jpath).map_err(io_err(&jpath))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_torn_journal_line_is_cut_off_and_the_rest_kept() {
+        let t = tempfile::tempdir().unwrap();
+        let path = t.path().join("v0000.jsonl");
+        let units: Vec<Unit> = (0..3)
+            .map(|r| Unit {
+                number: r,
+                variant: 0,
+                replication: r,
+                seed: 100 + r,
+            })
+            .collect();
+        let row = |v: f64| Row {
+            metric: "m".into(),
+            scope: "all".into(),
+            year: 2025,
+            value: v,
+        };
+        let line = |u: &Unit, v: f64| serde_json::to_string(&Entry::new(u, &[row(v)])).unwrap();
+        // Two whole lines (0.1 + 0.2 keeps its last bit), then a line cut mid-write.
+        let text = format!(
+            "{}\n{}\n{}",
+            line(&units[0], 0.1 + 0.2),
+            line(&units[2], 7.0),
+            &line(&units[1], 1.0)[..10]
+        );
+        std::fs::write(&path, &text).unwrap();
+        let (mut f, found) = open_journal(&path, &units).unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].1[0].value.to_bits(), (0.1f64 + 0.2).to_bits());
+        assert_eq!(found[1].0.replication, 2);
+        let kept = std::fs::read_to_string(&path).unwrap();
+        assert!(kept.ends_with('\n') && kept.lines().count() == 2, "{kept}");
+        // Appending continues after the whole lines.
+        store::append_line(&mut f, &path, &line(&units[1], 1.0)).unwrap();
+        let (_, found) = open_journal(&path, &units).unwrap();
+        assert_eq!(found.len(), 3);
+        // A line of another sweep's unit (another seed) is not taken.
+        let stranger = Unit {
+            seed: 999,
+            ..units[0].clone()
+        };
+        let (_, found) = open_journal(&path, &[stranger]).unwrap();
+        assert!(found.is_empty());
+    }
 }
