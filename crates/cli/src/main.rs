@@ -72,7 +72,7 @@ enum Command {
     Compare(routing::ShipmentArgs),
     /// Simulate a year of corridor operations (Monte Carlo): transit times, queues, bottlenecks.
     #[command(
-        after_help = "Exit status: 0, 2 for invalid input (the message names the file, line and field).\n\nExamples:\n  corridor simulate --replications 20\n  corridor simulate --demand my-demand.csv --year 2025 --days 365 --seed 7 --json\n  corridor simulate --demand examples/demand-2030.csv --year 2030\n  corridor simulate --demand-factor 2.0 --csv > growth.csv"
+        after_help = "Published demand sets (--demand NAME, embedded): published-2024 (the observed 2024 flows, the default), published-2030 (the published 2030 targets and forecasts). A value without `/` or `.` is a name; a path is read as a file.\n\nExit status: 0, 2 for invalid input (the message names the file, line and field).\n\nExamples:\n  corridor simulate --replications 20\n  corridor simulate --demand my-demand.csv --year 2025 --days 365 --seed 7 --json\n  corridor simulate --demand published-2030 --year 2030\n  corridor simulate --demand-factor 2.0 --csv > growth.csv"
     )]
     Simulate(simulate::SimArgs),
     /// The corridor over time: dated projects (which can slip), interventions, disruptions

@@ -14,9 +14,12 @@ use std::path::{Path, PathBuf};
 /// Options of `corridor simulate`.
 #[derive(Args, Debug)]
 pub struct SimArgs {
-    /// Demand table (CSV: from,to,teu_per_year,tonnes_per_year,corridor,src,note; a row gives
-    /// containers in teu_per_year or wagonload in tonnes_per_year); default: DIR/demand.csv
-    /// of --data, else the embedded observed 2024 flows. Parameters (units, demand by month,
+    /// Demand table: a published set by name — published-2024 (the observed 2024 flows) or
+    /// published-2030 (the published 2030 targets), embedded, usable from any directory —
+    /// or a CSV file (from,to,teu_per_year,tonnes_per_year,corridor,src,note; a row gives
+    /// containers in teu_per_year or wagonload in tonnes_per_year). A value without `/` or
+    /// `.` is a name (write ./NAME for a file named so). Default: DIR/demand.csv of --data,
+    /// else the embedded observed 2024 flows. Parameters (units, demand by month,
     /// weather, breakdowns, route choice) come from DIR/simulation.toml of --data, else the
     /// embedded one.
     #[arg(long, value_name = "FILE")]
@@ -60,7 +63,7 @@ pub(crate) type Named = (String, Input);
 /// The run's parameter files: `simulation.toml`, `calibration.csv` and the demand table of
 /// the --data directory when it has them, else the embedded ones; an explicit demand path
 /// is read (or reported missing) as given.
-pub(crate) fn parameter_files(data: Option<&Path>, demand: Option<&Path>) -> (Named, Named, Named) {
+pub(crate) fn parameter_files(data: Option<&Path>, demand: Option<Named>) -> (Named, Named, Named) {
     let embedded = |text: &'static str| Input::Bytes(Cow::Borrowed(text.as_bytes()));
     let from_data = |name: &str, default: &'static str| match data.map(|d| d.join(name)) {
         Some(p) if matches!(Input::path(&p), Input::Path(_)) => {
@@ -71,7 +74,7 @@ pub(crate) fn parameter_files(data: Option<&Path>, demand: Option<&Path>) -> (Na
     let sim = from_data("simulation.toml", ops_input::DEFAULT_SIMULATION);
     let cal = from_data("calibration.csv", ops_input::DEFAULT_CALIBRATION);
     let dem = match demand {
-        Some(p) => (p.display().to_string(), Input::path(p)),
+        Some(named) => named,
         None => from_data("demand.csv", ops_input::DEFAULT_DEMAND),
     };
     (sim, cal, dem)
@@ -112,7 +115,8 @@ pub fn simulate(
             "--year must be between {FIRST_YEAR} and {LAST_YEAR} (the dates Corridor handles: {DATE_RANGE})"
         )));
     }
-    let (sim, cal, dem) = parameter_files(data, a.demand.as_deref());
+    let demand = a.demand.as_deref().map(demand_table).transpose()?;
+    let (sim, cal, dem) = parameter_files(data, demand);
     let (sim_name, dem_name) = (sim.0.clone(), dem.0.clone());
     let files = ops_input::Files {
         simulation: (&sim.0, sim.1),
@@ -153,8 +157,15 @@ pub fn simulate(
         }
         bar.set_position(n);
     };
-    let report = pool.install(|| ops::run(&plan, a.seed, a.replications, &progress));
+    let mut report = pool.install(|| ops::run(&plan, a.seed, a.replications, &progress));
     bar.finish_and_clear();
+    report.notes.insert(
+        0,
+        corridor_route::notes::Note {
+            id: "demand_table",
+            text: format!("Demand table: {dem_name}."),
+        },
+    );
     if a.json {
         return Ok(serde_json::to_string_pretty(&serde_json::json!({"schema": "corridor.simulation", "schema_version": 1, "year": a.year, "demand": dem_name, "parameters": sim_name, "report": report})).expect("report serialises") + "\n");
     }
@@ -162,6 +173,33 @@ pub fn simulate(
         return Ok(csv(&report));
     }
     Ok(summary(net, a, &report, &dem_name))
+}
+
+/// The demand table a `--demand` value names: a published set by name (no `/` or `.`), or a
+/// file; an unknown name gets the list of names.
+fn demand_table(value: &Path) -> Result<Named, Failure> {
+    let text = value.to_string_lossy();
+    if !ops_input::is_demand_name(&text) {
+        return Ok((value.display().to_string(), Input::path(value)));
+    }
+    match ops_input::published_demand(&text) {
+        Some(d) => Ok((
+            format!("{} (<embedded>/{})", d.name, d.file),
+            Input::Bytes(Cow::Borrowed(d.text.as_bytes())),
+        )),
+        None => {
+            let names = ops_input::PUBLISHED_DEMAND
+                .iter()
+                .map(|d| format!("  {}  {}", d.name, d.about))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Err(Failure::Usage(format!(
+                "--demand `{}` is not a published demand set (a value without `/` or `.` is a name; write ./{} for a file of that name); the published sets are:\n{names}",
+                corridor_model::diag::printable(&text),
+                corridor_model::diag::printable(&text)
+            )))
+        }
+    }
 }
 
 /// A plan error as the CLI reports it: a row of the demand table at its line, or a usage
@@ -218,6 +256,7 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
         "Units (FEU containers and wagons): generated {}, delivered {}, still in the system {} ({:.0} TEU-equivalent per replication); {} events\n\n",
         r.generated, r.delivered, r.in_system, r.undelivered_teu.mean, r.events
     ));
+    out.push_str(&stability_text(r, crate::layout::terminal_width()));
     let rows: Vec<Vec<String>> = r
         .corridors
         .iter()
@@ -372,26 +411,62 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
                 .join("; "),
         );
     }
-    out.push_str("\nRoute choice: ");
-    out.push_str(
-        &r.route_choice
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}→{} {} ({})",
-                    f.from,
-                    f.to,
-                    f.shares
-                        .iter()
-                        .map(|(c, s)| format!("{c} {:.0} %", s * 100.0))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    f.method
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
+    out.push('\n');
+    let choice = r
+        .route_choice
+        .iter()
+        .map(|f| {
+            format!(
+                "{}→{} {} ({})",
+                f.from,
+                f.to,
+                f.shares
+                    .iter()
+                    .map(|(c, s)| format!("{c} {:.0} %", s * 100.0))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                f.method
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    out.push_str(&crate::layout::wrap(
+        &choice,
+        crate::layout::terminal_width(),
+        "Route choice: ",
+        "  ",
+    ));
+    if !r.notes.is_empty() {
+        out.push_str("\nNotes:\n");
+        for n in &r.notes {
+            out.push_str(&crate::layout::wrap(
+                &n.text,
+                crate::layout::terminal_width(),
+                "- ",
+                "  ",
+            ));
+        }
+    }
+    out
+}
+
+/// The stability verdict and the backlog in figures, wrapped to `width`.
+fn stability_text(r: &Report, width: usize) -> String {
+    let s = &r.stability;
+    let g = &s.backlog_growth_teu_per_day;
+    let backlog = format!(
+        "TEU-equivalent in the system (mean over replications) {:.0} on the first day measured, {:.0} on the last; trend {:+.1} TEU/day{}; {:.0} TEU-equivalent arrive a day, {:.0} are delivered.",
+        s.backlog_first_day_teu,
+        s.backlog_last_day_teu,
+        g.mean,
+        g.ci95
+            .map(|[lo, hi]| format!(" [{lo:+.1}, {hi:+.1}]"))
+            .unwrap_or_default(),
+        s.arrived_teu_per_day.mean,
+        s.delivered_teu_per_day.mean
     );
+    let mut out = crate::layout::wrap(&s.text, width, "Stability: ", "  ");
+    out.push_str(&crate::layout::wrap(&backlog, width, "Backlog: ", "  "));
     out.push('\n');
     out
 }
@@ -467,6 +542,24 @@ fn csv(r: &Report) -> String {
         row("breakdown_failures", &b.target, &b.failures);
         row("breakdown_down_days", &b.target, &b.down_days);
     }
+    // The verdict (scope: stable, saturated or unstable) with the backlog's trend, TEU a
+    // day; where it builds up or what is at capacity; what arrives and is delivered a day.
+    let st = &r.stability;
+    let verdict = serde_json::to_value(st.verdict).expect("a verdict serialises");
+    row(
+        "stability",
+        verdict.as_str().unwrap_or_default(),
+        &st.backlog_growth_teu_per_day,
+    );
+    for p in &st.at {
+        row(
+            "stability_queue_growth_teu_per_day",
+            &p.name,
+            &p.queue_growth_teu_per_day,
+        );
+    }
+    row("arrived_teu_per_day", "all", &st.arrived_teu_per_day);
+    row("delivered_teu_per_day", "all", &st.delivered_teu_per_day);
     row("undelivered_teu", "all", &r.undelivered_teu);
     row("generated", "all", &single(r.generated as f64));
     row("delivered", "all", &single(r.delivered as f64));

@@ -217,15 +217,11 @@ fn a_users_seasonality_drives_the_run_and_a_bad_one_exits_2() {
 }
 
 #[test]
-fn the_2030_example_demand_offers_a_million_teu_and_overloads_the_2024_network() {
-    let demand = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/demand-2030.csv"
-    );
+fn the_published_2030_demand_offers_a_million_teu_and_overloads_the_2024_network() {
     let (code, out, err) = run(&[
         "simulate",
         "--demand",
-        demand,
+        "published-2030",
         "--year",
         "2030",
         "--days",

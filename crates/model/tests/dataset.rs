@@ -109,7 +109,7 @@ fn every_cited_source_resolves_and_estimates_say_why() {
             // the same table.
             let sim = include_str!("../../../data/simulation.toml");
             let demand = include_str!("../../../data/demand.csv");
-            let demand_2030 = include_str!("../../../examples/demand-2030.csv");
+            let demand_2030 = include_str!("../../../data/demand-2030.csv");
             let cited_by_sim = |t: &str| {
                 t.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
                     .any(|w| w == s.key)

@@ -272,6 +272,50 @@ pub const DEFAULT_DEMAND: &str = include_str!("../../../data/demand.csv");
 /// The default calibration points (published figures of 2024).
 pub const DEFAULT_CALIBRATION: &str = include_str!("../../../data/calibration.csv");
 
+/// The 2030 demand of the published targets and forecasts (`data/demand-2030.csv`).
+pub const DEMAND_2030: &str = include_str!("../../../data/demand-2030.csv");
+
+/// A demand table embedded under a name (`corridor simulate --demand NAME`).
+#[derive(Clone, Copy, Debug)]
+pub struct PublishedDemand {
+    /// Its name.
+    pub name: &'static str,
+    /// Its file under `data/`.
+    pub file: &'static str,
+    /// What it holds.
+    pub about: &'static str,
+    /// The table.
+    pub text: &'static str,
+}
+
+/// The published demand sets, by name.
+pub const PUBLISHED_DEMAND: &[PublishedDemand] = &[
+    PublishedDemand {
+        name: "published-2024",
+        file: "data/demand.csv",
+        about: "the observed 2024 flows (the default)",
+        text: DEFAULT_DEMAND,
+    },
+    PublishedDemand {
+        name: "published-2030",
+        file: "data/demand-2030.csv",
+        about: "the published 2030 targets and forecasts (1.04 M TEU and 6 Mt of wagonload)",
+        text: DEMAND_2030,
+    },
+];
+
+/// Whether a `--demand` value is a name rather than a path: it has no path separator and
+/// no dot (`published-2030`; a file named so is `./published-2030`), so a name never
+/// shadows a file such as `demand.csv` or `tables/2030`.
+pub fn is_demand_name(value: &str) -> bool {
+    !value.is_empty() && !value.contains(['/', '\\', '.'])
+}
+
+/// The published demand set of a name.
+pub fn published_demand(name: &str) -> Option<&'static PublishedDemand> {
+    PUBLISHED_DEMAND.iter().find(|d| d.name == name)
+}
+
 /// The columns of `calibration.csv`.
 pub const CALIBRATION: Table = Table {
     columns: &[

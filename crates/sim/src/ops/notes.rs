@@ -62,18 +62,12 @@ pub(crate) fn notes(plan: &Plan, r: &Report) -> Vec<Note> {
             .count()
     };
     if factors.iter().all(|f| *f == factor) {
-        let share_rule = if factor > 1.0 {
-            " (the growth of a row given as a current share, share:CORRIDOR, chooses its corridor with the unpinned flows)"
-        } else {
-            ""
-        };
         v.push(note(
             "demand",
             format!(
-                "Demand: every volume of the table × {}{share_rule}; {} flows pinned to a corridor, {} at their current share, {} choosing their corridor by the capacity-restrained logit.",
+                "Demand: every volume of the table × {}; {} flows pinned to a corridor (their whole volume, grown or not), {} choosing their corridor by the capacity-restrained logit.",
                 num(factor),
                 pinned("pinned"),
-                pinned("share"),
                 pinned("logit"),
             ),
         ));
