@@ -404,3 +404,15 @@ fn bad_plans_and_directories_exit_2_with_the_place() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a Corridor sweep's"));
     assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
 }
+
+#[test]
+fn the_readme_shows_the_query_summarize_prints() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let q = corridor_sweep::summary::duckdb_query("results");
+    assert!(
+        readme.contains(&format!("duckdb -c \"{q}\"")),
+        "README's DuckDB query differs from:\n{q}"
+    );
+}
