@@ -281,3 +281,40 @@ fn seeds_are_the_units_identity() {
     );
     assert!(s < 1 << 63);
 }
+
+#[test]
+fn project_delays_and_intervention_factors_are_set_on_the_scenario() {
+    use corridor_scenario::delay::Slip;
+    use corridor_scenario::vary::Param;
+    let base = embedded::scenario("middle-corridor-2030")
+        .unwrap()
+        .unwrap()
+        .0;
+    let p = base
+        .projects
+        .iter()
+        .find(|p| p.expected.is_some() && p.status != corridor_scenario::Status::Cancelled)
+        .unwrap();
+    let param = Param::parse(&format!("project.{}.delay_days", p.id), &base).unwrap();
+    let mut s = base.clone();
+    s.set(&param, 365.0).unwrap();
+    let q = &s.projects[s.project(&p.id).unwrap()];
+    assert_eq!(q.expected.unwrap() - p.expected.unwrap(), 365.0 * 24.0);
+    assert_eq!(q.slip, Slip::None);
+    assert!(Param::parse("project.no-such.delay_days", &base).is_err());
+
+    let low = embedded::scenario("caspian-low-water").unwrap().unwrap().0;
+    let f = Param::parse("intervention.low-water-2026.factor", &low).unwrap();
+    let mut s = low.clone();
+    s.set(&f, 0.5).unwrap();
+    let factors: Vec<f64> = s.interventions[0]
+        .changes
+        .iter()
+        .filter_map(|c| match c.change {
+            corridor_scenario::scenario::Change::Scale { factor, .. } => Some(factor),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(factors, [0.5]);
+    assert!(s.set(&f, 0.0).is_err());
+}
