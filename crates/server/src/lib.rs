@@ -17,6 +17,7 @@
 
 pub mod api;
 pub mod base;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod extract;

@@ -410,6 +410,16 @@ async fn result(State(s): State<AppState>, Path(id): Path<String>) -> Result<Res
     }
 }
 
+/// One server-sent event of a job's stream.
+#[derive(Serialize, ToSchema)]
+pub struct JobEvent {
+    /// `progress` while the job is queued or running, `end` once (its final status).
+    #[schema(pattern = "^(progress|end)$")]
+    pub event: String,
+    /// The job's status (a `JobStatus`) as JSON text.
+    pub data: String,
+}
+
 fn event(s: &JobStatus) -> Event {
     let name = if s.state.finished() {
         "end"
@@ -425,7 +435,7 @@ fn event(s: &JobStatus) -> Event {
 /// A job's progress as server-sent events: `progress` events with the job's status, then
 /// one `end` event when it is over (at once for a finished job).
 #[utoipa::path(get, path = "/api/jobs/{id}/events", tag = "jobs", params(("id" = i64, Path)),
-    responses((status = 200, description = "text/event-stream of JobStatus (`progress`, then `end`)", content_type = "text/event-stream", body = JobStatus),
+    responses((status = 200, description = "text/event-stream of JobStatus (`progress`, then `end`)", content_type = "text/event-stream", body = JobEvent),
         (status = 404, body = crate::error::ErrorBody)))]
 async fn events(
     State(s): State<AppState>,

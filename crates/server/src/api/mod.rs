@@ -7,6 +7,7 @@ pub mod network;
 pub mod routes;
 pub mod scenarios;
 mod shipment;
+pub mod svg;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -28,7 +29,7 @@ use utoipa_axum::routes;
         description = "The China–Europe Middle Corridor and its rivals: network, routes, scenarios, jobs, capacity. Writes and job submissions need `Authorization: Bearer TOKEN` when the server is not bound to loopback."
     ),
     tags(
-        (name = "network"), (name = "routes"), (name = "scenarios"), (name = "jobs"), (name = "capacity")
+        (name = "network"), (name = "routes"), (name = "scenarios"), (name = "jobs"), (name = "capacity"), (name = "drawings")
     )
 )]
 struct ApiDoc;
@@ -40,7 +41,49 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .merge(jobs::events_router())
         .split_for_parts();
     api.merge(events);
+    common_responses(&mut api);
     api
+}
+
+/// The answers every operation can give whatever its handler: 400 for a malformed request
+/// (a body that is not JSON, a bad path or query value), and for operations with a body 413
+/// (too large) and 415 (not JSON), each with the error body.
+fn common_responses(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |what: &str| {
+        ResponseBuilder::new()
+            .description(what)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in api.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let has_body = op.request_body.is_some();
+            let r = &mut op.responses.responses;
+            r.entry("400".into())
+                .or_insert_with(|| error("A malformed request: a body that is not JSON, or a bad path or query value").into());
+            if has_body {
+                r.entry("413".into())
+                    .or_insert_with(|| error("The body is larger than the limit").into());
+                r.entry("415".into()).or_insert_with(|| {
+                    error("The body is not of a type the operation reads").into()
+                });
+            }
+        }
+    }
 }
 
 fn documented() -> OpenApiRouter<AppState> {
@@ -51,6 +94,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(scenarios::router())
         .merge(jobs::router())
         .merge(capacity::router())
+        .merge(svg::router())
 }
 
 /// Every route: the timed ones (408 past the request timeout) and the event streams,
@@ -62,6 +106,7 @@ pub fn router(state: AppState) -> axum::Router {
         .merge(jobs::events_router())
         .split_for_parts();
     api.merge(events_api);
+    common_responses(&mut api);
     let api = Arc::new(api);
     let timed = timed.layer(tower_http::timeout::TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
@@ -69,6 +114,7 @@ pub fn router(state: AppState) -> axum::Router {
     ));
     timed
         .merge(events)
+        .merge(crate::dashboard::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {
