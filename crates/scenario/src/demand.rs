@@ -18,8 +18,12 @@ pub struct FlowSpec {
     pub teu_per_year: f64,
     /// Wagonload, tonnes a year (in `first_year`).
     pub tonnes_per_year: f64,
-    /// The corridor the flow is pinned to.
+    /// The corridor the flow is pinned to (or whose current share it is, with `share`).
     pub corridor: Option<String>,
+    /// True if `corridor` is the flow's current share (`share:KEY`), not a pin: its
+    /// first-year volume stays there, growth above it chooses among the corridors.
+    #[serde(default)]
+    pub share: bool,
     /// First year it exists (its volume is that year's).
     pub first_year: i32,
     /// What it is.
@@ -171,6 +175,11 @@ pub fn resolve(
             teu_per_year: yf.teu_per_year,
             tonnes_per_year: yf.tonnes_per_year,
             corridor: spec.corridor.as_ref().and_then(|c| net.corridor_by_key(c)),
+            share_base: spec.share.then_some(if spec.tonnes_per_year > 0.0 {
+                spec.tonnes_per_year
+            } else {
+                spec.teu_per_year
+            }),
             line: spec.line,
         };
         if let Some(c) = flow.corridor {

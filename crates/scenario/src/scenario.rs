@@ -1545,6 +1545,7 @@ fn demand(
                 corridor: f
                     .corridor
                     .map(|c| ctx.base.corridors[c.0 as usize].key.clone()),
+                share: f.share_base.is_some(),
                 first_year: base_year,
                 note: String::new(),
                 file: file.to_string(),
@@ -1726,6 +1727,7 @@ fn demand(
             teu_per_year: teu,
             tonnes_per_year: tonnes,
             corridor: f.corridor.as_ref().map(|c| c.get_ref().clone()),
+            share: false,
             first_year: f
                 .first_year
                 .as_ref()

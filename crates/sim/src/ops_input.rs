@@ -31,6 +31,11 @@ pub struct Flow {
     pub tonnes_per_year: f64,
     /// Corridor the flow is pinned to, or `None` for the logit choice.
     pub corridor: Option<CorridorId>,
+    /// For a row whose corridor is its *current share* (`share:KEY` in the demand table),
+    /// not a pin: the volume a year (TEU, or tonnes for wagonload) that stays on that
+    /// corridor. What a demand factor or a scenario's growth adds above it chooses among
+    /// all corridors by the route choice. `None` for a pinned or a free flow.
+    pub share_base: Option<f64>,
     /// Line in the demand file (for messages).
     pub line: u64,
 }
@@ -882,7 +887,20 @@ fn parse_demand(net: &Network, file: &str, input: &Input, flows: &mut Vec<Flow>,
             },
             _ => (None, None),
         };
-        let corridor = match r.get("corridor") {
+        let field = r.get("corridor");
+        let (share, key) = match field.strip_prefix("share:") {
+            Some(k) => (true, k.trim()),
+            None => (false, field),
+        };
+        if share && key.is_empty() {
+            r.err(
+                "corridor",
+                "`share:` names no corridor",
+                Some("write share:KEY, e.g. share:northern (the corridor's current share of the flow)".into()),
+            );
+        }
+        let corridor = match key {
+            "" if share => None,
             "" => Some(None),
             k => match net.corridor_by_key(k) {
                 Some(c) => Some(Some(c)),
@@ -933,6 +951,7 @@ fn parse_demand(net: &Network, file: &str, input: &Input, flows: &mut Vec<Flow>,
                     teu_per_year: teu,
                     tonnes_per_year: tonnes,
                     corridor,
+                    share_base: share.then_some(if tonnes > 0.0 { tonnes } else { teu }),
                     line: r.line(),
                 });
             }

@@ -71,6 +71,7 @@ fn more_distinct_flows_than_a_run_routes_is_an_error_before_any_routing() {
                             teu_per_year: if wagons { 0.0 } else { 1.0 },
                             tonnes_per_year: if wagons { 1.0 } else { 0.0 },
                             corridor: (c > 0).then(|| CorridorId(c - 1)),
+                            share_base: None,
                             line: 2,
                         });
                     }

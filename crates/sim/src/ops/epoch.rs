@@ -138,6 +138,46 @@ pub const MAX_FLOWS: usize = 10_000;
 /// Rows of the same origin, destination, corridor and cargo as one flow of their summed
 /// volume (the first row's line names it): one route set and one arrival stream, the same
 /// Poisson process as the rows' together.
+/// A share row's volume after `demand_factor`, split: up to its base stays on its
+/// corridor, the rest is free to choose (a share row within its base is pinned). Returns
+/// flows without `share_base`, volumes before `demand_factor` (which applies to them all).
+pub(crate) fn split_shares(flows: Vec<Flow>, demand_factor: f64) -> Vec<Flow> {
+    let mut out = Vec::with_capacity(flows.len());
+    for f in flows {
+        let Some(base) = f.share_base else {
+            out.push(f);
+            continue;
+        };
+        let volume = if f.is_wagonload() {
+            f.tonnes_per_year
+        } else {
+            f.teu_per_year
+        };
+        let effective = volume * demand_factor;
+        let pinned = Flow {
+            share_base: None,
+            ..f.clone()
+        };
+        if f.corridor.is_none() || effective <= base || effective <= 0.0 {
+            out.push(pinned);
+            continue;
+        }
+        let stays = base / effective;
+        out.push(Flow {
+            teu_per_year: f.teu_per_year * stays,
+            tonnes_per_year: f.tonnes_per_year * stays,
+            ..pinned.clone()
+        });
+        out.push(Flow {
+            teu_per_year: f.teu_per_year * (1.0 - stays),
+            tonnes_per_year: f.tonnes_per_year * (1.0 - stays),
+            corridor: None,
+            ..pinned
+        });
+    }
+    out
+}
+
 fn merge_flows(flows: Vec<Flow>) -> Vec<Flow> {
     let mut out: Vec<Flow> = Vec::with_capacity(flows.len());
     let mut index: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
@@ -220,7 +260,7 @@ impl EpochPlan {
         demand_factor: f64,
         ready: f64,
     ) -> Result<EpochPlan, PlanError> {
-        let flows = merge_flows(flows);
+        let flows = merge_flows(split_shares(flows, demand_factor));
         if flows.len() > MAX_FLOWS {
             return Err(PlanError::TooManyFlows { flows: flows.len() });
         }

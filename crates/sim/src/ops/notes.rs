@@ -65,7 +65,7 @@ pub(crate) fn notes(plan: &Plan, r: &Report) -> Vec<Note> {
         v.push(note(
             "demand",
             format!(
-                "Demand: every volume of the table × {}; {} flows pinned to a corridor (their whole volume, grown or not), {} choosing their corridor by the capacity-restrained logit.",
+                "Demand: every volume of the table × {}; {} flows pinned to a corridor (a pinned row its whole volume, grown or not; a `share:` row up to its table volume, what grows above it choosing), {} choosing their corridor by the capacity-restrained logit.",
                 num(factor),
                 pinned("pinned"),
                 pinned("logit"),
