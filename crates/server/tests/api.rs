@@ -287,6 +287,8 @@ async fn openapi_documents_every_endpoint() {
         ("/api/capacity", "post"),
         ("/api/capacity/saturation", "post"),
         ("/api/assign", "post"),
+        ("/api/svg/map", "get"),
+        ("/api/svg/chart/{kind}", "get"),
     ];
     for (p, m) in expected {
         assert!(
