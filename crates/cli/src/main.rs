@@ -5,6 +5,7 @@ mod capacity;
 mod hints;
 mod layout;
 mod output;
+mod report;
 mod routing;
 mod routing_text;
 mod scenario;
@@ -108,6 +109,12 @@ enum Command {
         after_help = "Examples:\n  corridor sweep show examples/sweeps/red-sea-sweep.toml\n  corridor sweep run examples/sweeps/red-sea-sweep.toml --out results\n  corridor sweep summarize results\n  corridor sweep slurm my-sweep.toml --shards 20 --out /scratch/results > sweep.sbatch"
     )]
     Sweep(sweep::SweepCmd),
+    /// A scenario run (and its comparison with another) as one self-contained HTML file
+    /// (map, charts, tables, assumptions, sources), or Markdown with the SVGs beside it.
+    #[command(
+        after_help = "The HTML file has no script and refers to nothing outside itself: it opens offline, reads\nwithout JavaScript and prints on A4. An existing file is only replaced with --force.\n\nExamples:\n  corridor report --scenario middle-corridor-2030 -o report.html\n  corridor report --scenario middle-corridor-2030 --compare baseline -o compare.html\n  corridor report --scenario red-sea-closure --years 2026..2027 --format md -o red-sea.md"
+    )]
+    Report(report::ReportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -323,6 +330,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sweep(cmd) => {
             let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
             emit(&sweep::command(cmd, net, cli.data.as_deref(), deny)?)
+        }
+        Command::Report(a) => {
+            let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
+            emit(&report::report(a, net, cli.data.as_deref(), deny)?)
         }
         Command::Scenario(cmd) => {
             let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
