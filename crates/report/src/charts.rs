@@ -28,8 +28,12 @@ pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
         .unwrap_or(10.0 * mag);
     let mut t = (lo / step).floor() * step;
     let mut out = Vec::new();
-    while t <= hi + step * 1e-9 && out.len() < 50 {
+    // The last tick is at or above `hi`, so the axis covers every value.
+    loop {
         out.push(t);
+        if t >= hi - step * 1e-9 || out.len() >= 50 {
+            break;
+        }
         t += step;
     }
     out
@@ -183,7 +187,7 @@ pub fn transit_year(net: &Network, scenario: &str, y: &Year) -> String {
     let max = cs.iter().map(|c| c.p90_days).fold(1.0f64, f64::max);
     let xt = ticks(0.0, max * 1.05, 6);
     let xmax = *xt.last().unwrap_or(&1.0);
-    let (x0, x1) = (250.0, W - RIGHT - 20.0);
+    let (x0, x1) = (300.0, W - RIGHT - 64.0);
     let px = |d: f64| x0 + d / xmax * (x1 - x0);
     let bottom = TOP + 10.0 + plot_h;
     for &t in &xt {
@@ -421,4 +425,20 @@ pub fn bottlenecks(net: &Network, scenario: &str, y: &Year, n: usize) -> String 
         svg.raw("</g>");
     }
     svg.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ticks;
+
+    #[test]
+    fn ticks_cover_the_range() {
+        assert_eq!(
+            ticks(0.0, 47_000.0, 5),
+            [0.0, 10_000.0, 20_000.0, 30_000.0, 40_000.0, 50_000.0]
+        );
+        assert_eq!(ticks(0.0, 1.0, 4), [0.0, 0.25, 0.5, 0.75, 1.0]);
+        let t = ticks(-1234.0, 1234.0, 6);
+        assert!(t[0] <= -1234.0 && *t.last().unwrap() >= 1234.0);
+    }
 }

@@ -55,6 +55,7 @@ async function submit(e) {
       tr.addEventListener('focus', on);
       tr.addEventListener('mouseleave', () => select(null));
     });
+    document.getElementById('map-caption').textContent = 'Routes in their corridor colours (see the table); hover or focus a row to pick one out.';
     status.textContent = `${rows.filter((r) => r.available).length} of ${rows.length} corridors have a route; hover a row to see it on the map.`;
   } catch (err) {
     status.className = 'status error';
