@@ -252,11 +252,18 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
         "Simulated {} days of {} after {} warm-up days, {} replications (seed {}), demand {} × {}\n",
         r.days, a.year, r.warmup_days, r.replications, r.seed, dem, a.demand_factor
     );
-    out.push_str(&format!(
-        "Units (FEU containers and wagons): generated {}, delivered {}, still in the system {} ({:.0} TEU-equivalent per replication); {} events\n\n",
-        r.generated, r.delivered, r.in_system, r.undelivered_teu.mean, r.events
+    let width = crate::layout::terminal_width();
+    out.push_str(&crate::layout::wrap(
+        &format!(
+            "Units (FEU containers and wagons): generated {}, delivered {}, still in the system {} ({:.0} TEU-equivalent per replication); {} events",
+            r.generated, r.delivered, r.in_system, r.undelivered_teu.mean, r.events
+        ),
+        width,
+        "",
+        "  ",
     ));
-    out.push_str(&stability_text(r, crate::layout::terminal_width()));
+    out.push('\n');
+    out.push_str(&stability_text(r, width));
     let rows: Vec<Vec<String>> = r
         .corridors
         .iter()
@@ -291,41 +298,38 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
         ],
         &rows,
     ));
-    let rows: Vec<Vec<String>> =
-        r.od.iter()
-            .map(|o| {
-                vec![
-                    format!(
-                        "{} → {}",
-                        o.from.as_deref().unwrap_or(""),
-                        o.to.as_deref().unwrap_or("")
-                    ),
-                    o.corridor.clone(),
-                    if o.tonnes_delivered.mean > 0.0 {
-                        format!("{:.0} t", o.tonnes_delivered.mean)
-                    } else {
-                        format!("{:.0} TEU", o.teu_delivered.mean)
-                    },
-                    format!("{:.1}", o.planned_days.unwrap_or(f64::NAN)),
-                    format!("{:.1}", o.p50_days.mean),
-                    format!("{:.1}", o.p90_days.mean),
-                    o.via.clone().unwrap_or_default(),
-                ]
-            })
-            .collect();
+    let mut od = crate::layout::Table::new(&[
+        "FLOW",
+        "CORRIDOR",
+        "DELIVERED",
+        "PLANNED D",
+        "P50 D",
+        "P90 D",
+    ])
+    .detail("VIA", "via");
+    for o in &r.od {
+        od.row(
+            vec![
+                format!(
+                    "{} → {}",
+                    o.from.as_deref().unwrap_or(""),
+                    o.to.as_deref().unwrap_or("")
+                ),
+                o.corridor.clone(),
+                if o.tonnes_delivered.mean > 0.0 {
+                    format!("{:.0} t", o.tonnes_delivered.mean)
+                } else {
+                    format!("{:.0} TEU", o.teu_delivered.mean)
+                },
+                format!("{:.1}", o.planned_days.unwrap_or(f64::NAN)),
+                format!("{:.1}", o.p50_days.mean),
+                format!("{:.1}", o.p90_days.mean),
+            ],
+            o.via.clone(),
+        );
+    }
     out.push_str("\nBy origin–destination pair and route (VIA: its capacity-limited nodes and timetabled services):\n");
-    out.push_str(&render(
-        &[
-            "FLOW",
-            "CORRIDOR",
-            "DELIVERED",
-            "PLANNED D",
-            "P50 D",
-            "P90 D",
-            "VIA",
-        ],
-        &rows,
-    ));
+    out.push_str(&od.render(Some(width)));
     let rows: Vec<Vec<String>> = r
         .resources
         .iter()
@@ -364,27 +368,28 @@ fn summary(_net: &Network, a: &SimArgs, r: &Report, dem: &str) -> String {
         &rows,
     ));
     if r.calibration.is_empty() {
-        out.push_str(
-            "\nSimulated against observed: no observation for this case (calibration.csv holds published figures of a year at its observed demand)\n",
-        );
+        out.push('\n');
+        out.push_str(&crate::layout::wrap(
+            "Simulated against observed: no observation for this case (calibration.csv holds published figures of a year at its observed demand)",
+            width,
+            "",
+            "  ",
+        ));
     } else {
         out.push_str("\nSimulated against observed:\n");
-        let rows: Vec<Vec<String>> = r
-            .calibration
-            .iter()
-            .map(|c| {
+        let mut t =
+            crate::layout::Table::new(&["OBSERVED", "SIMULATED", "ERROR"]).detail("METRIC", "of");
+        for c in &r.calibration {
+            t.row(
                 vec![
-                    c.metric.clone(),
                     format!("{:.0} [{}]", c.observed, c.source),
                     m(&c.simulated),
                     format!("{:+.1} %", c.relative_error * 100.0),
-                ]
-            })
-            .collect();
-        out.push_str(&render(
-            &["METRIC", "OBSERVED", "SIMULATED", "ERROR"],
-            &rows,
-        ));
+                ],
+                Some(c.metric.clone()),
+            );
+        }
+        out.push_str(&t.render(Some(width)));
     }
     out.push_str("\nWeather: ");
     out.push_str(

@@ -399,3 +399,36 @@ fn out_of_range_options_are_usage_errors_not_panics_or_endless_runs() {
         assert!(err.contains(msg), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn the_text_report_fits_120_columns_at_observed_and_grown_demand() {
+    for factor in ["1", "1.5"] {
+        let out = assert_cmd::Command::cargo_bin("corridor")
+            .unwrap()
+            .env("COLUMNS", "120")
+            .args([
+                "simulate",
+                "--replications",
+                "2",
+                "--quiet",
+                "--demand-factor",
+                factor,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(
+            widest <= 120,
+            "× {factor}: a line of {widest} columns:\n{text}"
+        );
+        // The routes' chains are still there, on their own lines.
+        assert!(text.contains("\n    via S-XIAN-WEST + KZ-"), "{text}");
+    }
+}
