@@ -124,6 +124,20 @@ def run(url, out, profile):
         step("4-run-charts")
         print("run: charts drawn, status:", d.find_element(By.ID, "scenario-status").text)
 
+        # A simulated year: every link's flow on the map.
+        d.execute_script("window.scrollTo(0, 0)")
+        sf = d.find_element(By.ID, "simulate-form")
+        for name, value in [("days", "60"), ("replications", "2")]:
+            el = sf.find_element(By.NAME, name)
+            el.clear()
+            el.send_keys(value)
+        sf.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(lambda d: "Simulation done" in d.find_element(By.ID, "scenario-status").text, "the simulation ends")
+        flows = d.find_elements(By.CSS_SELECTOR, '#map svg .links path[stroke-width]:not([stroke-width="1"])')
+        assert len(flows) > 20, f"{len(flows)} links with a flow"
+        print(f"simulation: {len(flows)} links drawn by their flow")
+        step("5a-simulation-map")
+
         # Two scenarios compared on the map.
         d.execute_script("window.scrollTo(0, 0)")
         cf = d.find_element(By.ID, "compare-form")
@@ -140,7 +154,7 @@ def run(url, out, profile):
         changed = d.find_elements(By.CSS_SELECTOR, '#map svg .links path[stroke="#b2182b"], #map svg .links path[stroke="#2166ac"]')
         assert changed, "no link differs on the comparison map"
         print(f"comparison map: {title}; {len(changed)} links differ")
-        step("5-compare-map")
+        step("5b-compare-map")
 
         # The editor: a mistake is shown at its line.
         d.find_element(By.ID, "tab-editor").click()

@@ -94,6 +94,15 @@ fn results(
     let base = Base::load(Arc::clone(net), data, deny)?;
     let yrs = a.years.as_deref().map(years).transpose()?;
     let s = resolve(&a.scenario, &base, &a.projects, deny)?;
+    eprintln!(
+        "corridor report: running {}{} ({} replications)…",
+        s.name,
+        a.compare
+            .as_deref()
+            .map(|o| format!(" against {o}, each difference attributed"))
+            .unwrap_or_default(),
+        a.replications.unwrap_or(s.run.replications)
+    );
     match &a.compare {
         None => {
             let opts = Options {

@@ -55,9 +55,20 @@ pub struct Series {
 
 /// A line chart with year ticks on x.
 pub fn lines(title: &str, y_label: &str, series: &[Series], legend: &[Series]) -> String {
+    lines_x(title, y_label, series, legend, "")
+}
+
+/// A line chart: x in years when `x_label` is empty, else round ticks with that label.
+pub fn lines_x(
+    title: &str,
+    y_label: &str,
+    series: &[Series],
+    legend: &[Series],
+    x_label: &str,
+) -> String {
     let legend_rows = legend.len();
     let plot_h = 220.0;
-    let h = TOP + plot_h + 40.0 + 15.0 * legend_rows as f64;
+    let h = TOP + plot_h + 52.0 + 15.0 * legend_rows as f64;
     let mut svg = Svg::new(W, h, "corridor-chart", title);
     svg.text(LEFT, 18.0, r#"font-size="13" font-weight="600""#, title);
     let pts = series.iter().flat_map(|s| s.points.iter());
@@ -85,13 +96,32 @@ pub fn lines(title: &str, y_label: &str, series: &[Series], legend: &[Series]) -
     let px = |x: f64| LEFT + (x - x0) / (x1 - x0) * (W - LEFT - RIGHT);
     let py = |y: f64| TOP + plot_h - y / ymax * plot_h;
     axes(&mut svg, &yt, py, y_label, plot_h);
-    for y in (x0.ceil() as i64)..=(x1.floor() as i64) {
-        let x = px(y as f64);
+    let xs: Vec<f64> = if x_label.is_empty() {
+        ((x0.ceil() as i64)..=(x1.floor() as i64))
+            .map(|y| y as f64)
+            .collect()
+    } else {
+        ticks(x0, x1, 8).into_iter().filter(|t| *t <= x1).collect()
+    };
+    for t in xs {
+        let label = if x_label.is_empty() {
+            format!("{}", t as i64)
+        } else {
+            num(t, 0)
+        };
         svg.text(
-            x,
+            px(t),
             TOP + plot_h + 14.0,
             r#"font-size="10" text-anchor="middle""#,
-            &y.to_string(),
+            &label,
+        );
+    }
+    if !x_label.is_empty() {
+        svg.text(
+            (LEFT + W) / 2.0,
+            TOP + plot_h + 27.0,
+            r#"font-size="10" text-anchor="middle""#,
+            x_label,
         );
     }
     for s in series {
@@ -129,7 +159,8 @@ pub fn lines(title: &str, y_label: &str, series: &[Series], legend: &[Series]) -
         g.push_str("</g>");
         svg.raw(&g);
     }
-    legend_grid(&mut svg, legend, TOP + plot_h + 30.0);
+    let extra = if x_label.is_empty() { 0.0 } else { 12.0 };
+    legend_grid(&mut svg, legend, TOP + plot_h + 30.0 + extra);
     svg.finish()
 }
 
@@ -322,6 +353,29 @@ pub fn backlog(runs: &[&Run]) -> String {
         "TEU-equivalent",
         &series,
         &series,
+    )
+}
+
+/// A one-year simulation's backlog, day by day (x in days after the warm-up).
+pub fn backlog_days(sim: &crate::view::Simulation, year: i32) -> String {
+    let series = [Series {
+        data: String::new(),
+        label: format!("TEU in the system, mean over replications ({year})"),
+        colour: "#0072B2".into(),
+        dashed: false,
+        points: sim
+            .backlog_teu
+            .iter()
+            .enumerate()
+            .map(|(d, v)| (d as f64, *v))
+            .collect(),
+    }];
+    lines_x(
+        "Backlog day by day (cargo waiting or in transit)",
+        "TEU-equivalent",
+        &series,
+        &series,
+        "days after the warm-up",
     )
 }
 

@@ -71,6 +71,7 @@ pub fn short(name: &str) -> &str {
 /// (summed over the services of a link), each capacity-limited place's TEU.
 pub fn year_flows(net: &Network, y: &Year) -> Flows {
     let mut f = Flows {
+        unit: "TEU a year".into(),
         what: format!(
             "TEU carried in {} by the timetabled services of each link and handled at each capacity-limited place",
             y.year
@@ -102,7 +103,8 @@ pub fn simulation_flows(s: &Simulation) -> Flows {
             .filter(|r| r.kind == "node")
             .map(|r| (r.name.clone(), r.throughput_teu.mean))
             .collect(),
-        what: "TEU through each link and capacity-limited place in the simulated year".into(),
+        unit: format!("TEU in the {} simulated days", crate::svg::num(s.days, 0)),
+        what: "TEU through each link and capacity-limited place in the simulated days".into(),
     }
 }
 
@@ -157,7 +159,7 @@ fn link_style(key: &str, mode: &str, o: &Overlay, max: f64) -> (String, f64, Str
         Overlay::Flows(f) => {
             let v = f.links.get(key).copied();
             let tip = v
-                .map(|v| format!("; {} TEU a year", num(v, 0)))
+                .map(|v| format!("; {} {}", num(v, 0), f.unit))
                 .unwrap_or_else(|| "; no figure in this result".into());
             (colour.into(), v.map(|v| width(v, max)).unwrap_or(1.0), tip)
         }
@@ -332,7 +334,7 @@ fn nodes_layer(net: &Network, view: &View, o: &Overlay) -> String {
                 num(a.unwrap_or(0.0), 0),
                 num(b.unwrap_or(0.0), 0)
             ),
-            (_, Some(a), _) => format!("; {} TEU a year", num(a, 0)),
+            (Overlay::Flows(f), Some(a), _) => format!("; {} {}", num(a, 0), f.unit),
             _ => String::new(),
         };
         let tip = format!(
@@ -399,9 +401,9 @@ fn legend(o: &Overlay, width: f64, height: f64) -> String {
     ));
     match o {
         Overlay::None => {}
-        Overlay::Flows(_) => rows.push((
+        Overlay::Flows(f) => rows.push((
             r##"<line x1="0" y1="0" x2="22" y2="0" stroke="#3b4a5a" stroke-width="6"/>"##.into(),
-            "Line width and circle size: TEU a year".into(),
+            format!("Line width and circle size: {}", f.unit),
         )),
         Overlay::Compare(_, _, na, nb) => {
             for (c, label) in [

@@ -265,6 +265,12 @@ pub struct LinkFlow {
 /// A one-year simulation's report (the parts drawn).
 #[derive(Clone, Debug, Deserialize)]
 pub struct Simulation {
+    /// The calendar year simulated (from the result's wrapper).
+    #[serde(default)]
+    pub year: i32,
+    /// Days simulated after the warm-up.
+    #[serde(default)]
+    pub days: f64,
     /// Link flows.
     #[serde(default)]
     pub links: Vec<LinkFlow>,
@@ -300,9 +306,11 @@ impl Result {
             "corridor.scenario_comparison" => Ok(Result::Comparison(Box::new(
                 serde_json::from_value(read("comparison")).map_err(e)?,
             ))),
-            "corridor.simulation" => Ok(Result::Simulation(Box::new(
-                serde_json::from_value(read("report")).map_err(e)?,
-            ))),
+            "corridor.simulation" => {
+                let mut sim: Simulation = serde_json::from_value(read("report")).map_err(e)?;
+                sim.year = v.get("year").and_then(|y| y.as_i64()).unwrap_or(0) as i32;
+                Ok(Result::Simulation(Box::new(sim)))
+            }
             other => Err(format!("a result of schema `{other}` has no drawing")),
         }
     }
@@ -317,4 +325,6 @@ pub struct Flows {
     pub nodes: BTreeMap<String, f64>,
     /// What the figures are, for the legend.
     pub what: String,
+    /// Their unit (`TEU a year`).
+    pub unit: String,
 }

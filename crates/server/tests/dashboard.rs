@@ -157,3 +157,33 @@ async fn a_run_and_a_comparison_are_drawn() {
     assert_eq!(d.status, StatusCode::OK);
     assert!(d.text.contains(r#"class="bar" data-corridor="northern""#));
 }
+
+#[tokio::test]
+async fn a_simulation_is_drawn_with_every_link_flow() {
+    let s = state(Limits::default());
+    let job = post(
+        &s,
+        "/api/simulations",
+        r#"{"days": 30, "warmup_days": 5, "replications": 1}"#,
+    )
+    .await;
+    assert_eq!(job.status, StatusCode::ACCEPTED, "{}", job.text);
+    let id = job.json["id"].as_i64().unwrap();
+    wait(&s, id).await;
+    let m = get(&s, &format!("/api/svg/map?job={id}")).await;
+    assert_eq!(m.status, StatusCode::OK, "{}", m.text);
+    assert!(
+        m.text.contains("TEU in the 30 simulated days"),
+        "link flows in the tooltips"
+    );
+    for kind in ["bottlenecks", "backlog"] {
+        let c = get(&s, &format!("/api/svg/chart/{kind}?job={id}")).await;
+        assert_eq!(c.status, StatusCode::OK, "{kind}: {}", c.text);
+    }
+    assert_eq!(
+        get(&s, &format!("/api/svg/chart/pipeline?job={id}"))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

@@ -117,6 +117,24 @@ async function submitCompare(e) {
   }
 }
 
+async function submitSimulate(e) {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  const req = { year: Number(f.get('year')), days: Number(f.get('days')), demand_factor: Number(f.get('demand_factor')), replications: Number(f.get('replications')) };
+  try {
+    const id = await runJob('/api/simulations', req, `Simulation of ${req.year}`);
+    if (!id) return;
+    await map.load(id, null, `Simulated ${req.days} days of ${req.year} at ${req.demand_factor} × demand: line width is the TEU through each link.`);
+    await chart('card-bottlenecks', 'Bottlenecks: utilisation and queues', 'bottlenecks', id);
+    await chart('card-backlog', 'Backlog day by day', 'backlog', id);
+    document.getElementById('scenario-status').textContent = `Simulation done (job ${id}).`;
+  } catch (err) {
+    const s = document.getElementById('scenario-status');
+    s.className = 'status error';
+    s.textContent = err.body && err.body.field ? `${err.body.field}: ${err.message}` : err.message;
+  }
+}
+
 function prefillYears(form, name) {
   const s = scenarios.find((x) => x.name === name);
   if (s && s.years) {
@@ -131,6 +149,7 @@ export async function init() {
   const cmp = document.getElementById('compare-form');
   run.addEventListener('submit', submitRun);
   cmp.addEventListener('submit', submitCompare);
+  document.getElementById('simulate-form').addEventListener('submit', submitSimulate);
   run.elements.scenario.addEventListener('change', (e) => prefillYears(run, e.target.value));
   cmp.elements.b.addEventListener('change', (e) => { e.target.dataset.touched = '1'; prefillYears(cmp, e.target.value); });
   prefillYears(run, run.elements.scenario.value);

@@ -181,10 +181,36 @@ async fn map_svg(
     .await
 }
 
+/// A one-year simulation's charts: its bottlenecks and its daily backlog.
+fn simulation_chart(
+    net: &corridor_model::Network,
+    sim: &view::Simulation,
+    kind: &str,
+) -> Result<String, ApiError> {
+    match kind {
+        "bottlenecks" => {
+            let y = view::Year {
+                year: sim.year,
+                corridors: Vec::new(),
+                backlog_teu: view::Metric::default(),
+                demand_teu: 0.0,
+                resources: sim.resources.clone(),
+                in_force: Vec::new(),
+            };
+            Ok(charts::bottlenecks(net, "the simulated year", &y, 10))
+        }
+        "backlog" => Ok(charts::backlog_days(sim, sim.year)),
+        _ => Err(ApiError::invalid(
+            "kind",
+            "a one-year simulation draws `bottlenecks` and `backlog` (and the map)",
+        )),
+    }
+}
+
 /// A chart of a finished scenario run or comparison: `transit` (door-to-door days per
 /// corridor by year), `backlog`, `bottlenecks` (utilisation and queues in a year),
 /// `pipeline` (projects with their slip risk) or `deltas` (a comparison's KPI deltas with
-/// the items that explain them).
+/// the items that explain them); of a one-year simulation, `bottlenecks` and `backlog`.
 #[utoipa::path(get, path = "/api/svg/chart/{kind}", tag = "drawings",
     params(("kind" = String, Path, description = "transit, backlog, bottlenecks, pipeline or deltas"), DrawQuery),
     responses((status = 200, description = "SVG chart; series and bars carry `data-corridor`, `data-node`, `data-link` or `data-project`", content_type = "image/svg+xml", body = String),
@@ -214,12 +240,7 @@ async fn chart_svg(
         let (run, cmp) = match &res {
             view::Result::Run(r) => (r.as_ref(), None),
             view::Result::Comparison(c) => (&c.runs_a_b[1], Some(c.as_ref())),
-            view::Result::Simulation(_) => {
-                return Err(ApiError::invalid(
-                    "job",
-                    "a one-year simulation has no yearly charts; draw it with /api/svg/map",
-                ));
-            }
+            view::Result::Simulation(sim) => return simulation_chart(net, sim, &kind).map(svg),
         };
         let body = match (kind.as_str(), cmp) {
             ("transit", _) => charts::transit(net, run),
