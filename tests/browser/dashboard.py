@@ -110,9 +110,11 @@ def run(url, out, profile):
             el.clear()
             el.send_keys(value)
         rf.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        wait.until(lambda d: d.find_element(By.ID, "job-label").text != "", 'd.find_element(By.ID, "job-label").text != ""')
+        # The bar and its label stay after the end (a short run may end before the first look).
+        wait.until(lambda d: "replications" in d.find_element(By.ID, "job-label").text, "the run's progress label")
         step("3-run-progress")
-        print("progress:", d.find_element(By.ID, "job-label").text)
+        print("progress:", d.find_element(By.ID, "job-label").text,
+              d.find_element(By.ID, "job-progress").get_attribute("value"), "of", d.find_element(By.ID, "job-progress").get_attribute("max"))
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#card-transit svg g[data-corridor]"), 'd.find_elements(By.CSS_SELECTOR, "#card-transit svg g[data-corridor]")')
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#card-pipeline svg"), 'd.find_elements(By.CSS_SELECTOR, "#card-pipeline svg")')
         bars = d.find_elements(By.CSS_SELECTOR, "#card-bottlenecks svg g.bar[data-link] rect")

@@ -427,8 +427,8 @@ fn legend(o: &Overlay, width: f64, height: f64) -> String {
     let y0 = height - h - 8.0;
     let _ = write!(
         s,
-        r##"<g class="legend" font-size="10" fill="#1f2d3a" transform="translate({},{})"><rect x="-4" y="-4" width="250" height="{}" fill="#ffffff" fill-opacity="0.88" stroke="#c9c2b4"/>"##,
-        c1(width - 258.0),
+        r##"<g class="legend" font-size="10" fill="#1f2d3a" transform="translate({},{})"><rect x="-4" y="-4" width="274" height="{}" fill="#ffffff" fill-opacity="0.88" stroke="#c9c2b4"/>"##,
+        c1(width - 282.0),
         c1(y0),
         c1(h)
     );

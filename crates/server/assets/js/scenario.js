@@ -40,6 +40,7 @@ async function runJob(path, req, label) {
   const job = await post(path, req);
   running = job.id;
   box.hidden = false;
+  document.getElementById('job-cancel').hidden = false;
   bar.value = 0;
   const show = (s) => {
     bar.max = s.total || 1;
@@ -54,7 +55,7 @@ async function runJob(path, req, label) {
     status.textContent = `${label}: ${end ? end.state : 'lost'}${end && end.error ? `: ${end.error.error}` : ''}`;
     return null;
   }
-  box.hidden = true;
+  document.getElementById('job-cancel').hidden = true;
   return job.id;
 }
 
