@@ -48,7 +48,8 @@ pub struct Limits {
     pub query_bytes: usize,
     /// A request that takes longer is answered 408 (server-sent event streams excepted).
     pub request_timeout: Duration,
-    /// Route, capacity and assignment requests computed at once; more get 503.
+    /// Route, capacity and assignment requests computed at once; more wait their turn up
+    /// to [`COMPUTE_WAIT`], then get 503.
     pub computations: usize,
     /// The job system's limits.
     pub jobs: JobLimits,
@@ -110,6 +111,11 @@ pub enum StartError {
         error: std::io::Error,
     },
 }
+
+/// How long a request waits for a computation slot before it is answered 503: short
+/// bursts queue (a load of route queries is served, not refused), a server that stays
+/// saturated says so.
+pub const COMPUTE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 struct Inner {
     base: Base,
@@ -181,18 +187,23 @@ impl AppState {
         &self.0.limits
     }
 
-    /// Run a computation on a blocking thread, at most `computations` at once (503 past
-    /// that); a panic in it is a 500 that says nothing of it.
+    /// Run a computation on a blocking thread, at most `computations` at once: a request
+    /// past that waits its turn, first come first served, for up to [`COMPUTE_WAIT`] (503
+    /// past that); a panic in it is a 500 that says nothing of it.
     pub async fn compute<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = self.0.computations.try_acquire().map_err(|_| {
+        let busy = || {
             ApiError::new(
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 "the server is busy with other computations; try again shortly",
             )
-        })?;
+        };
+        let _permit = tokio::time::timeout(COMPUTE_WAIT, self.0.computations.acquire())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
         tokio::task::spawn_blocking(f)
             .await
             .map_err(|e| ApiError::internal(format!("computation failed: {e}")))?

@@ -306,3 +306,33 @@ async fn openapi_documents_every_endpoint() {
     assert!(d.json["components"]["schemas"]["ErrorBody"].is_object());
     assert!(d.json["components"]["schemas"]["ShipmentRequest"].is_object());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn computations_past_the_limit_wait_their_turn_instead_of_failing() {
+    // One computation at a time, eight route queries at once: all are answered (a burst
+    // queues for up to COMPUTE_WAIT; before, seven of them got 503 at once).
+    let s = state(Limits {
+        computations: 1,
+        ..Limits::default()
+    });
+    let body =
+        r#"{"from": "Xian", "to": "Duisburg", "date": "2026-03-03", "teu": 2, "samples": 2000}"#;
+    let answers = futures_join(
+        (0..8)
+            .map(|_| {
+                let s = s.clone();
+                tokio::spawn(async move { post(&s, "/api/route", body).await.status })
+            })
+            .collect(),
+    )
+    .await;
+    assert_eq!(answers, vec![StatusCode::OK; 8]);
+}
+
+async fn futures_join(handles: Vec<tokio::task::JoinHandle<StatusCode>>) -> Vec<StatusCode> {
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
