@@ -80,6 +80,61 @@ pub(crate) fn parameter_files(data: Option<&Path>, demand: Option<Named>) -> (Na
     (sim, cal, dem)
 }
 
+/// The period and demand a run is planned for.
+pub(crate) struct Window {
+    /// Every demand volume multiplied.
+    pub factor: f64,
+    /// Calendar year simulated (from 1 January).
+    pub year: i32,
+    /// Days measured after the warm-up.
+    pub days: f64,
+    /// Warm-up days.
+    pub warmup_days: f64,
+}
+
+/// A run planned from its parameter files, and the names they go by in messages.
+pub(crate) struct Planned {
+    pub plan: Plan,
+    pub simulation: String,
+    pub calibration: String,
+    pub demand: String,
+    /// Rows of the demand table.
+    pub rows: usize,
+}
+
+/// Parse the parameter files of `data` (or the embedded ones; `demand` if given) with the
+/// simulation's parser, report their warnings, and plan a run of `w` on `net` — routing
+/// every demand row. One path for `simulate` and `network validate`.
+pub(crate) fn plan_files(
+    net: &std::sync::Arc<Network>,
+    data: Option<&Path>,
+    demand: Option<Named>,
+    w: &Window,
+    deny_warnings: bool,
+) -> Result<Planned, Failure> {
+    let (sim, cal, dem) = parameter_files(data, demand);
+    let (simulation, calibration, demand) = (sim.0.clone(), cal.0.clone(), dem.0.clone());
+    let files = ops_input::Files {
+        simulation: (&sim.0, sim.1),
+        demand: (&dem.0, dem.1),
+        calibration: (&cal.0, cal.1),
+    };
+    let (parsed, warns) = ops_input::parse_files(net, &files).map_err(Failure::Invalid)?;
+    crate::warnings(warns, deny_warnings)?;
+    let rows = parsed.flows.len();
+    let start = Instant::from_civil(w.year, 1, 1, 0.0).0;
+    let input = OpsInput::from_parsed(parsed, w.factor, start, w.days, w.warmup_days);
+    let plan =
+        Plan::new(std::sync::Arc::clone(net), input).map_err(|e| plan_failure(e, &demand))?;
+    Ok(Planned {
+        plan,
+        simulation,
+        calibration,
+        demand,
+        rows,
+    })
+}
+
 /// Run the simulation and format its report.
 pub fn simulate(
     net: &std::sync::Arc<Network>,
@@ -116,19 +171,19 @@ pub fn simulate(
         )));
     }
     let demand = a.demand.as_deref().map(demand_table).transpose()?;
-    let (sim, cal, dem) = parameter_files(data, demand);
-    let (sim_name, dem_name) = (sim.0.clone(), dem.0.clone());
-    let files = ops_input::Files {
-        simulation: (&sim.0, sim.1),
-        demand: (&dem.0, dem.1),
-        calibration: (&cal.0, cal.1),
-    };
-    let (parsed, warns) = ops_input::parse_files(net, &files).map_err(Failure::Invalid)?;
-    crate::warnings(warns, deny_warnings)?;
-    let start = Instant::from_civil(a.year, 1, 1, 0.0).0;
-    let input = OpsInput::from_parsed(parsed, a.demand_factor, start, a.days, a.warmup_days);
-    let plan =
-        Plan::new(std::sync::Arc::clone(net), input).map_err(|e| plan_failure(e, &dem_name))?;
+    let planned = plan_files(
+        net,
+        data,
+        demand,
+        &Window {
+            factor: a.demand_factor,
+            year: a.year,
+            days: a.days,
+            warmup_days: a.warmup_days,
+        },
+        deny_warnings,
+    )?;
+    let (plan, sim_name, dem_name) = (planned.plan, planned.simulation, planned.demand);
     estimate(&plan, a);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
@@ -204,7 +259,7 @@ fn demand_table(value: &Path) -> Result<Named, Failure> {
 
 /// A plan error as the CLI reports it: a row of the demand table at its line, or a usage
 /// problem of the run as a whole.
-pub(crate) fn plan_failure(e: PlanError, demand_file: &str) -> Failure {
+fn plan_failure(e: PlanError, demand_file: &str) -> Failure {
     match e.diagnostic(demand_file) {
         Some(d) => Failure::Invalid(corridor_model::LoadErrors {
             diagnostics: vec![d],

@@ -8,10 +8,8 @@
 //! `simulate`.
 
 use crate::Failure;
+use crate::simulate::{Window, plan_files};
 use corridor_model::Network;
-use corridor_route::time::Instant;
-use corridor_sim::ops::Plan;
-use corridor_sim::ops_input::{self, OpsInput};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -67,19 +65,18 @@ pub fn simulation_inputs(
 }
 
 fn check(net: &Arc<Network>, data: Option<&Path>, deny_warnings: bool) -> Result<String, Failure> {
-    let (sim, cal, dem) = crate::simulate::parameter_files(data, None);
-    let names = [sim.0.clone(), cal.0.clone(), dem.0.clone()];
-    let files = ops_input::Files {
-        simulation: (&sim.0, sim.1),
-        demand: (&dem.0, dem.1),
-        calibration: (&cal.0, cal.1),
-    };
-    let (parsed, warns) = ops_input::parse_files(net, &files).map_err(Failure::Invalid)?;
-    crate::warnings(warns, deny_warnings)?;
-    let rows = parsed.flows.len();
-    let start = Instant::from_civil(DEFAULT_YEAR, 1, 1, 0.0).0;
-    let input = OpsInput::from_parsed(parsed, 1.0, start, DEFAULT_DAYS, DEFAULT_WARMUP_DAYS);
-    Plan::new(Arc::clone(net), input).map_err(|e| crate::simulate::plan_failure(e, &names[2]))?;
+    let p = plan_files(
+        net,
+        data,
+        None,
+        &Window {
+            factor: 1.0,
+            year: DEFAULT_YEAR,
+            days: DEFAULT_DAYS,
+            warmup_days: DEFAULT_WARMUP_DAYS,
+        },
+        deny_warnings,
+    )?;
     let short = |n: &str| {
         if n.starts_with("<embedded>") {
             format!("{} (embedded)", n.rsplit('/').next().unwrap_or(n))
@@ -88,9 +85,10 @@ fn check(net: &Arc<Network>, data: Option<&Path>, deny_warnings: bool) -> Result
         }
     };
     Ok(format!(
-        "simulation inputs valid — {}, {} and {} ({rows} demand rows, each routed)",
-        short(&names[0]),
-        short(&names[1]),
-        short(&names[2]),
+        "simulation inputs valid — {}, {} and {} ({} demand rows, each routed)",
+        short(&p.simulation),
+        short(&p.calibration),
+        short(&p.demand),
+        p.rows
     ))
 }
