@@ -38,32 +38,9 @@ fn name_of(path: &Path) -> Result<OsString, Failure> {
         .ok_or_else(|| Failure::Usage(format!("`{}` does not name a file", path.display())))
 }
 
-/// What is at a path, described for a refusal.
+/// What is at a path, described for a refusal (the loader's words for it).
 fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    let ft = meta.file_type();
-    if ft.is_symlink() {
-        return "a symbolic link";
-    }
-    if ft.is_dir() {
-        return "a directory";
-    }
-    if ft.is_file() {
-        return "a regular file";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if ft.is_block_device() || ft.is_char_device() {
-            return "a device";
-        }
-        if ft.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if ft.is_socket() {
-            return "a socket";
-        }
-    }
-    "not a regular file"
+    corridor_model::read::file_kind(meta.file_type())
 }
 
 /// Check that `path` may receive a new file: nothing is there, or a regular file and
