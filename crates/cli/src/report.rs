@@ -171,8 +171,7 @@ pub fn report(
 ) -> Result<String, Failure> {
     // Refuse an existing file before the work, not after it.
     crate::output::check_file_target(&a.out, a.force)?;
-    let hash = corridor_server::base::Base::load(data)
-        .map(|b| b.dataset_hash)
+    let hash = corridor_server::base::dataset_hash(&net, data)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     let (run, cmp) = results(&a, &net, data, deny)?;
     let meta = doc::Meta {

@@ -68,6 +68,31 @@ fn parameter_file(
     }
 }
 
+/// SHA-256 (hex) of a network as exported (canonical) and of its parameter files' texts.
+fn hash(net: &Network, texts: [&str; 3]) -> std::io::Result<String> {
+    let mut h = Sha256::new();
+    for i in 0..corridor_model::load::FILES.len() {
+        let mut buf = Vec::new();
+        export::write_dataset_file(net, i, &mut buf)?;
+        h.update((buf.len() as u64).to_le_bytes());
+        h.update(&buf);
+    }
+    for text in texts {
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The dataset hash [`Base::load`] gives, for a network already loaded from `data` (its
+/// parameter files are read, the dataset is not loaded again).
+pub fn dataset_hash(net: &Network, data: Option<&Path>) -> Result<String, BaseError> {
+    let sim = parameter_file(data, "simulation.toml", ops_input::DEFAULT_SIMULATION)?;
+    let cal = parameter_file(data, "calibration.csv", ops_input::DEFAULT_CALIBRATION)?;
+    let dem = parameter_file(data, "demand.csv", ops_input::DEFAULT_DEMAND)?;
+    Ok(hash(net, [&sim.1, &cal.1, &dem.1])?)
+}
+
 impl Base {
     /// Load the dataset of `data` (the embedded one without) and its parameter files.
     pub fn load(data: Option<&Path>) -> Result<Base, BaseError> {
@@ -92,22 +117,7 @@ impl Base {
         };
         let (params, w) = ops_input::parse_files(&net, &files)?;
         warnings.extend(w);
-        let mut h = Sha256::new();
-        for i in 0..corridor_model::load::FILES.len() {
-            let mut buf = Vec::new();
-            export::write_dataset_file(&net, i, &mut buf)?;
-            h.update((buf.len() as u64).to_le_bytes());
-            h.update(&buf);
-        }
-        for (_, text) in [&sim, &cal, &dem] {
-            h.update((text.len() as u64).to_le_bytes());
-            h.update(text.as_bytes());
-        }
-        let dataset_hash = h
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>();
+        let dataset_hash = hash(&net, [&sim.1, &cal.1, &dem.1])?;
         let mut geo = Vec::new();
         export::write_geojson(&net, &mut geo)?;
         Ok(Base {
@@ -118,5 +128,17 @@ impl Base {
             geojson: geo.into(),
             warnings,
         })
+    }
+}
+
+#[cfg(test)]
+mod hash_tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_of_a_loaded_network_is_the_bases() {
+        let base = Base::load(None).unwrap();
+        assert_eq!(dataset_hash(&base.net, None).unwrap(), base.dataset_hash);
+        assert_eq!(base.dataset_hash.len(), 64);
     }
 }
