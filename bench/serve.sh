@@ -5,13 +5,19 @@
 # `wrk`) for a bounded time against POST /api/route, and prints wrk's latency distribution
 # and the count of non-2xx answers. Bounded: DURATION seconds (default 20), loopback only.
 # Usage: bench/serve.sh [DURATION] [CONNECTIONS] [SAMPLES]
+# CORRIDOR_BIN=PATH runs that binary instead of building target/release/corridor (to compare
+# an old build with a new one side by side in one session).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
 conns=${2:-16}
 samples=${3:-200}
-cargo build --release -q -p corridor
-bin=target/release/corridor
+if [ -n "${CORRIDOR_BIN:-}" ]; then
+    bin=$CORRIDOR_BIN
+else
+    cargo build --release -q -p corridor
+    bin=target/release/corridor
+fi
 tmp=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$bin" serve --bind "127.0.0.1:$port" --db "$tmp/bench.db" 2>"$tmp/serve.log" &

@@ -336,3 +336,46 @@ async fn futures_join(handles: Vec<tokio::task::JoinHandle<StatusCode>>) -> Vec<
     }
     out
 }
+
+/// The route answer, written straight from typed values, holds exactly the library's routes
+/// as JSON (what the intermediate `serde_json::Value` used to hold).
+#[tokio::test]
+async fn the_route_answer_is_the_librarys_routes_as_json() {
+    use corridor_route::{graph::Graph, names::find_node, options, plan, search, time::Instant};
+    let s = state(Limits::default());
+    let body =
+        r#"{"from": "Xian", "to": "Duisburg", "date": "2026-03-03", "teu": 2, "samples": 50}"#;
+    let r = post(&s, "/api/route", body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/json");
+    let net = &s.base().net;
+    let shipment = search::Shipment {
+        from: find_node(net, "Xian").unwrap(),
+        to: find_node(net, "Duisburg").unwrap(),
+        ready: Instant::parse("2026-03-03", Some("00:00")).unwrap().0,
+        teu: 2.0,
+    };
+    let sampling = plan::Sampling {
+        samples: 50,
+        seed: 20_260_303,
+    };
+    let weights = options::prefer("balanced").unwrap();
+    let c = search::Constraints::default();
+    let routes = plan::plan(&Graph::new(net), &shipment, &c, weights, sampling).unwrap();
+    assert_eq!(r.json["routes"], serde_json::to_value(&routes).unwrap());
+    assert_eq!(
+        r.json["shipment"]["weights"],
+        serde_json::to_value(weights).unwrap()
+    );
+    assert_eq!(r.json["shipment"]["ready"], "2026-03-03T00:00Z");
+    let keys: Vec<_> = r.json.as_object().unwrap().keys().cloned().collect();
+    let want = [
+        "no_route",
+        "routes",
+        "schema",
+        "schema_version",
+        "shipment",
+        "warnings",
+    ];
+    assert_eq!(keys, want);
+}

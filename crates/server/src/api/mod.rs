@@ -1,6 +1,7 @@
 //! The routes, one router per resource, and the OpenAPI document generated from the
 //! handlers' annotations.
 
+mod answer;
 pub mod capacity;
 pub mod jobs;
 pub mod network;

@@ -2,15 +2,15 @@
 //! route of each corridor): the JSON of `corridor route --json` and `corridor compare
 //! --json`, plus the warnings about options that change nothing.
 
-use super::shipment::{ShipmentRequest, resolve, shipment_json};
+use super::answer::JsonBody;
+use super::shipment::{ShipmentJson, ShipmentRequest, resolve, shipment_json};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use axum::Json;
 use axum::extract::State;
 use corridor_route::graph::Graph;
-use corridor_route::plan;
-use serde_json::{Value, json};
+use corridor_route::plan::{self, CompareRow, Route};
+use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,6 +20,31 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(route))
         .routes(routes!(compare))
 }
+
+/// The answer of `POST /api/route` (`corridor route --json`).
+#[derive(Serialize)]
+struct RouteAnswer<'a> {
+    schema: &'static str,
+    schema_version: u32,
+    shipment: ShipmentJson<'a>,
+    routes: Vec<Route>,
+    no_route: Option<String>,
+    warnings: &'a [String],
+}
+
+/// The answer of `POST /api/compare` (`corridor compare --json`).
+#[derive(Serialize)]
+struct CompareAnswer<'a> {
+    schema: &'static str,
+    schema_version: u32,
+    shipment: ShipmentJson<'a>,
+    rows: Vec<CompareRow>,
+    warnings: &'a [String],
+}
+
+/// Room for a typical answer (a route answer is ~18 KB, a comparison ~60 KB).
+const ROUTE_BYTES: usize = 32 << 10;
+const COMPARE_BYTES: usize = 96 << 10;
 
 /// Every Pareto-optimal route (time, cost, CO2e), ranked: schema `corridor.route` v1 with
 /// `warnings`; no route under the constraints gives `routes: []` and `no_route` says why.
@@ -32,7 +57,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn route(
     State(s): State<AppState>,
     ApiJson(req): ApiJson<ShipmentRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<JsonBody, ApiError> {
     let st = s.clone();
     s.compute(move || {
         let net = &st.base().net;
@@ -41,10 +66,20 @@ async fn route(
         let (routes, no_route) =
             match plan::plan(&g, &r.shipment, &r.constraints, r.weights, r.sampling) {
                 Ok(routes) => (routes, None),
-                Err(why) => (Vec::new(), Some(format!("no route from {} to {}: {why}", req.from, req.to))),
+                Err(why) => (
+                    Vec::new(),
+                    Some(format!("no route from {} to {}: {why}", req.from, req.to)),
+                ),
             };
-        Ok(Json(json!({"schema": "corridor.route", "schema_version": 1,
-            "shipment": shipment_json(net, &r), "routes": routes, "no_route": no_route, "warnings": r.warnings})))
+        let answer = RouteAnswer {
+            schema: "corridor.route",
+            schema_version: 1,
+            shipment: shipment_json(net, &r),
+            routes,
+            no_route,
+            warnings: &r.warnings,
+        };
+        JsonBody::of(&answer, ROUTE_BYTES)
     })
     .await
 }
@@ -60,17 +95,21 @@ async fn route(
 async fn compare(
     State(s): State<AppState>,
     ApiJson(req): ApiJson<ShipmentRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<JsonBody, ApiError> {
     let st = s.clone();
     s.compute(move || {
         let net = &st.base().net;
         let r = resolve(net, &req)?;
         let g = Graph::new(net);
         let rows = plan::compare(&g, &r.shipment, &r.constraints, r.weights, r.sampling);
-        Ok(Json(
-            json!({"schema": "corridor.compare", "schema_version": 1,
-            "shipment": shipment_json(net, &r), "rows": rows, "warnings": r.warnings}),
-        ))
+        let answer = CompareAnswer {
+            schema: "corridor.compare",
+            schema_version: 1,
+            shipment: shipment_json(net, &r),
+            rows,
+            warnings: &r.warnings,
+        };
+        JsonBody::of(&answer, COMPARE_BYTES)
     })
     .await
 }

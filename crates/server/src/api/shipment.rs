@@ -11,7 +11,7 @@ use corridor_route::options::{self, OptionError};
 use corridor_route::plan::{Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
 use corridor_route::time::Instant;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Most simulated journeys per route a request may ask for.
@@ -230,19 +230,50 @@ pub fn resolve(net: &Network, r: &ShipmentRequest) -> Result<Resolved, ApiError>
     })
 }
 
-/// The shipment as the CLI's JSON writes it.
-pub fn shipment_json(net: &Network, r: &Resolved) -> serde_json::Value {
+/// The shipment as the CLI's JSON writes it, borrowed from the network and the request.
+#[derive(Serialize)]
+pub struct ShipmentJson<'a> {
+    from: &'a str,
+    to: &'a str,
+    ready: String,
+    teu: f64,
+    tonnes: f64,
+    avoid_countries: Vec<&'a str>,
+    avoid_nodes: Vec<&'a str>,
+    avoid_modes: Vec<&'static str>,
+    avoid_passages: Vec<&'a str>,
+    via: Vec<&'a str>,
+    max_days: Option<f64>,
+    max_cost_usd: Option<f64>,
+    weights: Weights,
+    samples: usize,
+    seed: u64,
+}
+
+/// The shipment of a resolved request, as the CLI's JSON writes it.
+pub fn shipment_json<'a>(net: &'a Network, r: &'a Resolved) -> ShipmentJson<'a> {
     let s = &r.shipment;
     let c = &r.constraints;
-    serde_json::json!({
-        "from": net.node(s.from).key, "to": net.node(s.to).key, "ready": Instant(s.ready).iso(), "teu": s.teu,
-        "tonnes": s.teu * net.meta.tonnes_per_teu.value.0,
-        "avoid_countries": c.avoid_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-        "avoid_nodes": c.avoid_nodes.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
-        "avoid_modes": c.avoid_modes.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
-        "avoid_passages": c.avoid_passages.iter().map(|p| net.passages[p.idx()].key.as_str()).collect::<Vec<_>>(),
-        "via": c.via.iter().map(|n| net.node(*n).key.as_str()).collect::<Vec<_>>(),
-        "max_days": c.max_hours.map(|h| h / 24.0), "max_cost_usd": c.max_cost,
-        "weights": r.weights, "samples": r.sampling.samples, "seed": r.sampling.seed,
-    })
+    let keys = |ns: &[NodeId]| ns.iter().map(|n| net.node(*n).key.as_str()).collect();
+    ShipmentJson {
+        from: &net.node(s.from).key,
+        to: &net.node(s.to).key,
+        ready: Instant(s.ready).iso(),
+        teu: s.teu,
+        tonnes: s.teu * net.meta.tonnes_per_teu.value.0,
+        avoid_countries: c.avoid_countries.iter().map(|c| c.as_str()).collect(),
+        avoid_nodes: keys(&c.avoid_nodes),
+        avoid_modes: c.avoid_modes.iter().map(|m| m.as_str()).collect(),
+        avoid_passages: c
+            .avoid_passages
+            .iter()
+            .map(|p| net.passages[p.idx()].key.as_str())
+            .collect(),
+        via: keys(&c.via),
+        max_days: c.max_hours.map(|h| h / 24.0),
+        max_cost_usd: c.max_cost,
+        weights: r.weights,
+        samples: r.sampling.samples,
+        seed: r.sampling.seed,
+    }
 }
