@@ -22,6 +22,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod jobs;
+pub mod routing;
 pub mod security;
 
 use axum::Router;
@@ -165,6 +166,12 @@ impl AppState {
     /// The base.
     pub fn base(&self) -> &Base {
         &self.0.base
+    }
+
+    /// The routing graph of the base's network and its remembered place lookups, made on
+    /// the first route query.
+    pub fn routing(&self) -> &'static routing::Routing {
+        routing::of(&self.0.base.net)
     }
 
     /// The database.

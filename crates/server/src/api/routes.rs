@@ -8,7 +8,6 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use axum::extract::State;
-use corridor_route::graph::Graph;
 use corridor_route::plan::{self, CompareRow, Route};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -60,11 +59,11 @@ async fn route(
 ) -> Result<JsonBody, ApiError> {
     let st = s.clone();
     s.compute(move || {
-        let net = &st.base().net;
-        let r = resolve(net, &req)?;
-        let g = Graph::new(net);
+        let rt = st.routing();
+        let (net, g) = (rt.net(), &rt.graph);
+        let r = resolve(rt, &req)?;
         let (routes, no_route) =
-            match plan::plan(&g, &r.shipment, &r.constraints, r.weights, r.sampling) {
+            match plan::plan(g, &r.shipment, &r.constraints, r.weights, r.sampling) {
                 Ok(routes) => (routes, None),
                 Err(why) => (
                     Vec::new(),
@@ -98,10 +97,10 @@ async fn compare(
 ) -> Result<JsonBody, ApiError> {
     let st = s.clone();
     s.compute(move || {
-        let net = &st.base().net;
-        let r = resolve(net, &req)?;
-        let g = Graph::new(net);
-        let rows = plan::compare(&g, &r.shipment, &r.constraints, r.weights, r.sampling);
+        let rt = st.routing();
+        let (net, g) = (rt.net(), &rt.graph);
+        let r = resolve(rt, &req)?;
+        let rows = plan::compare(g, &r.shipment, &r.constraints, r.weights, r.sampling);
         let answer = CompareAnswer {
             schema: "corridor.compare",
             schema_version: 1,

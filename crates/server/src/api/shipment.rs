@@ -1,12 +1,13 @@
 //! A shipment request resolved against the network, as the CLI resolves `--from`, `--to` and
 //! the constraints: places through `corridor_route::names` (so a misspelling gets the same
-//! suggestion), countries, modes, passages and services checked with the model's own
-//! parsers; each error names its request field.
+//! suggestion; what was found is remembered per network by [`Routing`]), countries, modes,
+//! passages and services checked with the model's own parsers; each error names its
+//! request field.
 
 use crate::error::ApiError;
+use crate::routing::Routing;
 use corridor_model::Network;
 use corridor_model::network::NodeId;
-use corridor_route::names::find_node;
 use corridor_route::options::{self, OptionError};
 use corridor_route::plan::{Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
@@ -84,14 +85,15 @@ pub struct Resolved {
     pub warnings: Vec<String>,
 }
 
-fn place(net: &Network, field: &str, q: &str) -> Result<NodeId, ApiError> {
-    find_node(net, q).map_err(|e| ApiError::not_found(e.to_string()).field(field))
+fn place(rt: &Routing, field: &str, q: &str) -> Result<NodeId, ApiError> {
+    rt.find_node(q)
+        .map_err(|e| ApiError::not_found(e.to_string()).field(field))
 }
 
-fn places(net: &Network, field: &str, qs: &[String]) -> Result<Vec<NodeId>, ApiError> {
+fn places(rt: &Routing, field: &str, qs: &[String]) -> Result<Vec<NodeId>, ApiError> {
     qs.iter()
         .enumerate()
-        .map(|(i, q)| place(net, &format!("{field}[{i}]"), q))
+        .map(|(i, q)| place(rt, &format!("{field}[{i}]"), q))
         .collect()
 }
 
@@ -121,10 +123,11 @@ fn teu(r: &ShipmentRequest) -> Result<f64, ApiError> {
     options::cargo_teu(r.teu, r.feu).map_err(|e| at(field, e))
 }
 
-/// Resolve a request against `net`.
-pub fn resolve(net: &Network, r: &ShipmentRequest) -> Result<Resolved, ApiError> {
-    let from = place(net, "from", &r.from)?;
-    let to = place(net, "to", &r.to)?;
+/// Resolve a request against the network of `rt`.
+pub fn resolve(rt: &Routing, r: &ShipmentRequest) -> Result<Resolved, ApiError> {
+    let net = rt.net();
+    let from = place(rt, "from", &r.from)?;
+    let to = place(rt, "to", &r.to)?;
     if from == to {
         return Err(ApiError::invalid(
             "to",
@@ -175,14 +178,14 @@ pub fn resolve(net: &Network, r: &ShipmentRequest) -> Result<Resolved, ApiError>
         .enumerate()
         .map(|(i, id)| options::service(net, id).map_err(|e| at(format!("avoid_service[{i}]"), e)))
         .collect::<Result<Vec<_>, _>>()?;
-    let avoid_nodes = places(net, "avoid_node", &r.avoid_node)?;
+    let avoid_nodes = places(rt, "avoid_node", &r.avoid_node)?;
     if r.via.len() > options::MAX_VIA {
         return Err(ApiError::invalid(
             "via",
             format!("at most {} `via` places", options::MAX_VIA),
         ));
     }
-    let via = places(net, "via", &r.via)?;
+    let via = places(rt, "via", &r.via)?;
     if avoid_nodes.contains(&from) || avoid_nodes.contains(&to) {
         return Err(ApiError::invalid(
             "avoid_node",
