@@ -6,7 +6,8 @@
 # and the count of non-2xx answers. Bounded: DURATION seconds (default 20), loopback only.
 # Usage: bench/serve.sh [DURATION] [CONNECTIONS] [SAMPLES]
 # CORRIDOR_BIN=PATH runs that binary instead of building target/release/corridor (to compare
-# an old build with a new one side by side in one session).
+# an old build with a new one side by side in one session); NO_JOB=1 skips the simulation
+# job (the server alone under the load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
@@ -30,9 +31,11 @@ done
 body="{\"from\":\"Xian\",\"to\":\"Duisburg\",\"date\":\"2026-03-03\",\"teu\":2,\"samples\":$samples}"
 echo "one request:"; curl -sS -o /dev/null -w "  HTTP %{http_code}, %{time_total} s, %{size_download} bytes\n" \
     -H 'content-type: application/json' -d "$body" "http://127.0.0.1:$port/api/route"
-job=$(curl -sS -H 'content-type: application/json' -d '{"days":365,"replications":200}' \
-    "http://127.0.0.1:$port/api/simulations")
-echo "background job: $job"
+if [ -z "${NO_JOB:-}" ]; then
+    job=$(curl -sS -H 'content-type: application/json' -d '{"days":365,"replications":200}' \
+        "http://127.0.0.1:$port/api/simulations")
+    echo "background job: $job"
+fi
 cat > "$tmp/route.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
