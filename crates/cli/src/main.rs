@@ -10,6 +10,7 @@ mod routing;
 mod routing_text;
 mod scenario;
 mod scenario_text;
+mod seasons;
 mod serve;
 mod simulate;
 mod sweep;
@@ -298,7 +299,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Route(a) => {
             let net = load_network(cli.data.as_deref(), deny)?;
-            emit(&routing::route(&net, &a, deny)?)
+            let seasons = seasons::seasons(&net, cli.data.as_deref())?;
+            emit(&routing::route(&net, &a, &seasons, deny)?)
         }
         Command::Simulate(a) => {
             let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
@@ -306,7 +308,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Compare(a) => {
             let net = load_network(cli.data.as_deref(), deny)?;
-            emit(&routing::compare(&net, &a, deny)?)
+            let seasons = seasons::seasons(&net, cli.data.as_deref())?;
+            emit(&routing::compare(&net, &a, &seasons, deny)?)
         }
         Command::Capacity(a) => {
             let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
@@ -349,11 +352,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 let net = std::sync::Arc::new(loaded.network);
                 let inputs = validate::simulation_inputs(&net, dir.as_deref(), deny)?;
                 emit(&format!(
-                    "{}: valid — {} nodes, {} links, {} services, {} sources; all {} origins reach all {} destinations{}\n{inputs}\n",
+                    "{}: valid — {} nodes, {} links, {} services, {} dated tariffs, {} sources; all {} origins reach all {} destinations{}\n{inputs}\n",
                     input.label,
                     net.nodes.len(),
                     net.links.len(),
                     net.services.len(),
+                    net.tariffs.len(),
                     net.sources.len(),
                     net.meta.origins.len(),
                     net.meta.destinations.len(),

@@ -12,6 +12,7 @@ use corridor_route::notes::{Basis, Note, notes, verdict};
 use corridor_route::options;
 use corridor_route::plan::{self, CompareRow, Route, Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
+use corridor_route::season::Season;
 use corridor_route::time::Instant;
 use serde_json::json;
 
@@ -344,7 +345,7 @@ fn view<'n>(net: &'n Network, a: &ShipmentArgs) -> View<'n> {
     }
 }
 
-fn note_list(net: &Network, r: &Resolved, routes: &[&Route]) -> Vec<Note> {
+fn note_list(net: &Network, r: &Resolved, routes: &[&Route], seasons: &[Season]) -> Vec<Note> {
     let s = &r.shipment;
     let mut ns = notes(
         net,
@@ -353,6 +354,12 @@ fn note_list(net: &Network, r: &Resolved, routes: &[&Route]) -> Vec<Note> {
         &r.basis,
         routes,
     );
+    let modes: Vec<corridor_model::network::Mode> = routes
+        .iter()
+        .flat_map(|x| &x.legs)
+        .filter_map(|l| corridor_model::network::Mode::parse(&l.mode))
+        .collect();
+    ns.extend(corridor_route::season::note(seasons, s.ready, &modes));
     ns.push(corridor_route::notes::ranking(&r.weights));
     ns
 }
@@ -365,15 +372,20 @@ fn csv_notes(ns: &[Note]) {
 }
 
 /// `corridor route`: every Pareto-optimal route, ranked.
-pub fn route(net: &Network, a: &ShipmentArgs, deny_warnings: bool) -> Result<String, Failure> {
+pub fn route(
+    net: &Network,
+    a: &ShipmentArgs,
+    seasons: &[Season],
+    deny_warnings: bool,
+) -> Result<String, Failure> {
     let owned = with_tonnes(net, a)?;
     let net = owned.as_ref().unwrap_or(net);
     let r = resolve(net, a)?;
     option_warnings(&r, deny_warnings)?;
-    let g = Graph::new(net);
+    let g = Graph::new(net).with_seasons(seasons.to_vec());
     let routes = plan::plan(&g, &r.shipment, &r.constraints, r.weights, r.sampling)
         .map_err(|why| Failure::NoRoute(format!("no route from {} to {}: {why}", a.from, a.to)))?;
-    let ns = note_list(net, &r, &routes.iter().collect::<Vec<_>>());
+    let ns = note_list(net, &r, &routes.iter().collect::<Vec<_>>(), seasons);
     if a.json {
         return Ok(serde_json::to_string_pretty(&json!({"schema": "corridor.route", "schema_version": 1, "shipment": shipment_json(net, &r), "notes": ns, "routes": routes})).expect("routes serialise") + "\n");
     }
@@ -444,16 +456,21 @@ fn shipment_json(net: &Network, r: &Resolved) -> serde_json::Value {
 }
 
 /// `corridor compare`: the best route of each corridor, side by side.
-pub fn compare(net: &Network, a: &ShipmentArgs, deny_warnings: bool) -> Result<String, Failure> {
+pub fn compare(
+    net: &Network,
+    a: &ShipmentArgs,
+    seasons: &[Season],
+    deny_warnings: bool,
+) -> Result<String, Failure> {
     let owned = with_tonnes(net, a)?;
     let net = owned.as_ref().unwrap_or(net);
     let r = resolve(net, a)?;
     option_warnings(&r, deny_warnings)?;
-    let g = Graph::new(net);
+    let g = Graph::new(net).with_seasons(seasons.to_vec());
     let rows: Vec<CompareRow> =
         plan::compare(&g, &r.shipment, &r.constraints, r.weights, r.sampling);
     let shown: Vec<&Route> = rows.iter().filter_map(|x| x.route.as_ref()).collect();
-    let ns = note_list(net, &r, &shown);
+    let ns = note_list(net, &r, &shown, seasons);
     let summary = verdict(net, &rows, &r.constraints);
     if a.json {
         return Ok(serde_json::to_string_pretty(&json!({"schema": "corridor.compare", "schema_version": 1, "shipment": shipment_json(net, &r), "summary": summary, "notes": ns, "rows": rows})).expect("rows serialise") + "\n");

@@ -32,7 +32,7 @@ fn materialise(rule: &str) -> tempfile::TempDir {
     tmp
 }
 
-fn corridor_files() -> [&'static str; 6] {
+fn corridor_files() -> [&'static str; 7] {
     corridor_model::load::FILES
 }
 

@@ -114,7 +114,9 @@ fn compare_shows_the_full_chain_of_places_a_legend_the_verdict_and_the_notes() {
         "no trucking at either end",
         "COST is for the whole shipment of 2 TEU (1 FEU)",
         "10 t of cargo per TEU",
-        "The tariffs carry no year of their own",
+        // The sea lanes at the Drewry reading in force on 2026-03-03, the others undated.
+        "Priced at the dated tariffs in force on the shipment's date: L-SHA-RTM-SUEZ at 2840 USD/FEU, from 2026-01-08",
+        "The links' own tariffs carry no year",
     ] {
         assert!(flat.contains(want), "{want}:\n{out}");
     }

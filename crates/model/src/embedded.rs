@@ -6,13 +6,14 @@ use crate::{LoadErrors, Network};
 use std::borrow::Cow;
 
 /// The texts of the embedded dataset, in the order of [`FILES`].
-pub const TEXTS: [&str; 6] = [
+pub const TEXTS: [&str; 7] = [
     include_str!("../../../data/dataset.toml"),
     include_str!("../../../data/sources.csv"),
     include_str!("../../../data/nodes.csv"),
     include_str!("../../../data/links.csv"),
     include_str!("../../../data/services.csv"),
     include_str!("../../../data/emissions.csv"),
+    include_str!("../../../data/tariffs.csv"),
 ];
 
 /// Label of the embedded dataset in messages.
@@ -32,6 +33,6 @@ pub fn network() -> Result<Network, LoadErrors> {
 }
 
 /// The file names of the embedded dataset, for listing.
-pub fn file_names() -> [&'static str; 6] {
+pub fn file_names() -> [&'static str; 7] {
     FILES
 }

@@ -325,7 +325,7 @@ fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> String) -> String {
     v.map(f).unwrap_or_default()
 }
 
-/// The network as the six dataset files (`(file name, text)`, in the order of
+/// The network as the dataset files (`(file name, text)`, in the order of
 /// [`FILES`]), which [`crate::load`] reads back into an equal network. Large networks are
 /// better written file by file with [`write_dataset_file`].
 pub fn to_dataset_texts(net: &Network) -> Vec<(&'static str, String)> {
@@ -351,7 +351,8 @@ pub fn write_dataset_file(net: &Network, i: usize, w: &mut dyn Write) -> io::Res
         2 => nodes_csv(net, w),
         3 => links_csv(net, w),
         4 => services_csv(net, w),
-        _ => emissions_csv(net, w),
+        5 => emissions_csv(net, w),
+        _ => tariffs_csv(net, w),
     }
 }
 
@@ -508,6 +509,23 @@ fn services_csv(net: &Network, w: &mut dyn Write) -> io::Result<()> {
                 opt(s.max_hold, |h| format!("{}h", h.value.0)),
                 opt(s.max_hold, |h| cite_text(net, h.cite)),
                 s.note.clone(),
+            ]
+        }),
+    )
+}
+
+fn tariffs_csv(net: &Network, w: &mut dyn Write) -> io::Result<()> {
+    csv_rows(
+        w,
+        load::TARIFFS.columns,
+        net.tariffs.iter().map(|t| {
+            vec![
+                net.link(t.link).key.clone(),
+                crate::calendar::iso_date(t.valid_from),
+                opt(t.valid_to, crate::calendar::iso_date),
+                t.tariff.value.to_string(),
+                cite_text(net, t.tariff.cite),
+                t.note.clone(),
             ]
         }),
     )

@@ -10,6 +10,8 @@
 //! - [`read`], [`table`], [`fields`], [`ranges`]: the pieces every reader of a user file
 //!   shares: bounded reading with physical line numbers, the CSV table reader, the field
 //!   parsers and the physical range of every figure.
+//! - [`calendar`]: civil dates as days since 1970 (dated tariffs, `--date`).
+//! - [`tariffs`]: tariffs in force over a period (`tariffs.csv`), looked up by day.
 //! - [`embedded`]: the default dataset compiled into the binary.
 //! - [`export`]: the network as JSON, GeoJSON or the same CSV text it was read from.
 //!
@@ -30,6 +32,7 @@
 //! assert_eq!(net.node(aktau).country.as_str(), "KZ");
 //! ```
 
+pub mod calendar;
 pub mod diag;
 pub mod dist;
 pub mod embedded;
@@ -45,6 +48,7 @@ pub mod ranges;
 pub mod read;
 pub mod synth;
 pub mod table;
+pub mod tariffs;
 pub mod units;
 
 pub use diag::{Diagnostic, LoadErrors};

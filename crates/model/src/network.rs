@@ -591,6 +591,11 @@ pub struct Network {
     link_index: KeyIndex,
     /// Points along links (see [`Network::geometry`]), sorted by link.
     pub waypoints: Vec<LinkWaypoints>,
+    /// Dated tariffs (`tariffs.csv`), sorted by link and first day; see
+    /// [`Network::tariff_on`].
+    pub tariffs: Vec<crate::tariffs::DatedTariff>,
+    /// CSR offsets of `tariffs` per link.
+    pub(crate) tariff_offsets: Vec<u32>,
 }
 
 /// Two networks are equal when their data are; the adjacency and the key indices are
@@ -609,6 +614,7 @@ impl PartialEq for Network {
             && self.passages == o.passages
             && self.passage_lists == o.passage_lists
             && self.waypoints == o.waypoints
+            && self.tariffs == o.tariffs
     }
 }
 
@@ -631,6 +637,8 @@ pub(crate) struct Parts {
     pub link_index: KeyIndex,
     /// Points along links between their end nodes, sorted by link.
     pub waypoints: Vec<LinkWaypoints>,
+    /// Dated tariffs, in any order (sorted here).
+    pub tariffs: Vec<crate::tariffs::DatedTariff>,
 }
 
 impl Network {
@@ -652,7 +660,16 @@ impl Network {
             node_index,
             link_index,
             waypoints,
+            mut tariffs,
         } = parts;
+        tariffs.sort_by_key(|t| (t.link, t.valid_from));
+        let mut tariff_offsets = vec![0u32; links.len() + 1];
+        for t in &tariffs {
+            tariff_offsets[t.link.idx() + 1] += 1;
+        }
+        for i in 0..links.len() {
+            tariff_offsets[i + 1] += tariff_offsets[i];
+        }
         let n = nodes.len();
         let mut deg = vec![0u32; n + 1];
         for l in &links {
@@ -720,6 +737,8 @@ impl Network {
             node_index,
             link_index,
             waypoints,
+            tariffs,
+            tariff_offsets,
         }
     }
 
@@ -879,6 +898,9 @@ impl Network {
             {
                 per_cite[c.0 as usize] += 1;
             }
+        }
+        for t in &self.tariffs {
+            per_cite[t.tariff.cite.0 as usize] += 1;
         }
         for s in &self.services {
             per_cite[s.schedule.cite.0 as usize] += 1;

@@ -89,7 +89,8 @@ impl<'a> Row<'a> {
             None => self.line,
         }
     }
-    fn diag(&self, name: &str, message: String, hint: Option<String>) -> Diagnostic {
+    /// A diagnostic at a field of this row, to report later (a check across rows).
+    pub fn diag(&self, name: &str, message: String, hint: Option<String>) -> Diagnostic {
         let ci = self.col_index(name);
         Diagnostic {
             file: self.file.to_string(),

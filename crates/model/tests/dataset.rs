@@ -81,6 +81,8 @@ fn every_number_in_data_has_a_source_column_that_is_filled() {
                     "rule",
                     "traction",
                     "service_kind",
+                    "valid_from",
+                    "valid_to",
                 ];
                 assert!(
                     sourced || free.contains(&h.as_str()),

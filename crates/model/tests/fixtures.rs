@@ -158,3 +158,40 @@ fn every_suspicious_fixture_loads_with_its_expected_warnings() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn dated_tariffs_price_their_days_and_the_file_is_optional() {
+    use corridor_model::calendar::days_from_civil;
+    let net = load(&DatasetInput::dir(&fixtures().join("base"))).unwrap();
+    let l3 = net.link_by_key("L-3").unwrap();
+    let price = |y, m, d| {
+        net.price_per_feu_on(l3, days_from_civil(y, m, d))
+            .unwrap()
+            .0
+    };
+    // links.csv: 1000 USD/FEU; tariffs.csv: 800 in 2023, 1200 from 2025 on.
+    assert_eq!(price(2022, 12, 31), 1000.0);
+    assert_eq!(price(2023, 1, 1), 800.0);
+    assert_eq!(price(2023, 12, 31), 800.0);
+    assert_eq!(price(2024, 1, 1), 1000.0);
+    assert_eq!(price(2025, 1, 1), 1200.0);
+    assert_eq!(price(2199, 12, 31), 1200.0);
+    assert_eq!(net.dated_tariffs(l3).len(), 2);
+    let other = net.link_by_key("L-1").unwrap();
+    assert!(net.dated_tariffs(other).is_empty());
+    // Without tariffs.csv every day is priced at the link's own tariff.
+    let texts: Vec<(&str, Vec<u8>)> = corridor_model::load::FILES
+        .iter()
+        .filter(|f| **f != "tariffs.csv")
+        .map(|f| (*f, std::fs::read(fixtures().join("base").join(f)).unwrap()))
+        .collect();
+    let plain = load(&DatasetInput::texts("base", &texts)).unwrap();
+    assert!(!plain.has_dated_tariffs());
+    let p = |y, m, d| {
+        plain
+            .price_per_feu_on(l3, days_from_civil(y, m, d))
+            .unwrap()
+            .0
+    };
+    assert_eq!((p(2023, 6, 1), p(2026, 1, 1)), (1000.0, 1000.0));
+}

@@ -21,8 +21,11 @@ pub struct Graph<'n> {
     pub net: &'n Network,
     /// Median travel time per link, hours.
     pub link_p50_h: Vec<f64>,
-    /// Price per FEU per link, USD (0 where the dataset gives no tariff).
+    /// Price per FEU per link at the link's own tariff, USD (0 where the dataset gives
+    /// none); [`Graph::link_usd_on`] gives the price in force on a day.
     pub link_usd_per_feu: Vec<f64>,
+    /// Whether each link has dated tariffs (`tariffs.csv`).
+    pub link_dated: Vec<bool>,
     /// (tank-to-wheel, well-to-wheel) g CO2e per tonne-km per link, without a service.
     pub link_ef: Vec<[f64; 2]>,
     /// The same per service (a feeder and a rail ferry on one link differ).
@@ -52,6 +55,9 @@ pub struct Graph<'n> {
     /// Median hold of each service after its slot: half of `max_hold` for a `when_full`
     /// service (the hold is taken as uniform on [0, max_hold]), 0 for a fixed one.
     pub svc_hold_p50_h: Vec<f64>,
+    /// Weather closures by mode and month for the Monte Carlo quantiles (none unless
+    /// [`Graph::with_seasons`] gives them).
+    pub seasons: Vec<crate::season::Season>,
 }
 
 impl<'n> Graph<'n> {
@@ -111,6 +117,10 @@ impl<'n> Graph<'n> {
                 .iter()
                 .map(|l| l.price_per_feu().map(|u| u.0).unwrap_or(0.0))
                 .collect(),
+            link_dated: net
+                .link_ids()
+                .map(|l| !net.dated_tariffs(l).is_empty())
+                .collect(),
             link_ef,
             svc_ef,
             link_ef_row,
@@ -148,6 +158,27 @@ impl<'n> Graph<'n> {
                 })
                 .collect(),
             countries,
+            seasons: Vec::new(),
+        }
+    }
+
+    /// The same view with weather closures by month (`simulation.toml`'s), so P50, P90 and
+    /// `ON TIME` of a route depend on the month its ferries sail.
+    pub fn with_seasons(mut self, seasons: Vec<crate::season::Season>) -> Graph<'n> {
+        self.seasons = seasons;
+        self
+    }
+
+    /// Price per FEU of link `li` on `day` (days since 1970-01-01): its dated tariff in
+    /// force that day, else its own.
+    #[inline]
+    pub fn link_usd_on(&self, li: usize, day: corridor_model::calendar::Day) -> f64 {
+        if self.link_dated[li] {
+            self.net
+                .price_per_feu_on(LinkId(li as u32), day)
+                .map_or(0.0, |u| u.0)
+        } else {
+            self.link_usd_per_feu[li]
         }
     }
 

@@ -18,6 +18,7 @@
 //!   verdict of a comparison.
 //! - [`names`]: finding places from what people type; the nearest places of the network
 //!   to a known city that is not in it.
+//! - [`season`]: weather closures by month in the quantiles (from `simulation.toml`).
 //! - [`time`]: calendar instants and the Monday-based timetable week.
 //!
 //! Architecture Invariant: no I/O, no printing; results are plain `serde` data.
@@ -42,4 +43,5 @@ pub mod places;
 pub mod plan;
 pub mod quote;
 pub mod search;
+pub mod season;
 pub mod time;

@@ -201,6 +201,23 @@ fn tariff_year(net: &Network, routes: &[&Route]) -> Option<Note> {
             _ => String::new(),
         }
     };
+    let mut dated: Vec<String> = Vec::new();
+    for l in routes.iter().flat_map(|r| &r.legs) {
+        if let Some(t) = &l.tariff_in_force {
+            let d = format!("{} at {t}", l.link);
+            if !dated.contains(&d) {
+                dated.push(d);
+            }
+        }
+    }
+    let lead = if dated.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Priced at the dated tariffs in force on the shipment's date: {}; the other links at their own tariffs. ",
+            dated.join("; ")
+        )
+    };
     let text = if undated == 0 {
         format!("Tariffs of {} (the year of their sources).", span(&own))
     } else {
@@ -214,13 +231,18 @@ fn tariff_year(net: &Network, routes: &[&Route]) -> Option<Note> {
             )
         };
         format!(
-            "The tariffs carry no year of their own: {dated}; {undated} of the {} tariff and handling sources used are undated estimates or derived figures (`corridor network sources --long` gives their basis).",
+            "{} no year: {dated}; {undated} of the {} tariff and handling sources used are undated estimates or derived figures (`corridor network sources --long` gives their basis).",
+            if lead.is_empty() {
+                "The tariffs carry"
+            } else {
+                "The links' own tariffs carry"
+            },
             keys.len()
         )
     };
     Some(Note {
         id: "tariff_year",
-        text,
+        text: lead + &text,
     })
 }
 

@@ -11,6 +11,7 @@ use crate::quote::{CostCategory, CostLine, quote};
 use crate::search::{Constraints, Label, ParetoResult, Shipment, pareto};
 use crate::time::Instant;
 use corridor_model::Network;
+use corridor_model::dist::Distribution;
 use corridor_model::network::{CorridorSet, DepartureRule, Direction, Mode, NodeKind};
 use serde::Serialize;
 
@@ -167,6 +168,11 @@ pub struct Leg {
     pub cost_usd: f64,
     /// The link's tariff, USD for the shipment.
     pub tariff_usd: f64,
+    /// The dated tariff (`tariffs.csv`) in force on the shipment's date that priced the
+    /// leg, with its period (`8056 USD/FEU, 2024-07-04 to 2024-09-11`); none when the
+    /// link's own tariff did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tariff_in_force: Option<String>,
     /// What the tariff pays for (`rail_tariff`, `ferry_freight`, …).
     pub tariff_category: CostCategory,
     /// Handling at `to`, USD for the shipment.
@@ -297,6 +303,17 @@ pub fn simulate(g: &Graph, path: &[Label], ready: f64, sampling: Sampling) -> Ve
         .dwell
         .as_ref()
         .map(|d| d.value.clone());
+    // The weather of each leg's mode: its season and the law of a covering closure.
+    let weather: Vec<Option<(&crate::season::Season, Distribution)>> = legs
+        .iter()
+        .map(|(l, _, _)| {
+            let mode = net.link(l.link).mode;
+            g.seasons
+                .iter()
+                .find(|s| s.mode == mode)
+                .map(|s| (s, s.covering_closure()))
+        })
+        .collect();
     let mut rng = Rng(sampling.seed);
     let mut out = Vec::with_capacity(sampling.samples);
     for _ in 0..sampling.samples {
@@ -305,8 +322,8 @@ pub fn simulate(g: &Graph, path: &[Label], ready: f64, sampling: Sampling) -> Ve
                 .as_ref()
                 .map(|d| d.sample(rng.uniform()).0)
                 .unwrap_or(0.0);
-        for (l, time, dwell) in &legs {
-            t = match l.board {
+        for ((l, time, dwell), w) in legs.iter().zip(&weather) {
+            let depart = |t: f64, rng: &mut Rng| match l.board {
                 Board::Continuous => t,
                 Board::Service(s) => {
                     let svc = net.service(s);
@@ -317,6 +334,14 @@ pub fn simulate(g: &Graph, path: &[Label], ready: f64, sampling: Sampling) -> Ve
                     Instant(t - hold).next_departure(&svc.schedule.value).0 + hold
                 }
             };
+            t = depart(t, &mut rng);
+            // A departure in a closure waits for its end, then for the next departure.
+            if let Some((season, closure)) = w {
+                if rng.uniform() < season.closed_in(Instant(t).month()) {
+                    let left = rng.uniform() * closure.sample(rng.uniform()).0;
+                    t = depart(t + left, &mut rng);
+                }
+            }
             t += time.sample(rng.uniform()).0;
             if let Some(d) = dwell {
                 t += d.sample(rng.uniform()).0;
@@ -344,6 +369,7 @@ fn round(x: f64, digits: i32) -> f64 {
 /// Build the readable route of a search path.
 pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> Route {
     let net = g.net;
+    let day = Instant(s.ready).day();
     let mut legs = Vec::new();
     let mut countries: Vec<String> = vec![net.node(s.from).country.as_str().to_string()];
     let mut transshipments = 0;
@@ -409,7 +435,10 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
             dwell_h: round(dwell, 2),
             distance_km: round(link.distance.value.0, 1),
             cost_usd: round(l.cost - prev_l.cost, 2),
-            tariff_usd: round(g.link_usd_per_feu[l.link.idx()] * feu, 2),
+            tariff_usd: round(g.link_usd_on(l.link.idx(), day) * feu, 2),
+            tariff_in_force: net
+                .dated_tariff_on(l.link, day)
+                .map(|t| format!("{}, {}", t.tariff.value, t.period())),
             tariff_category: CostCategory::of_mode(link.mode),
             handling_usd: round(g.node_usd_per_feu[to.idx()] * feu, 2),
             handling_category: CostCategory::of_node(to_node.kind),
@@ -427,7 +456,10 @@ pub fn describe(g: &Graph, path: &[Label], s: &Shipment, sampling: Sampling) -> 
                     .as_ref()
                     .map(|d| keys(net, d.cite))
                     .unwrap_or_default(),
-                tariff: link.tariff.map(|t| keys(net, t.cite)).unwrap_or_default(),
+                tariff: net
+                    .tariff_on(l.link, day)
+                    .map(|t| keys(net, t.cite))
+                    .unwrap_or_default(),
                 emissions: ef.map(|f| keys(net, f.wtw.cite)).unwrap_or_default(),
             },
         });

@@ -147,6 +147,7 @@ fn cite_keys(net: &Network, cite: corridor_model::network::Cite, into: &mut Vec<
 /// its total.
 pub fn quote(g: &Graph, path: &[Label], s: &Shipment) -> Quote {
     let net = g.net;
+    let day = crate::time::Instant(s.ready).day();
     let feu = s.teu / 2.0;
     // Per FEU, as the tariffs and handling charges are given.
     let mut per_feu = [0.0f64; 7];
@@ -164,12 +165,10 @@ pub fn quote(g: &Graph, path: &[Label], s: &Shipment) -> Quote {
     node_charge(path[0].node, &mut per_feu, &mut sources);
     for l in path.iter().skip(1) {
         let link = net.link(l.link);
-        if let Some(t) = link
-            .tariff
-            .filter(|_| g.link_usd_per_feu[l.link.idx()] > 0.0)
-        {
+        let usd = g.link_usd_on(l.link.idx(), day);
+        if let Some(t) = net.tariff_on(l.link, day).filter(|_| usd > 0.0) {
             let k = CostCategory::of_mode(link.mode).idx();
-            per_feu[k] += g.link_usd_per_feu[l.link.idx()];
+            per_feu[k] += usd;
             cite_keys(net, t.cite, &mut sources[k]);
         }
         node_charge(l.node, &mut per_feu, &mut sources);

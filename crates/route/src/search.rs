@@ -307,6 +307,8 @@ fn search(g: &Graph, s: &Shipment, c: &Constraints, critical: &Critical) -> Pare
     let nvia = c.via.len();
     let layers = nvia + 1;
     let feu = s.teu / 2.0;
+    // Tariffs are those in force on the day the shipment is ready.
+    let day = crate::time::Instant(s.ready).day();
     let tonnes = s.teu * net.meta.tonnes_per_teu.value.0;
     let masks = Masks::of(g, c);
     let avoid_country = masks.countries;
@@ -403,7 +405,7 @@ fn search(g: &Graph, s: &Shipment, c: &Constraints, critical: &Critical) -> Pare
             for &o in &opts {
                 let depart = g.depart(o, lab.time);
                 let time = depart + g.link_p50_h[li] + g.node_dwell_h[h];
-                let cost = lab.cost + (g.link_usd_per_feu[li] + g.node_usd_per_feu[h]) * feu;
+                let cost = lab.cost + (g.link_usd_on(li, day) + g.node_usd_per_feu[h]) * feu;
                 let [ttw_i, wtw_i] = g.intensity(arc.link, o);
                 let tkm = tonnes * km;
                 let wtw = lab.wtw + tkm * wtw_i / 1000.0;

@@ -1,6 +1,7 @@
 //! Calendar time: absolute instants in hours since 1970-01-01 00:00 UTC, civil dates, and
 //! the Monday-based week that timetables are written in.
 
+use corridor_model::calendar::{civil_from_days, days_from_civil, days_in_month};
 use corridor_model::network::Schedule;
 use corridor_model::units::Hours;
 use std::fmt;
@@ -81,6 +82,12 @@ impl Instant {
         civil_from_days((self.0 / 24.0).floor() as i64).0
     }
 
+    /// The civil day this instant falls on, days since 1970-01-01.
+    #[inline]
+    pub fn day(self) -> corridor_model::calendar::Day {
+        (self.0 / 24.0).floor() as i64
+    }
+
     /// Calendar month, 1 to 12.
     #[inline]
     pub fn month(self) -> u32 {
@@ -114,44 +121,6 @@ impl fmt::Display for Instant {
         let s = self.iso();
         write!(f, "{} {} UTC", &s[..10], &s[11..16])
     }
-}
-
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y } as i64;
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-#[inline]
-fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
 }
 
 #[cfg(test)]

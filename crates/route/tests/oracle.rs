@@ -178,7 +178,10 @@ fn brute_force_paths(g: &Graph, s: &Shipment, c: &Constraints) -> Vec<([f64; 3],
                 let h = arc.head.idx();
                 let depart = g.depart(o, crit[0]);
                 let time = depart + g.link_p50_h[li] + g.node_dwell_h[h];
-                let cost = crit[1] + (g.link_usd_per_feu[li] + g.node_usd_per_feu[h]) * feu;
+                // The tariff in force on the shipment's day, from the network itself.
+                let day = (s.ready / 24.0).floor() as i64;
+                let usd = g.net.price_per_feu_on(arc.link, day).map_or(0.0, |u| u.0);
+                let cost = crit[1] + (usd + g.node_usd_per_feu[h]) * feu;
                 let [_, wtw_i] = g.intensity(arc.link, o);
                 let wtw = crit[2] + tonnes * g.net.link(arc.link).distance.value.0 * wtw_i / 1000.0;
                 path.push(arc.head);

@@ -336,3 +336,125 @@ fn a_city_outside_the_network_gets_its_nearest_places_by_great_circle() {
     let e = find_node(&net, "Atlantis").unwrap_err();
     assert!(e.nearby.is_none());
 }
+
+/// The sea row of Shanghai → Rotterdam on a date: its cost per FEU, the sea-freight
+/// line's sources and the tariff the leg says priced it.
+fn sea_on(net: &Network, date: &str) -> (f64, Vec<String>, Option<String>) {
+    let g = Graph::new(net);
+    let mut s = ship(net, "Shanghai", "Rotterdam", 2.0);
+    s.ready = Instant::parse(date, None).unwrap().0;
+    let rows = plan::compare(&g, &s, &Constraints::default(), balanced(), fast());
+    let r = rows
+        .iter()
+        .find(|r| r.corridor == "sea_suez")
+        .and_then(|r| r.route.clone())
+        .expect("a sea route");
+    let sea = r
+        .cost_breakdown
+        .iter()
+        .find(|l| l.category == CostCategory::SeaFreight)
+        .expect("a sea-freight line");
+    let leg = r.legs.iter().find(|l| l.mode == "deep_sea").unwrap();
+    (
+        r.cost_usd_per_feu,
+        sea.sources.clone(),
+        leg.tariff_in_force.clone(),
+    )
+}
+
+#[test]
+fn sea_freight_is_priced_at_the_dated_tariff_of_the_shipments_date() {
+    let net = net();
+    let handling: f64 = ["CN-SHANGHAI", "NL-ROTTERDAM"]
+        .iter()
+        .map(|k| {
+            let n = net.node(net.node_by_key(k).unwrap());
+            n.handling.map_or(0.0, |h| h.value.0)
+        })
+        .sum();
+    // Before the first Drewry reading: the lane's own tariff, the World Bank's pre-crisis
+    // band midpoint (D-SEA-RATE, $1,750).
+    let (usd, src, dated) = sea_on(&net, "2022-06-01");
+    assert_eq!((usd, dated), (1750.0 + handling, None));
+    assert_eq!(src, ["D-SEA-RATE"]);
+    // The Red Sea crisis peak: the WCI reading of 4 Jul 2024, $8,056 per FEU.
+    let (usd, src, dated) = sea_on(&net, "2024-07-10");
+    assert_eq!(usd, 8056.0 + handling);
+    assert_eq!(src, ["S393"]);
+    assert_eq!(
+        dated.as_deref(),
+        Some("8056 USD/FEU, 2024-07-04 to 2024-09-11")
+    );
+    // The last day of one reading and the first of the next.
+    assert_eq!(sea_on(&net, "2023-10-25").0, 1349.0 + handling);
+    assert_eq!(sea_on(&net, "2023-10-26").0, 1004.0 + handling);
+    // The latest reading stays in force.
+    assert_eq!(sea_on(&net, "2030-01-01").0, 2840.0 + handling);
+}
+
+/// The Caspian and Black Sea closures of the embedded `simulation.toml`.
+fn embedded_seasons() -> Vec<corridor_route::season::Season> {
+    use corridor_model::network::Mode;
+    use corridor_route::season::Season;
+    let text = include_str!("../../../data/simulation.toml");
+    let doc: toml::Table = toml::from_str(text).unwrap();
+    doc["weather"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            let share: Vec<f64> = w["closed_share"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_float().unwrap())
+                .collect();
+            Season {
+                mode: Mode::parse(w["mode"].as_str().unwrap()).unwrap(),
+                closed_share: share.try_into().unwrap(),
+                episode_p50_h: w["episode_p50_h"].as_float().unwrap(),
+                episode_p90_h: w["episode_p90_h"].as_float().unwrap(),
+                from: "simulation.toml".into(),
+            }
+        })
+        .collect()
+}
+
+fn middle_p90_and_on_time(g: &Graph, date: &str) -> (f64, f64) {
+    let mut s = ship(g.net, "Xian", "Duisburg", 2.0);
+    s.ready = Instant::parse(date, None).unwrap().0;
+    let sampling = Sampling {
+        samples: 4000,
+        seed: 7,
+    };
+    let mut c = Constraints::default();
+    // The Middle Corridor via the Black Sea: both seasonal ferries.
+    let net = g.net;
+    c.corridor = net
+        .corridors
+        .iter()
+        .position(|k| k.key == "middle_black_sea")
+        .map(|i| corridor_model::network::CorridorId(i as u16));
+    let routes = plan::plan(g, &s, &c, balanced(), sampling).unwrap();
+    let r = &routes[0];
+    (r.p90_days, r.reliability)
+}
+
+#[test]
+fn january_on_the_middle_corridor_has_the_wider_spread_of_its_closures() {
+    let net = net();
+    let plain = Graph::new(&net);
+    let seasonal = Graph::new(&net).with_seasons(embedded_seasons());
+    let (jan, jan_on_time) = middle_p90_and_on_time(&seasonal, "2026-01-12");
+    let (jul, jul_on_time) = middle_p90_and_on_time(&seasonal, "2026-07-13");
+    assert!(jan > jul + 2.0, "January P90 {jan} d, July {jul} d");
+    assert!(
+        jan_on_time < jul_on_time - 0.1,
+        "{jan_on_time} vs {jul_on_time}"
+    );
+    // Without seasons the two months differ only by their timetables.
+    let (pj, _) = middle_p90_and_on_time(&plain, "2026-01-12");
+    let (pl, _) = middle_p90_and_on_time(&plain, "2026-07-13");
+    assert!((pj - pl).abs() < 1.0, "{pj} vs {pl}");
+    assert!(jan > pj + 2.0, "the closures widen January: {jan} vs {pj}");
+}

@@ -1820,7 +1820,12 @@ pub(crate) fn apply(t: &mut Tables, c: &Change, scale_pass: bool) -> Result<(), 
                     (true, false) => Some(src.clone()),
                     (false, false) => Some(format!("{old};{src}")),
                 };
-                t.set(*table, &id, field, &v, cited.as_deref());
+                if (*table, field.as_str()) == (Table::Links, "tariff") {
+                    t.scale_dated_tariffs(&id, *factor, src)?;
+                    t.set_field(*table, &id, field, &v, cited.as_deref());
+                } else {
+                    t.set(*table, &id, field, &v, cited.as_deref());
+                }
             }
             Ok(())
         }

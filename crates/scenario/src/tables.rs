@@ -119,10 +119,13 @@ impl CsvTable {
 #[derive(Clone, Debug)]
 pub(crate) struct Tables {
     pub meta: toml::Table,
-    /// sources, nodes, links, services, emissions (the order of the loader's files, less
-    /// `dataset.toml`).
+    /// sources, nodes, links, services, emissions, tariffs (the order of the loader's
+    /// files, less `dataset.toml`).
     pub csv: Vec<CsvTable>,
 }
+
+/// Index of `tariffs.csv` (dated tariffs, rows keyed by link) in [`Tables::csv`].
+const DATED_TARIFFS: usize = 5;
 
 /// Rows whose line a loader message names, per file of the dataset.
 pub(crate) type LineMaps = Vec<Vec<Option<String>>>;
@@ -161,8 +164,17 @@ impl Tables {
         (out, maps)
     }
 
-    /// Set a field (and its `_src` column, when a source is given).
+    /// Set a field (and its `_src` column, when a source is given). A link's tariff set
+    /// by a change holds on every date: the link's dated tariffs go.
     pub fn set(&mut self, t: Table, id: &str, col: &str, value: &str, src: Option<&str>) {
+        if (t, col) == (Table::Links, "tariff") {
+            self.drop_dated_tariffs(|link| link == id);
+        }
+        self.set_field(t, id, col, value, src);
+    }
+
+    /// Set a field (and its `_src` column, when a source is given), nothing else.
+    pub fn set_field(&mut self, t: Table, id: &str, col: &str, value: &str, src: Option<&str>) {
         let table = self.table_mut(t);
         if let Some(r) = table.row(id) {
             table.set(r, col, value.to_string());
@@ -233,6 +245,7 @@ impl Tables {
             .retain(|r| !closed_services.contains(&r[0]));
         self.table_mut(Table::Links)
             .retain(|r| !closed_links.contains(&r[0]));
+        self.drop_dated_tariffs(|link| closed_links.iter().any(|l| l == link));
         self.table_mut(Table::Nodes)
             .retain(|r| !closed_nodes.contains(&r[0]));
         if let Some(toml::Value::Table(c)) = self.meta.get_mut("connectivity") {
@@ -245,6 +258,32 @@ impl Tables {
                 }
             }
         }
+    }
+
+    /// Remove the dated tariffs of the links `gone` names.
+    fn drop_dated_tariffs(&mut self, gone: impl Fn(&str) -> bool) {
+        if let Some(t) = self.csv.get_mut(DATED_TARIFFS) {
+            t.retain(|r| !gone(&r[0]));
+        }
+    }
+
+    /// Scale the dated tariffs of `link` by `f` (as its own tariff is scaled), citing
+    /// `src` beside their sources.
+    pub fn scale_dated_tariffs(&mut self, link: &str, f: f64, src: &str) -> Result<(), String> {
+        let Some(t) = self.csv.get_mut(DATED_TARIFFS) else {
+            return Ok(());
+        };
+        let (tc, sc) = (t.col("tariff"), t.col("tariff_src"));
+        let (Some(tc), Some(sc)) = (tc, sc) else {
+            return Ok(());
+        };
+        for r in t.rows.iter_mut().filter(|r| r[0] == link) {
+            r[tc] = scaled("tariff", &r[tc], f).map_err(|e| format!("{link} tariff: {e}"))?;
+            if !src.is_empty() {
+                r[sc] = format!("{};{src}", r[sc]);
+            }
+        }
+        Ok(())
     }
 
     /// The mode of a link row.

@@ -1,5 +1,6 @@
 //! Loading and validating a dataset from text: `dataset.toml`, `sources.csv`,
-//! `nodes.csv`, `links.csv`, `services.csv`, `emissions.csv`.
+//! `nodes.csv`, `links.csv`, `services.csv`, `emissions.csv`, and the optional
+//! `tariffs.csv` (dated tariffs).
 //!
 //! Every problem in every file is collected (not only the first) as a [`Diagnostic`]
 //! naming the file, line, column and field, what was found, what was expected, and a
@@ -15,6 +16,9 @@
 mod checks;
 mod meta;
 mod rows;
+mod tariffs;
+
+pub use tariffs::TARIFFS;
 
 use crate::diag::{Diagnostic, LoadErrors, Sink};
 use crate::fxhash::{FxHashMap, FxHashSet};
@@ -29,22 +33,31 @@ use std::borrow::Cow;
 use std::path::Path;
 
 /// The files of a dataset, in load order.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 7] = [
     "dataset.toml",
     "sources.csv",
     "nodes.csv",
     "links.csv",
     "services.csv",
     "emissions.csv",
+    "tariffs.csv",
 ];
 
-/// A dataset to load: its six files and the label used in messages.
+/// Files of [`FILES`] a dataset may leave out (`tariffs.csv`: no dated tariffs).
+pub const OPTIONAL: [&str; 1] = ["tariffs.csv"];
+
+/// Whether file `i` of [`FILES`] may be missing.
+pub fn is_optional(i: usize) -> bool {
+    OPTIONAL.contains(&FILES[i])
+}
+
+/// A dataset to load: its files and the label used in messages.
 #[derive(Clone, Debug)]
 pub struct DatasetInput {
     /// Prefix of file names in messages, e.g. `data` → `data/links.csv`.
     pub label: String,
     /// The files, in the order of [`FILES`].
-    pub files: [Input; 6],
+    pub files: [Input; 7],
 }
 
 impl DatasetInput {
@@ -121,6 +134,7 @@ pub fn load_with_warnings(input: &DatasetInput) -> Result<Loaded, LoadErrors> {
         }
     }
     l.check_emission_coverage(&mut sink, &input.file_label(5));
+    l.check_tariff_overlaps(&mut sink);
     if let (Some(text), Some(m)) = (meta_text.as_deref(), toml_meta.as_ref()) {
         l.check_cargo(&mut sink, &file, text, m);
         l.check_connectivity(&mut sink, &file, text, m);
@@ -129,7 +143,16 @@ pub fn load_with_warnings(input: &DatasetInput) -> Result<Loaded, LoadErrors> {
 }
 
 fn missing_hint() -> String {
-    format!("a dataset directory holds {}", FILES.join(", "))
+    let required: Vec<&str> = FILES
+        .iter()
+        .copied()
+        .filter(|f| !OPTIONAL.contains(f))
+        .collect();
+    format!(
+        "a dataset directory holds {} (and optionally {})",
+        required.join(", "),
+        OPTIONAL.join(", ")
+    )
 }
 
 /// The state of one load: everything read so far, indexed for the references of later
@@ -161,9 +184,11 @@ struct Loader {
     emission_factors: Vec<Option<EmissionFactor>>,
     tonnes_per_teu: Option<Sourced<Tonnes>>,
     link_waypoints: Vec<LinkWaypoints>,
+    /// Rows of `tariffs.csv` with their lines.
+    tariffs: Vec<(crate::tariffs::DatedTariff, Diagnostic)>,
     /// Whether each file could be read (header valid); references into a table that could
     /// not be read are not reported as unknown, which would only be noise.
-    table_read: [bool; 6],
+    table_read: [bool; 7],
     /// Parsed values of recently seen field texts, per field: most data repeats the same
     /// few expressions (`by_speed(…)`, `0.61 USD/FEU-km`), so each is parsed once. A cached
     /// value carries the notes its parser gave, reported again for every row.
@@ -172,7 +197,7 @@ struct Loader {
     countries_cache: FxHashMap<Box<str>, CountryList>,
     /// Ids of rows dropped whole (wrong field count, bad UTF-8), per table: references to
     /// them are not reported again as unknown.
-    dropped: [FxHashSet<String>; 6],
+    dropped: [FxHashSet<String>; 7],
 }
 
 /// The dataset's tables.
@@ -298,8 +323,13 @@ impl Loader {
             2 => &NODES,
             3 => &LINKS,
             4 => &SERVICES,
-            _ => &EMISSIONS,
+            5 => &EMISSIONS,
+            _ => &TARIFFS,
         };
+        if is_optional(i) && matches!(input.files[i], Input::Missing) {
+            self.table_read[i] = true;
+            return;
+        }
         let bytes = input.files[i].byte_len();
         match i {
             2 => self.reserve_nodes(bytes),
@@ -319,7 +349,8 @@ impl Loader {
                 2 => self.read_node(r),
                 3 => self.read_link(r),
                 4 => self.read_service(r),
-                _ => self.read_emission(r, &mut emissions_seen),
+                5 => self.read_emission(r, &mut emissions_seen),
+                _ => self.read_tariff(r),
             },
         );
         self.table_read[i] = outcome.complete;
@@ -351,6 +382,7 @@ impl Loader {
             emission_factors,
             tonnes_per_teu,
             link_waypoints,
+            tariffs,
             ..
         } = self;
         for (n, k) in nodes.iter_mut().zip(node_keys) {
@@ -403,6 +435,7 @@ impl Loader {
             node_index,
             link_index,
             waypoints: link_waypoints,
+            tariffs: tariffs.into_iter().map(|(t, _)| t).collect(),
         };
         Ok(Loaded {
             network: Network::assemble(parts),

@@ -143,7 +143,7 @@ impl Loader {
     }
 
     /// [`Loader::sourced_noted`] for a parser without notes.
-    fn sourced<T: Clone + 'static>(
+    pub(super) fn sourced<T: Clone + 'static>(
         &mut self,
         r: &mut Row<'_>,
         field: &'static str,
@@ -349,6 +349,27 @@ impl Loader {
         self.link_index
             .get(key, |i| &self.link_keys[i as usize])
             .map(LinkId)
+    }
+
+    /// The link named in the row's `link` field; an unknown one is an error (`what`: how
+    /// the row relates to it, "the service runs on"), unless links.csv could not be read
+    /// or dropped that row.
+    pub(super) fn link_ref(&self, r: &mut Row<'_>, what: &str) -> Option<LinkId> {
+        let v = r.req("link")?;
+        match self.link_id(v) {
+            Some(id) => Some(id),
+            None if !self.table_read[3] || self.dropped[3].contains(v) => None,
+            None => {
+                let hint = did_you_mean(v, self.link_keys.iter().map(String::as_str))
+                    .or_else(|| Some(format!("{what} a link defined in links.csv")));
+                r.err(
+                    "link",
+                    format!("unknown link `{v}`: {what} a link that does not exist"),
+                    hint,
+                );
+                None
+            }
+        }
     }
 
     fn node_ref(&self, r: &mut Row<'_>, field: &str) -> Option<NodeId> {
@@ -633,20 +654,7 @@ impl Loader {
 
     pub(super) fn read_service(&mut self, r: &mut Row<'_>) {
         let key = r.req("id");
-        let link = r.req("link").and_then(|v| match self.link_id(v) {
-            Some(id) => Some(id),
-            None if !self.table_read[3] || self.dropped[3].contains(v) => None,
-            None => {
-                let hint = did_you_mean(v, self.link_keys.iter().map(String::as_str))
-                    .or_else(|| Some("a service runs on a link defined in links.csv".into()));
-                r.err(
-                    "link",
-                    format!("unknown link `{v}`: the service runs on a link that does not exist"),
-                    hint,
-                );
-                None
-            }
-        });
+        let link = self.link_ref(r, "the service runs on");
         let direction = match r.get("direction") {
             "" => Some(Direction::Both),
             d => match Direction::parse(d) {
