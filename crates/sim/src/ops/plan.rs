@@ -146,8 +146,9 @@ pub(crate) struct EpochRt {
     /// Which nodes and links of the run exist in this epoch.
     pub node_present: Vec<bool>,
     pub link_present: Vec<bool>,
-    /// Per path of the run existing before this epoch's detours (empty for the first
-    /// epoch): the last of its legs this epoch closes, if any.
+    /// Per path of the run existing before this epoch's detours, up to the last path it
+    /// blocks (empty for the first epoch and for one that blocks none): the last of its
+    /// legs this epoch closes, if any.
     pub blocked: Vec<Option<u16>>,
     /// (path, leg) → the detour a unit about to take that leg follows instead (`None`: no
     /// way on from there in this epoch).
@@ -725,6 +726,11 @@ impl Plan {
                     }
                 }
                 p += 1;
+            }
+            // Paths past the last blocked one are not blocked: an epoch that closes nothing
+            // on the way of earlier paths has an empty list, which the mechanics skip.
+            while blocked.last() == Some(&None) {
+                blocked.pop();
             }
             rt[ei].blocked = blocked;
             rt[ei].detours = detours;
