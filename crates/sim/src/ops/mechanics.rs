@@ -405,7 +405,9 @@ impl<'p, R: Recorder> Sim<'p, R> {
         let g = self.plan.rt[self.epoch].flow_stream[f as usize] as usize;
         let t = from + self.rng_flows[g].exp_mean(gap);
         if t < self.end {
-            s.at(t, Ev::Gen(f, self.epoch as u32));
+            // One pending candidate per flow: in the flow's slot (a candidate of an earlier
+            // epoch still there stays pending, and is ignored when it comes).
+            s.at_slot(f as usize, t, Ev::Gen(f, self.epoch as u32));
         }
     }
 
