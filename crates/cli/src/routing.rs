@@ -421,7 +421,15 @@ pub fn route(
         for (i, x) in routes.iter().enumerate() {
             out.push_str(&text::explain(
                 v,
-                &format!("Route {} ({})", i + 1, x.corridors.join("+")),
+                &format!(
+                    "Route {} ({})",
+                    i + 1,
+                    if x.corridors.is_empty() {
+                        "mixed".to_string()
+                    } else {
+                        x.corridors.join("+")
+                    }
+                ),
                 x,
             ));
         }

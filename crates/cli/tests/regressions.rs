@@ -159,7 +159,7 @@ fn an_unclosed_quote_is_reported_where_it_opens() {
     let (code, _, err) = run(&["--data", s(&ds), "network", "validate"]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("emissions.csv:5:9: field `note`: the quote that opens this field is never closed, so the rest of the file (6 lines) was read into this field"),
+        err.contains("emissions.csv:5:9: field `note`: the quote that opens this field is never closed, so the rest of the file (7 lines) was read into this field"),
         "{err}"
     );
     assert!(!err.contains("no emission factor"), "{err}");

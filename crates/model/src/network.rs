@@ -591,11 +591,12 @@ pub struct Network {
     link_index: KeyIndex,
     /// Points along links (see [`Network::geometry`]), sorted by link.
     pub waypoints: Vec<LinkWaypoints>,
-    /// Dated tariffs (`tariffs.csv`), sorted by link and first day; see
-    /// [`Network::tariff_on`].
+    /// Dated tariffs (`tariffs.csv`), in file order; see [`Network::tariff_on`].
     pub tariffs: Vec<crate::tariffs::DatedTariff>,
-    /// CSR offsets of `tariffs` per link.
+    /// CSR offsets per link into `tariff_index`.
     pub(crate) tariff_offsets: Vec<u32>,
+    /// Indices into `tariffs`, by link and first day.
+    pub(crate) tariff_index: Vec<u32>,
 }
 
 /// Two networks are equal when their data are; the adjacency and the key indices are
@@ -637,7 +638,7 @@ pub(crate) struct Parts {
     pub link_index: KeyIndex,
     /// Points along links between their end nodes, sorted by link.
     pub waypoints: Vec<LinkWaypoints>,
-    /// Dated tariffs, in any order (sorted here).
+    /// Dated tariffs, in file order.
     pub tariffs: Vec<crate::tariffs::DatedTariff>,
 }
 
@@ -660,9 +661,15 @@ impl Network {
             node_index,
             link_index,
             waypoints,
-            mut tariffs,
+            tariffs,
         } = parts;
-        tariffs.sort_by_key(|t| (t.link, t.valid_from));
+        // `tariffs` stays in file order (an export writes it back as read); the per-link
+        // index lists each link's rows by first day.
+        let mut tariff_index: Vec<u32> = (0..tariffs.len() as u32).collect();
+        tariff_index.sort_by_key(|&i| {
+            let t = &tariffs[i as usize];
+            (t.link, t.valid_from)
+        });
         let mut tariff_offsets = vec![0u32; links.len() + 1];
         for t in &tariffs {
             tariff_offsets[t.link.idx() + 1] += 1;
@@ -739,6 +746,7 @@ impl Network {
             waypoints,
             tariffs,
             tariff_offsets,
+            tariff_index,
         }
     }
 

@@ -42,17 +42,20 @@ impl DatedTariff {
 
 impl Network {
     /// The dated rows of `link`, by first day.
-    pub fn dated_tariffs(&self, link: LinkId) -> &[DatedTariff] {
+    pub fn dated_tariffs(&self, link: LinkId) -> impl Iterator<Item = &DatedTariff> {
         let i = link.idx();
-        match self.tariff_offsets.get(i..i + 2) {
-            Some(&[a, b]) => &self.tariffs[a as usize..b as usize],
-            _ => &[],
-        }
+        let range = match self.tariff_offsets.get(i..i + 2) {
+            Some(&[a, b]) => a as usize..b as usize,
+            _ => 0..0,
+        };
+        self.tariff_index[range]
+            .iter()
+            .map(|&k| &self.tariffs[k as usize])
     }
 
     /// The dated row of `link` in force on `day`, if one is.
     pub fn dated_tariff_on(&self, link: LinkId, day: Day) -> Option<&DatedTariff> {
-        self.dated_tariffs(link).iter().find(|t| t.covers(day))
+        self.dated_tariffs(link).find(|t| t.covers(day))
     }
 
     /// The tariff of `link` in force on `day`: its dated row, else its own.

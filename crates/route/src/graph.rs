@@ -119,7 +119,7 @@ impl<'n> Graph<'n> {
                 .collect(),
             link_dated: net
                 .link_ids()
-                .map(|l| !net.dated_tariffs(l).is_empty())
+                .map(|l| net.dated_tariffs(l).next().is_some())
                 .collect(),
             link_ef,
             svc_ef,

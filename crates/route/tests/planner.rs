@@ -609,3 +609,72 @@ fn balanced_ranks_by_generalised_cost_so_the_suez_row_is_the_direct_liner() {
     let suez = rows.iter().find(|r| r.corridor == "sea_suez").unwrap();
     assert!(suez.route.as_ref().unwrap().legs.len() > 1);
 }
+
+/// Every Chinese seaport reaches every European seaport by sea alone (no rail, no road),
+/// both through Suez and, with Bab-el-Mandeb and Suez avoided, round the Cape.
+#[test]
+fn every_chinese_seaport_reaches_every_european_port_by_sea() {
+    use corridor_model::network::{Mode, NodeKind};
+    let net = net();
+    let g = Graph::new(&net);
+    let europe = ["NL", "DE", "GR", "RO", "TR", "GE"];
+    let ports = |pick: &dyn Fn(&str) -> bool| -> Vec<String> {
+        net.nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Seaport && pick(n.country.as_str()))
+            .map(|n| n.key.clone())
+            .collect()
+    };
+    let chinese = ports(&|c| c == "CN");
+    // Every European seaport except the lake-ferry ports of Lake Van and Batumi, a Black
+    // Sea feeder port without deep-sea calls.
+    let european: Vec<String> = ports(&|c| europe.contains(&c))
+        .into_iter()
+        .filter(|k| !["TR-VAN", "TR-TATVAN", "GE-BATUMI"].contains(&k.as_str()))
+        .collect();
+    assert_eq!(chinese, ["CN-LIANYUNGANG", "CN-SHANGHAI"]);
+    assert_eq!(
+        european,
+        [
+            "GE-POTI",
+            "RO-CONSTANTA",
+            "DE-HAMBURG",
+            "NL-ROTTERDAM",
+            "GR-PIRAEUS",
+            "TR-AMBARLI"
+        ]
+    );
+    let by_sea = Constraints {
+        avoid_modes: vec![Mode::Rail, Mode::Road],
+        ..Constraints::default()
+    };
+    let red_sea_closed = Constraints {
+        avoid_passages: ["suez", "bab-el-mandeb"]
+            .iter()
+            .map(|p| net.passage_by_key(p).unwrap())
+            .collect(),
+        ..by_sea.clone()
+    };
+    let mut pairs = 0;
+    for from in &chinese {
+        for to in &european {
+            for (c, via) in [(&by_sea, "suez"), (&red_sea_closed, "cape-of-good-hope")] {
+                let s = ship(&net, from, to);
+                let routes = plan::plan(&g, &s, c, Weights::preset("balanced").unwrap(), fast())
+                    .unwrap_or_else(|e| panic!("{from} → {to} avoiding {c:?}: {e}"));
+                let best = &routes[0];
+                assert!(
+                    best.legs.iter().all(|l| l.mode == "deep_sea"),
+                    "{from} → {to}: {:?}",
+                    best.legs.iter().map(|l| &l.mode).collect::<Vec<_>>()
+                );
+                assert!(
+                    routes.iter().all(|r| r.passages.iter().any(|p| p == via)),
+                    "{from} → {to} should pass {via}"
+                );
+                pairs += 1;
+            }
+        }
+    }
+    assert_eq!(pairs, 2 * 6 * 2);
+}

@@ -95,11 +95,12 @@ impl Loader {
     }
 
     /// Two rows of one link in force on the same day would make its price ambiguous.
-    pub(super) fn check_tariff_overlaps(&mut self, sink: &mut Sink) {
-        self.tariffs
-            .sort_by_key(|(t, at)| (t.link, t.valid_from, at.line));
-        for w in self.tariffs.windows(2) {
-            let ((a, at_a), (b, at_b)) = (&w[0], &w[1]);
+    pub(super) fn check_tariff_overlaps(&self, sink: &mut Sink) {
+        // In order of link and first day; the rows themselves stay in file order.
+        let mut order: Vec<&(DatedTariff, crate::diag::Diagnostic)> = self.tariffs.iter().collect();
+        order.sort_by_key(|(t, at)| (t.link, t.valid_from, at.line));
+        for w in order.windows(2) {
+            let ((a, at_a), (b, at_b)) = (w[0], w[1]);
             if a.link == b.link && a.covers(b.valid_from) {
                 let key = &self.link_keys[b.link.idx()];
                 let mut d = at_b.clone();
