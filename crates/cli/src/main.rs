@@ -17,6 +17,7 @@ mod sweep;
 mod sweep_text;
 mod table;
 mod validate;
+mod validation;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use corridor_model::diag::{Diagnostic, deny, printable, warning_text};
@@ -116,6 +117,13 @@ enum Command {
         after_help = "The HTML file has no script and refers to nothing outside itself: it opens offline, reads\nwithout JavaScript and prints on A4. An existing file is only replaced with --force.\n\nExamples:\n  corridor report --scenario middle-corridor-2030 -o report.html\n  corridor report --scenario middle-corridor-2030 --compare baseline -o compare.html\n  corridor report --scenario red-sea-closure --years 2026..2027 --format md -o red-sea.md"
     )]
     Report(report::ReportArgs),
+    /// Corridor beside the published figures it is checked against (data/validation.csv and
+    /// the calibration points of the 2024 run): each figure's source, Corridor's value, the
+    /// difference and whether it lies in the published band.
+    #[command(
+        after_help = "Exit status: 0 when every `band` figure is in its band and every known gap still open, 1 otherwise.\n\nExamples:\n  corridor validation\n  corridor validation --markdown > docs/validation.md"
+    )]
+    Validation(validation::ValidationArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -305,6 +313,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Simulate(a) => {
             let net = std::sync::Arc::new(load_network(cli.data.as_deref(), deny)?);
             emit(&simulate::simulate(&net, cli.data.as_deref(), &a, deny)?)
+        }
+        Command::Validation(a) => {
+            if cli.data.is_some() {
+                return Err(Failure::Usage(
+                    "`validation` checks the embedded dataset against the published figures; it takes no --data".into(),
+                ));
+            }
+            let net = std::sync::Arc::new(load_network(None, deny)?);
+            emit(&validation::command(&net, &a)?)
         }
         Command::Compare(a) => {
             let net = load_network(cli.data.as_deref(), deny)?;

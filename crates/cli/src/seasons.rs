@@ -25,15 +25,5 @@ pub fn seasons(net: &Network, data: Option<&Path>) -> Result<Vec<Season>, Failur
         ),
     };
     let (parsed, _) = ops_input::parse_files(net, &files).map_err(Failure::Invalid)?;
-    Ok(parsed
-        .weather
-        .iter()
-        .map(|w| Season {
-            mode: w.mode,
-            closed_share: w.closed_share,
-            episode_p50_h: w.episode_p50_h,
-            episode_p90_h: w.episode_p90_h,
-            from: name.clone(),
-        })
-        .collect())
+    Ok(parsed.weather.iter().map(|w| w.season(&name)).collect())
 }

@@ -19,6 +19,8 @@ pub struct Base {
     pub params: Parsed,
     /// The base demand table's name in messages.
     pub demand_file: String,
+    /// The `simulation.toml`'s name (its weather also drives the planner's quantiles).
+    pub simulation_file: String,
     /// SHA-256 of the dataset (as exported, canonical) and of the parameter files' texts,
     /// hex: results record it, so a result of another dataset is never taken for current.
     pub dataset_hash: String,
@@ -124,6 +126,7 @@ impl Base {
             net,
             params,
             demand_file: dem.0,
+            simulation_file: sim.0,
             dataset_hash,
             geojson: geo.into(),
             warnings,

@@ -171,7 +171,14 @@ impl AppState {
     /// The routing graph of the base's network and its remembered place lookups, made on
     /// the first route query.
     pub fn routing(&self) -> &'static routing::Routing {
-        routing::of(&self.0.base.net)
+        let base = &self.0.base;
+        routing::of(&base.net, || {
+            base.params
+                .weather
+                .iter()
+                .map(|w| w.season(&base.simulation_file))
+                .collect()
+        })
     }
 
     /// The database.

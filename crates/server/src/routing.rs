@@ -49,8 +49,12 @@ impl Routing {
     }
 }
 
-/// The [`Routing`] of `net`, made on first use.
-pub fn of(net: &Arc<Network>) -> &'static Routing {
+/// The [`Routing`] of `net`, made on first use, its quantiles under `seasons` (the weather
+/// closures by month of the base's `simulation.toml`).
+pub fn of(
+    net: &Arc<Network>,
+    seasons: impl FnOnce() -> Vec<corridor_route::season::Season>,
+) -> &'static Routing {
     static MADE: Mutex<Vec<&'static Routing>> = Mutex::new(Vec::new());
     let mut made = MADE.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(r) = made
@@ -62,7 +66,7 @@ pub fn of(net: &Arc<Network>) -> &'static Routing {
     // The leaked `Arc` keeps the network (and so its address) for the process's life.
     let kept: &'static Network = Box::leak(Box::new(Arc::clone(net)));
     let r: &'static Routing = Box::leak(Box::new(Routing {
-        graph: Graph::new(kept),
+        graph: Graph::new(kept).with_seasons(seasons()),
         places: RwLock::new(HashMap::new()),
     }));
     made.push(r);
@@ -76,14 +80,14 @@ mod tests {
     #[test]
     fn one_routing_per_network_and_lookups_as_the_library_s() {
         let net = Arc::new(corridor_model::load(&corridor_model::embedded::input()).unwrap());
-        let r = of(&net);
-        assert!(std::ptr::eq(r, of(&Arc::clone(&net))));
+        let r = of(&net, Vec::new);
+        assert!(std::ptr::eq(r, of(&Arc::clone(&net), Vec::new)));
         assert!(std::ptr::eq(r.net(), Arc::as_ptr(&net)));
         for q in ["Xian", "Xian", "xi'an", "CN-XIAN", "Duisburg"] {
             assert_eq!(r.find_node(q), find_node(&net, q));
         }
         assert_eq!(r.find_node("Duisberg"), find_node(&net, "Duisberg"));
         let other = Arc::new(corridor_model::load(&corridor_model::embedded::input()).unwrap());
-        assert!(!std::ptr::eq(r, of(&other)));
+        assert!(!std::ptr::eq(r, of(&other, Vec::new)));
     }
 }

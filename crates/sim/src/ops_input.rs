@@ -60,6 +60,20 @@ pub struct Weather {
     pub episode_p90_h: f64,
 }
 
+impl Weather {
+    /// The same closures for the route planner's quantiles (`from`: the file they come
+    /// from, for its notes): one source of truth for the planner and the simulation.
+    pub fn season(&self, from: &str) -> corridor_route::season::Season {
+        corridor_route::season::Season {
+            mode: self.mode,
+            closed_share: self.closed_share,
+            episode_p50_h: self.episode_p50_h,
+            episode_p90_h: self.episode_p90_h,
+            from: from.to_string(),
+        }
+    }
+}
+
 /// What a breakdown takes out of service.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Outage {
