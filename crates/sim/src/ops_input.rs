@@ -476,6 +476,28 @@ impl TomlAt<'_> {
     }
 }
 
+impl Parsed {
+    /// The parameters before any file is read (what `simulation.toml` then sets).
+    fn empty() -> Parsed {
+        Parsed {
+            flows: Vec::new(),
+            weather: Vec::new(),
+            breakdowns: Vec::new(),
+            choice: Choice {
+                value_of_time: 0.0,
+                carbon_price: 0.0,
+                scale: 1.0,
+            },
+            teu_per_wagon: 2.0,
+            teu_per_train: 100.0,
+            tonnes_per_wagon: 60.0,
+            season_containers: [1.0; 12],
+            season_wagonload: [1.0; 12],
+            calibration: Vec::new(),
+        }
+    }
+}
+
 /// Parse `simulation.toml` and a demand table given as texts (the embedded defaults,
 /// tests), with the names used in messages; warnings are dropped.
 pub fn parse(
@@ -529,22 +551,7 @@ pub fn parse_files(net: &Network, files: &Files) -> Result<(Parsed, Vec<Diagnost
     let (sim_name, sim) = (files.simulation.0, &files.simulation.1);
     let (demand_name, demand) = (files.demand.0, &files.demand.1);
     let mut sink = Sink::default();
-    let mut out = Parsed {
-        flows: Vec::new(),
-        weather: Vec::new(),
-        breakdowns: Vec::new(),
-        choice: Choice {
-            value_of_time: 0.0,
-            carbon_price: 0.0,
-            scale: 1.0,
-        },
-        teu_per_wagon: 2.0,
-        teu_per_train: 100.0,
-        tonnes_per_wagon: 60.0,
-        season_containers: [1.0; 12],
-        season_wagonload: [1.0; 12],
-        calibration: Vec::new(),
-    };
+    let mut out = Parsed::empty();
     match read::read_all(sim, read::SETTINGS) {
         Ok(text) => parse_simulation(net, sim_name, &text, &mut out, &mut sink),
         Err(e) => sink.push(Diagnostic::at(sim_name, e.line(), e.to_string()).maybe_hint(e.hint())),
@@ -560,6 +567,23 @@ pub fn parse_files(net: &Network, files: &Files) -> Result<(Parsed, Vec<Diagnost
     let (errors, warnings) = sink.into_parts();
     if errors.diagnostics.is_empty() && errors.suppressed == 0 {
         Ok((out, warnings))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parse `simulation.toml` alone for its weather closures (what the route planner's
+/// quantiles use), read with its size limit; every problem of the file is reported.
+pub fn parse_weather(net: &Network, name: &str, input: &Input) -> Result<Vec<Weather>, LoadErrors> {
+    let mut sink = Sink::default();
+    let mut out = Parsed::empty();
+    match read::read_all(input, read::SETTINGS) {
+        Ok(text) => parse_simulation(net, name, &text, &mut out, &mut sink),
+        Err(e) => sink.push(Diagnostic::at(name, e.line(), e.to_string()).maybe_hint(e.hint())),
+    }
+    let (errors, _) = sink.into_parts();
+    if errors.diagnostics.is_empty() && errors.suppressed == 0 {
+        Ok(out.weather)
     } else {
         Err(errors)
     }
