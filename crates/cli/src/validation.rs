@@ -4,7 +4,7 @@
 //! test suite fails when a `band` figure leaves its band or a `gap` closes.
 
 use crate::Failure;
-use clap::{Args, Parser};
+use clap::Args;
 use corridor_model::diag::Sink;
 use corridor_model::table::{Table, read_table};
 use corridor_model::{Input, Network, read};
@@ -13,6 +13,7 @@ use corridor_route::names::find_node;
 use corridor_route::plan::{self, Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
 use corridor_route::time::Instant;
+use corridor_sim::ops::Report;
 use std::borrow::Cow;
 
 /// The embedded table of published figures.
@@ -90,11 +91,10 @@ fn figures() -> Result<Vec<Figure>, Failure> {
     let file = "<embedded>/data/validation.csv";
     read_table(&input, file, read::SETTINGS, &TABLE, None, &mut sink, |r| {
         let num = |r: &mut corridor_model::table::Row<'_>, k: &str| {
-            let t = r.get(k);
-            match t.parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(v),
-                _ => {
-                    r.err(k, format!("`{t}` is not a number"), None);
+            match corridor_model::dist::parse_number(r.get(k), k) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    r.spec_err(k, e);
                     None
                 }
             }
@@ -165,80 +165,81 @@ fn planner(net: &Network, g: &Graph, f: &Figure) -> Result<f64, Failure> {
     })
 }
 
-#[derive(Parser)]
-struct SimCli {
-    #[command(flatten)]
-    a: crate::simulate::SimArgs,
+/// The 2024 run at the observed demand, as `corridor simulate` runs it by default.
+fn simulation(net: &std::sync::Arc<Network>, replications: u64) -> Result<Report, Failure> {
+    let w = crate::simulate::Window {
+        factor: 1.0,
+        year: 2024,
+        days: 365.0,
+        warmup_days: 30.0,
+    };
+    let planned = crate::simulate::plan_files(net, None, None, &w, false)?;
+    Ok(corridor_sim::ops::run(
+        &planned.plan,
+        SEED,
+        replications,
+        &|_| {},
+    ))
 }
 
-/// The 2024 run's report as JSON.
-fn simulation(
-    net: &std::sync::Arc<Network>,
-    replications: u64,
-) -> Result<serde_json::Value, Failure> {
-    let reps = replications.to_string();
-    let args = SimCli::try_parse_from(["simulate", "--replications", &reps, "--json", "--quiet"])
-        .map_err(|e| Failure::Usage(e.to_string()))?;
-    let text = crate::simulate::simulate(net, None, &args.a, false)?;
-    serde_json::from_str(&text).map_err(|e| Failure::Internal(format!("simulate JSON: {e}")))
-}
+/// The seed of `corridor simulate`'s default run.
+const SEED: u64 = 42;
 
-/// The simulation's value of a figure (a flow's P50), and its calibration points.
-fn simulated(report: &serde_json::Value, f: &Figure) -> Result<f64, Failure> {
-    let od = report["report"]["od"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    od.iter()
+/// The simulation's value of a figure: a flow's P50 days.
+fn simulated(report: &Report, f: &Figure) -> Result<f64, Failure> {
+    if f.metric != "p50_days" {
+        return Err(Failure::Internal(format!(
+            "validation.csv {}: unknown simulation metric `{}` (p50_days)",
+            f.id, f.metric
+        )));
+    }
+    report
+        .od
+        .iter()
         .find(|o| {
-            o["from"] == f.from.as_str()
-                && o["to"] == f.to.as_str()
-                && o["corridor"] == f.corridor.as_str()
+            o.from.as_deref() == Some(f.from.as_str())
+                && o.to.as_deref() == Some(f.to.as_str())
+                && o.corridor == f.corridor
         })
-        .and_then(|o| o[f.metric.as_str()]["mean"].as_f64())
+        .map(|o| o.p50_days.mean)
         .ok_or_else(|| {
             Failure::Internal(format!(
-                "validation.csv {}: the 2024 run has no {} {}→{} on {}",
-                f.id, f.metric, f.from, f.to, f.corridor
+                "validation.csv {}: the 2024 run has no flow {}→{} on {}",
+                f.id, f.from, f.to, f.corridor
             ))
         })
 }
 
-fn calibration(report: &serde_json::Value) -> Vec<Checked> {
-    let points = report["report"]["calibration"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    points
+/// Every calibration point of the run, as a band of ±5 % around the observed value.
+fn calibration(report: &Report) -> Vec<Checked> {
+    report
+        .calibration
         .iter()
         .enumerate()
-        .filter_map(|(i, p)| {
-            let observed = p["observed"].as_f64()?;
-            Some(Checked {
-                f: Figure {
-                    id: format!("V-SIM-CAL-{}", i + 1),
-                    gap: false,
-                    simulation: true,
-                    from: String::new(),
-                    to: String::new(),
-                    date: String::new(),
-                    corridor: String::new(),
-                    metric: p["metric"].as_str()?.to_string(),
-                    low: observed * 0.95,
-                    high: observed * 1.05,
-                    unit: String::new(),
-                    src: p["source"].as_str().unwrap_or("").to_string(),
-                    note: "calibration point (calibration.csv), observed ± 5 %".into(),
-                },
-                value: p["simulated"]["mean"].as_f64()?,
-            })
+        .map(|(i, p)| Checked {
+            f: Figure {
+                id: format!("V-SIM-CAL-{}", i + 1),
+                gap: false,
+                simulation: true,
+                from: String::new(),
+                to: String::new(),
+                date: String::new(),
+                corridor: String::new(),
+                metric: p.metric.clone(),
+                low: p.observed * 0.95,
+                high: p.observed * 1.05,
+                unit: String::new(),
+                src: p.source.clone(),
+                note: "calibration point (calibration.csv), observed ± 5 %".into(),
+            },
+            value: p.simulated.mean,
         })
         .collect()
 }
 
 fn num(x: f64) -> String {
     if x.abs() >= 100.0 {
-        corridor_route::notes::dollars(x).replacen('$', "", 1)
+        corridor_route::notes::thousands(x)
     } else {
         format!("{:.1}", x)
     }

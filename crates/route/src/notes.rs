@@ -34,15 +34,23 @@ pub struct Basis {
 /// A whole number of dollars with thousands separators: `$7,800`.
 pub fn dollars(x: f64) -> String {
     let neg = x < 0.0;
+    format!("{}${}", if neg { "-" } else { "" }, thousands(x.abs()))
+}
+
+/// A whole number with thousands separators: `7,800`, `-12,500`.
+pub fn thousands(x: f64) -> String {
     let digits = format!("{:.0}", x.abs());
     let mut out = String::new();
+    if x < 0.0 && digits != "0" {
+        out.push('-');
+    }
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
             out.push(',');
         }
         out.push(c);
     }
-    format!("{}${out}", if neg { "-" } else { "" })
+    out
 }
 
 fn num(x: f64) -> String {
@@ -222,7 +230,7 @@ fn tariff_year(net: &Network, routes: &[&Route]) -> Option<Note> {
         format!("Tariffs of {} (the year of their sources).", span(&own))
     } else {
         let all: Vec<u16> = own.iter().chain(&basis).copied().collect();
-        let dated = if all.is_empty() {
+        let basis_years = if all.is_empty() {
             "none of their sources gives a year".to_string()
         } else {
             format!(
@@ -231,7 +239,7 @@ fn tariff_year(net: &Network, routes: &[&Route]) -> Option<Note> {
             )
         };
         format!(
-            "{} no year: {dated}; {undated} of the {} tariff and handling sources used are undated estimates or derived figures (`corridor network sources --long` gives their basis).",
+            "{} no year: {basis_years}; {undated} of the {} tariff and handling sources used are undated estimates or derived figures (`corridor network sources --long` gives their basis).",
             if lead.is_empty() {
                 "The tariffs carry"
             } else {
