@@ -41,21 +41,29 @@ impl DatedTariff {
 }
 
 impl Network {
+    /// Indices into `tariffs` of the dated rows of `link`, by first day.
+    fn tariff_rows(&self, link: LinkId) -> &[u32] {
+        let i = link.idx();
+        match self.tariff_offsets.get(i..i + 2) {
+            Some(&[a, b]) => &self.tariff_index[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
     /// The dated rows of `link`, by first day.
     pub fn dated_tariffs(&self, link: LinkId) -> impl Iterator<Item = &DatedTariff> {
-        let i = link.idx();
-        let range = match self.tariff_offsets.get(i..i + 2) {
-            Some(&[a, b]) => a as usize..b as usize,
-            _ => 0..0,
-        };
-        self.tariff_index[range]
+        self.tariff_rows(link)
             .iter()
             .map(|&k| &self.tariffs[k as usize])
     }
 
-    /// The dated row of `link` in force on `day`, if one is.
+    /// The dated row of `link` in force on `day`, if one is: the last to start on or
+    /// before it (the rows do not overlap), if it has not ended.
     pub fn dated_tariff_on(&self, link: LinkId, day: Day) -> Option<&DatedTariff> {
-        self.dated_tariffs(link).find(|t| t.covers(day))
+        let rows = self.tariff_rows(link);
+        let n = rows.partition_point(|&k| self.tariffs[k as usize].valid_from <= day);
+        let t = &self.tariffs[*rows.get(n.checked_sub(1)?)? as usize];
+        t.covers(day).then_some(t)
     }
 
     /// The tariff of `link` in force on `day`: its dated row, else its own.
