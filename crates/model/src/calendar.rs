@@ -73,6 +73,7 @@ mod tests {
     fn known_days_round_trip() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2024, 3, 1), 19_783);
+        assert_eq!(days_from_civil(2026, 3, 3), 20_515);
         assert_eq!(civil_from_days(19_782), (2024, 2, 29));
         assert_eq!(iso_date(days_from_civil(2026, 12, 2)), "2026-12-02");
         for z in -800_000..800_000i64 {

@@ -128,13 +128,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_round_trip_and_known_days() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2026, 3, 3), 20_515);
-        for z in [-1000i64, 0, 1, 59, 365, 20_515, 100_000] {
-            let (y, m, d) = civil_from_days(z);
-            assert_eq!(days_from_civil(y, m, d), z);
-        }
+    fn instants_parse_and_print_in_utc() {
+        // The calendar arithmetic itself is tested in corridor_model::calendar.
+        assert_eq!(Instant::parse("2026-03-03", None).unwrap().day(), 20_515);
         assert_eq!(
             Instant::parse("2026-03-03", Some("08:30")).unwrap().iso(),
             "2026-03-03T08:30Z"
