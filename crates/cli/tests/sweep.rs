@@ -1,8 +1,12 @@
 //! `corridor sweep` as a user runs it: shards as processes, a shard killed with SIGKILL and
 //! resumed, the Slurm script and the Kubernetes manifest run locally index by index, the
+//! Slurm script submitted to a real Slurm (`.ci/slurm` starts one) with its summarise step
+//! as a dependent job, the manifest against the Kubernetes schema (kubernetes-validate), the
 //! DuckDB query of the README against `sweep summarize`, and the errors.
 
 use assert_cmd::Command;
+use std::io::BufRead;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -190,7 +194,10 @@ fn the_slurm_script_run_index_by_index_gives_the_unsharded_rows() {
     let script = String::from_utf8(o.stdout).unwrap();
     assert!(script.starts_with("#!/bin/bash\n"));
     assert!(script.contains("#SBATCH --array=0-2\n"), "{script}");
-    assert!(script.contains("--shard env"), "{script}");
+    assert!(
+        script.contains("--shard \"${SLURM_ARRAY_TASK_ID}/3\""),
+        "{script}"
+    );
     let path = t.path().join("sweep.sbatch");
     std::fs::write(&path, &script).unwrap();
     let syntax = std::process::Command::new("bash")
@@ -199,11 +206,12 @@ fn the_slurm_script_run_index_by_index_gives_the_unsharded_rows() {
         .status()
         .unwrap();
     assert!(syntax.success());
+    // Each task as if resubmitted alone (sbatch --array=I): an array of one.
     for i in 0..3 {
         let st = std::process::Command::new("bash")
             .arg(&path)
             .env("SLURM_ARRAY_TASK_ID", i.to_string())
-            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("SLURM_ARRAY_TASK_COUNT", "1")
             .env("SLURM_CPUS_PER_TASK", "1")
             .env("CORRIDOR", bin())
             .status()
@@ -211,6 +219,282 @@ fn the_slurm_script_run_index_by_index_gives_the_unsharded_rows() {
         assert!(st.success(), "task {i}");
     }
     same(&rows(&out), &rows(&one), "slurm");
+}
+
+/// Whether a tool a test needs is here: when not, the test prints `SKIPPED: …` and returns,
+/// unless `require` is set to 1 (CI sets it), when it fails with the reason.
+fn available(check: Result<(), String>, require: &str, what: &str) -> bool {
+    let Err(why) = check else { return true };
+    assert!(
+        std::env::var(require).as_deref() != Ok("1"),
+        "{require}=1 but {what} is not available: {why}"
+    );
+    eprintln!("SKIPPED: {what} is not available ({why}); set {require}=1 to make this a failure");
+    false
+}
+
+/// A Slurm controller answering and a node that can take jobs.
+fn slurm_up() -> Result<(), String> {
+    let o = std::process::Command::new("sinfo")
+        .args(["-h", "-N", "-o", "%N %T"])
+        .output()
+        .map_err(|e| format!("sinfo: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let usable = ["idle", "mixed", "allocated", "completing"];
+    if o.status.success()
+        && text
+            .lines()
+            .any(|l| usable.iter().any(|s| l.ends_with(&format!(" {s}"))))
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "sinfo (exit {:?}): {}",
+            o.status.code(),
+            text.trim()
+        ))
+    }
+}
+
+/// Every Slurm output file (`*.out`) in `dir`, for a failure's message.
+fn slurm_logs(dir: &Path) -> String {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|f| f.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "out"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| {
+            format!(
+                "---- {}\n{}",
+                p.display(),
+                std::fs::read_to_string(p).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_real_slurm_job_array_gives_the_unsharded_rows() {
+    if !available(
+        slurm_up(),
+        "CORRIDOR_REQUIRE_SLURM",
+        "a running Slurm (.ci/slurm starts one)",
+    ) {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    // The tasks run in this directory (sbatch --chdir), as on a shared file system.
+    std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let p = plan(t.path(), "[0.0, 0.2]", 2);
+    let one = t.path().join("one");
+    run(&p, &one, &[]);
+    let o = corridor()
+        .current_dir(t.path())
+        .args([
+            "sweep",
+            "slurm",
+            "plan.toml",
+            "--shards",
+            "3",
+            "--cpus",
+            "1",
+        ])
+        .args(["--out", "slurm", "--time", "00:10:00"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let script = String::from_utf8(o.stdout).unwrap();
+    assert!(script.contains("#SBATCH --array=0-2\n"), "{script}");
+    assert!(
+        script.contains(&format!(
+            "CORRIDOR=\"${{CORRIDOR:-{}}}\"\n",
+            bin().display()
+        )),
+        "the tasks run the binary that wrote the script:\n{script}"
+    );
+    let path = t.path().join("sweep.sbatch");
+    std::fs::write(&path, &script).unwrap();
+    // The summarise step exactly as the script's header prints it.
+    let summarise = script
+        .lines()
+        .find_map(|l| l.strip_prefix("#   sbatch --dependency=afterok:$jobid "))
+        .unwrap_or_else(|| panic!("no summarise line in the header:\n{script}"));
+
+    // The array, with --wait (its exit code the tasks' worst); the script's own default
+    // binary, so no CORRIDOR in the tasks' environment.
+    let mut array = std::process::Command::new("timeout")
+        .args(["300", "sbatch", "--parsable", "--wait", "--chdir"])
+        .arg(t.path())
+        .arg(&path)
+        .env_remove("CORRIDOR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(array.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let jobid = first.trim().split(';').next().unwrap().to_string();
+    assert!(
+        !jobid.is_empty() && jobid.chars().all(|c| c.is_ascii_digit()),
+        "sbatch printed no job id: {first:?}"
+    );
+    // The summarise job, submitted while the array is queued or running: the dependency
+    // holds it until every task has succeeded (and cancels it if one fails).
+    let dependent = std::process::Command::new("timeout")
+        .args(["300", "bash", "-c"])
+        .arg(format!(
+            "jobid={jobid}; sbatch --parsable --wait --kill-on-invalid-dep=yes --chdir {} \
+             --output summarise-%j.out --dependency=afterok:$jobid {summarise}",
+            t.path().display()
+        ))
+        .env_remove("CORRIDOR")
+        .output()
+        .unwrap();
+    let array_status = array.wait().unwrap();
+    let mut array_err = String::new();
+    std::io::Read::read_to_string(&mut array.stderr.take().unwrap(), &mut array_err).unwrap();
+    if !array_status.success() || !dependent.status.success() {
+        let _ = std::process::Command::new("scancel").arg(&jobid).status();
+    }
+    assert!(
+        array_status.success(),
+        "the job array {jobid}: exit {:?} (124: timed out)\n{array_err}\n{}",
+        array_status.code(),
+        slurm_logs(t.path())
+    );
+    assert!(
+        dependent.status.success(),
+        "the summarise job after {jobid}: exit {:?} (124: timed out)\n{}{}\n{}",
+        dependent.status.code(),
+        String::from_utf8_lossy(&dependent.stdout),
+        String::from_utf8_lossy(&dependent.stderr),
+        slurm_logs(t.path())
+    );
+    // Each task's output where the script's #SBATCH --output puts it, in --chdir.
+    for i in 0..3 {
+        let log = t.path().join(format!("corridor-cli-test-{jobid}_{i}.out"));
+        assert!(
+            log.exists(),
+            "no {}:\n{}",
+            log.display(),
+            slurm_logs(t.path())
+        );
+    }
+    same(&rows(&t.path().join("slurm")), &rows(&one), "a real Slurm");
+    let summary = std::fs::read_to_string(t.path().join("slurm/summary.csv"))
+        .unwrap_or_else(|e| panic!("slurm/summary.csv: {e}\n{}", slurm_logs(t.path())));
+    let o = corridor()
+        .args(["sweep", "summarize", "--csv"])
+        .arg(&one)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reference = String::from_utf8(o.stdout).unwrap();
+    assert!(reference.lines().count() > 1, "{reference}");
+    assert_eq!(summary, reference, "the dependent job's summary");
+
+    // A failed task resubmitted alone (an array of one, SLURM_ARRAY_TASK_COUNT=1): task 1
+    // with its parts gone rewrites them, and the rows are the unsharded ones again.
+    let mut gone = 0;
+    for v in std::fs::read_dir(t.path().join("slurm")).unwrap().flatten() {
+        let part = v.path().join("part-1-of-3.parquet");
+        if part.exists() {
+            std::fs::remove_file(part).unwrap();
+            gone += 1;
+        }
+    }
+    assert!(gone >= 1, "task 1 wrote no part");
+    let o = std::process::Command::new("timeout")
+        .args([
+            "300",
+            "sbatch",
+            "--parsable",
+            "--wait",
+            "--array=1",
+            "--chdir",
+        ])
+        .arg(t.path())
+        .arg(&path)
+        .env_remove("CORRIDOR")
+        .output()
+        .unwrap();
+    let again = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let log = t.path().join(format!("corridor-cli-test-{again}_1.out"));
+    let said = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        o.status.success(),
+        "sbatch --array=1: exit {:?} (124: timed out)\n{}\n{said}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        said.contains("shard 1-of-3") && said.contains(&format!("{gone} parts written")),
+        "{}: {said}",
+        log.display()
+    );
+    same(
+        &rows(&t.path().join("slurm")),
+        &rows(&one),
+        "a task resubmitted",
+    );
+}
+
+#[test]
+fn the_slurm_script_names_an_awkward_binary_path_as_it_is() {
+    let job = corridor_sweep::cluster::Job {
+        name: "t".into(),
+        plan: "plan.toml".into(),
+        out: "out dir".into(),
+        shards: 2,
+        cpus: 1,
+        data: None,
+        projects: vec![],
+    };
+    let binary = r#"/opt/a b/'q'/"d"/$x/`c`/\/}/corridor"#;
+    let script = job.slurm(binary, "1:00:00");
+    let line = script
+        .lines()
+        .find(|l| l.starts_with("CORRIDOR="))
+        .unwrap_or_else(|| panic!("no CORRIDOR= line:\n{script}"));
+    let wrap = script
+        .lines()
+        .find_map(|l| l.split_once(" --wrap=").map(|(_, w)| w))
+        .unwrap_or_else(|| panic!("no --wrap= in the header:\n{script}"));
+    // The script's line, and the header's --wrap (as sbatch's /bin/sh would run it, its
+    // first word printed instead of run), both give the path back, CORRIDOR unset.
+    for (shell, code) in [
+        ("bash", format!("{line}\nprintf %s \"$CORRIDOR\"")),
+        (
+            "sh",
+            format!("w={wrap}; eval \"printf %s ${{w%% sweep *}}\""),
+        ),
+    ] {
+        let o = std::process::Command::new(shell)
+            .args(["-c", &code])
+            .env_remove("CORRIDOR")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{shell}: {code}\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            binary,
+            "{shell}: {code}"
+        );
+    }
 }
 
 fn python_with(module: &str) -> bool {
@@ -282,6 +566,90 @@ print(json.dumps({"command": c["command"], "env": env, "dir": c["workingDir"]}))
         assert!(c.status().unwrap().success(), "index {i}");
     }
     same(&rows(&t.path().join("k8s")), &rows(&one), "kubernetes");
+}
+
+/// kubernetes-validate on the command line.
+fn kubernetes_validate() -> Result<(), String> {
+    match std::process::Command::new("kubernetes-validate")
+        .arg("--version")
+        .output()
+    {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "kubernetes-validate --version: exit {:?}",
+            o.status.code()
+        )),
+        Err(e) => Err(format!(
+            "kubernetes-validate: {e} (pip install kubernetes-validate)"
+        )),
+    }
+}
+
+#[test]
+fn the_kubernetes_job_is_valid_against_the_kubernetes_schema() {
+    if !available(
+        kubernetes_validate(),
+        "CORRIDOR_REQUIRE_K8S_SCHEMA",
+        "kubernetes-validate",
+    ) {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    plan(t.path(), "[0.0, 0.2]", 2);
+    let o = corridor()
+        .current_dir(t.path())
+        .args(["sweep", "k8s", "plan.toml", "--shards", "3", "--out", "k8s"])
+        .args(["--image", "registry.example/corridor:test"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let yaml = String::from_utf8(o.stdout).unwrap();
+    // (file, `--strict -k VERSION FILE`'s exit code and what it says)
+    let validate = |name: &str, text: &str, version: &str| {
+        let f = t.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        let o = std::process::Command::new("kubernetes-validate")
+            .args(["--strict", "-k", version])
+            .arg(&f)
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (o.status.code(), said)
+    };
+    // Indexed Jobs are GA from 1.24; the oldest schema bundled and the newest.
+    for version in ["1.25.0", "1.37.0"] {
+        let (code, said) = validate("job.yaml", &yaml, version);
+        assert_eq!(code, Some(0), "{version}: {said}\n{yaml}");
+        assert!(
+            said.contains("passed for resource job/corridor-cli-test"),
+            "{said}"
+        );
+        // Broken copies are rejected, so the check above is not vacuous: a misspelt
+        // field (strict: no unknown properties) and a string for an integer.
+        for (broken, from, to, why) in [
+            (
+                "misspelt.yaml",
+                "  completionMode: Indexed\n",
+                "  completionsMode: Indexed\n",
+                "'completionsMode' was unexpected",
+            ),
+            (
+                "string.yaml",
+                "  completions: 3\n",
+                "  completions: \"three\"\n",
+                "'three' is not of type 'integer'",
+            ),
+        ] {
+            assert!(yaml.contains(from), "{from:?} not in\n{yaml}");
+            let (code, said) = validate(broken, &yaml.replacen(from, to, 1), version);
+            assert_eq!(code, Some(1), "{version} {broken}: {said}");
+            assert!(said.contains(why), "{version} {broken}: {said}");
+        }
+    }
 }
 
 #[test]

@@ -1,7 +1,10 @@
 //! Cluster jobs on engines the user already has, no coordinator of ours: a Slurm job
 //! array and a Kubernetes Indexed Job. Each task runs the same binary with the same
-//! flags as a laptop run, `corridor sweep run PLAN --shard env --out DIR`, and the shard
+//! flags as a laptop run, `corridor sweep run PLAN --shard … --out DIR`, and the shard
 //! comes from the engine's task index (`SLURM_ARRAY_TASK_ID`, `JOB_COMPLETION_INDEX`).
+//! The Slurm script names the shard count itself (`--shard "${SLURM_ARRAY_TASK_ID}/N"`):
+//! a task resubmitted alone (`sbatch --array=7`) is an array of one, whose
+//! `SLURM_ARRAY_TASK_COUNT` is 1, not N.
 
 /// Environment variables `--shard env` reads: the index, then the count.
 pub const SHARD_ENV: &[(&str, &str)] = &[
@@ -41,8 +44,8 @@ pub fn sh_quote(s: &str) -> String {
 }
 
 impl Job {
-    /// The arguments after the binary, for one task.
-    pub fn args(&self, threads: &str) -> Vec<String> {
+    /// The arguments after the binary, for one task: its `--shard` and `--threads`.
+    pub fn args(&self, shard: &str, threads: &str) -> Vec<String> {
         let mut a = Vec::new();
         if let Some(d) = &self.data {
             a.extend(["--data".into(), d.clone()]);
@@ -52,7 +55,7 @@ impl Job {
             "run".into(),
             self.plan.clone(),
             "--shard".into(),
-            "env".into(),
+            shard.into(),
             "--out".into(),
             self.out.clone(),
             "--threads".into(),
@@ -69,7 +72,10 @@ impl Job {
     /// the `corridor` the tasks run (the `CORRIDOR` environment variable overrides it).
     pub fn slurm(&self, binary: &str, time: &str) -> String {
         let args: Vec<String> = self
-            .args("${SLURM_CPUS_PER_TASK:-1}")
+            .args(
+                &format!("${{SLURM_ARRAY_TASK_ID}}/{}", self.shards),
+                "${SLURM_CPUS_PER_TASK:-1}",
+            )
             .iter()
             .map(|a| {
                 if a.starts_with("${") {
@@ -79,8 +85,15 @@ impl Job {
                 }
             })
             .collect();
+        // The binary as the shell's `"${CORRIDOR:-…}"`, so the summarise line works as
+        // printed whether or not CORRIDOR is set (inside double quotes, escaped).
+        let default: String = binary
+            .chars()
+            .flat_map(|c| "\\\"$`}".contains(c).then_some('\\').into_iter().chain([c]))
+            .collect();
+        let corridor = format!("\"${{CORRIDOR:-{default}}}\"");
         let summary = format!(
-            "\"$CORRIDOR\" sweep summarize {} --csv > {}",
+            "{corridor} sweep summarize {} --csv > {}",
             sh_quote(&self.out),
             sh_quote(&format!("{}/summary.csv", self.out))
         );
@@ -98,14 +111,13 @@ impl Job {
              #SBATCH --time={time}\n\
              #SBATCH --output=corridor-{name}-%A_%a.out\n\
              set -euo pipefail\n\
-             CORRIDOR=\"${{CORRIDOR:-{binary}}}\"\n\
+             CORRIDOR={corridor}\n\
              exec \"$CORRIDOR\" {args}\n",
             name = self.name,
             n = self.shards,
             last = self.shards - 1,
             cpus = self.cpus,
             wrap = sh_quote(&summary),
-            binary = sh_quote(binary),
             args = args.join(" "),
         )
     }
@@ -116,7 +128,7 @@ impl Job {
     pub fn kubernetes(&self, image: &str, claim: &str, mount: &str) -> String {
         let q = |s: &str| serde_json::to_string(s).expect("a string");
         let command: Vec<String> = std::iter::once("corridor".to_string())
-            .chain(self.args(&self.cpus.to_string()))
+            .chain(self.args("env", &self.cpus.to_string()))
             .map(|a| q(&a))
             .collect();
         format!(
