@@ -307,6 +307,62 @@ pub fn lognormal_quantile(p50: f64, sigma: f64, p: f64) -> f64 {
     p50 * (sigma * inverse_normal_cdf(p)).exp()
 }
 
+/// A distribution made ready to draw many times: its constants (the log-normal's σ)
+/// computed once. Draws are those of [`Distribution::sample`], bit for bit.
+#[derive(Clone, Debug)]
+pub enum Sampler {
+    /// Always this many hours.
+    Fixed(f64),
+    /// A log-normal of median `p50` hours and log-σ `sigma` (> 0).
+    LogNormal {
+        /// Median, hours.
+        p50: f64,
+        /// Log-σ.
+        sigma: f64,
+    },
+    /// Any other distribution, drawn through [`Distribution::sample`].
+    Other(Distribution),
+}
+
+impl Sampler {
+    /// The sampler of `d`.
+    pub fn new(d: &Distribution) -> Sampler {
+        match d {
+            Distribution::Fixed { value } => Sampler::Fixed(value.0),
+            Distribution::LogNormal { p50, p90 } => {
+                let sigma = lognormal_sigma(*p50, *p90);
+                if sigma == 0.0 {
+                    Sampler::Fixed(p50.0)
+                } else {
+                    Sampler::LogNormal { p50: p50.0, sigma }
+                }
+            }
+            other => Sampler::Other(other.clone()),
+        }
+    }
+
+    /// A log-normal from its median and 90th percentile, hours.
+    pub fn lognormal(p50: f64, p90: f64) -> Sampler {
+        Sampler::new(&Distribution::LogNormal {
+            p50: Hours(p50),
+            p90: Hours(p90),
+        })
+    }
+
+    /// A draw, hours, from a uniform variate in (0, 1).
+    #[inline]
+    pub fn sample(&self, u: f64) -> f64 {
+        match self {
+            Sampler::Fixed(v) => *v,
+            Sampler::LogNormal { p50, sigma } => {
+                let p = if u.is_nan() { 0.5 } else { u };
+                lognormal_quantile(*p50, *sigma, p)
+            }
+            Sampler::Other(d) => d.sample(u).0,
+        }
+    }
+}
+
 /// σ of the log-normal with the given median and 90th percentile.
 #[inline]
 pub fn lognormal_sigma(p50: Hours, p90: Hours) -> f64 {
@@ -671,6 +727,29 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sampler_draws_what_the_distribution_draws_bit_for_bit() {
+        for text in [
+            "fixed(4h)",
+            "tri(1h, 2h, 6h)",
+            "lognormal(p50=24h, p90=72h)",
+            "lognormal(p50=5h, p90=5h)",
+            "empirical(2h:0.5, 3h:0.3, 10h:0.2)",
+        ] {
+            let d = Distribution::parse(text).unwrap();
+            let s = Sampler::new(&d);
+            let mut us: Vec<f64> = (0..=1000).map(|i| i as f64 / 1000.0).collect();
+            us.extend([1e-12, 1.0 - 1e-12, f64::NAN]);
+            for u in us {
+                assert_eq!(
+                    s.sample(u).to_bits(),
+                    d.sample(u).0.to_bits(),
+                    "{text} at u = {u}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn parses_every_form_and_round_trips() {

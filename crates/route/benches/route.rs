@@ -1,7 +1,7 @@
 #![allow(missing_docs)]
 //! Route planner benchmarks (figures in bench/RESULTS.md):
 //! - 3-criteria Pareto query on the default dataset (target: < 1 ms median), with and
-//!   without a via;
+//!   without a via; the whole plan (search, routes described, their Monte Carlo);
 //! - on a synthetic 1-million-link grid with timetables on 1 % of the links, the
 //!   earliest-arrival query against petgraph's `dijkstra` on the same graph (median
 //!   travel times as weights), side by side in one run, and a 3-criteria Pareto query.
@@ -10,6 +10,7 @@ use corridor_model::network::NodeId;
 use corridor_model::{DatasetInput, embedded, load};
 use corridor_route::graph::Graph;
 use corridor_route::names::find_node;
+use corridor_route::plan::{Sampling, Weights, plan};
 use corridor_route::search::{Constraints, Shipment, earliest_arrival, pareto};
 use corridor_route::time::Instant;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -54,6 +55,28 @@ fn default_dataset(c: &mut Criterion) {
     grp.bench_function("pareto_xian_budapest_via_poti_no_ru", |b| {
         b.iter(|| pareto(&g, &s3, &via).front.len())
     });
+    // What `corridor route` and the server's POST /api/route compute: the search, every
+    // Pareto route described, and each route's Monte Carlo (200 journeys, the load test's,
+    // and the CLI's default 4,000).
+    for samples in [200, 4000] {
+        let sampling = Sampling {
+            samples,
+            ..Sampling::default()
+        };
+        grp.bench_function(format!("plan_xian_duisburg_{samples}_samples"), |b| {
+            b.iter(|| {
+                plan(
+                    &g,
+                    &s,
+                    &Constraints::default(),
+                    Weights::preset("balanced").unwrap(),
+                    sampling,
+                )
+                .unwrap()
+                .len()
+            })
+        });
+    }
     grp.finish();
 }
 

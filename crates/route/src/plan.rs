@@ -11,7 +11,7 @@ use crate::quote::{CostCategory, CostLine, quote};
 use crate::search::{Constraints, Label, ParetoResult, Shipment, pareto};
 use crate::time::Instant;
 use corridor_model::Network;
-use corridor_model::dist::Distribution;
+use corridor_model::dist::Sampler;
 use corridor_model::network::{CorridorSet, DepartureRule, Direction, Mode, NodeKind};
 use serde::Serialize;
 
@@ -282,69 +282,89 @@ impl Rng {
     }
 }
 
+/// One leg of a path made ready to draw: its boarding, weather and time laws with their
+/// constants computed once (the draws are those of the distributions, bit for bit).
+struct LegDraws<'a> {
+    /// The timetable boarded, and the longest hold of a sail-when-full service.
+    board: Option<(&'a corridor_model::network::Schedule, Option<f64>)>,
+    /// The season of the leg's mode, and the law of a covering closure's length.
+    weather: Option<(&'a crate::season::Season, Sampler)>,
+    time: Sampler,
+    dwell: Option<Sampler>,
+}
+
+impl LegDraws<'_> {
+    /// The departure of a unit ready at `t`: now if the leg runs continuously, else the
+    /// next timetabled slot (after a uniform hold in [0, max_hold] if it sails when full).
+    #[inline]
+    fn depart(&self, t: f64, rng: &mut Rng) -> f64 {
+        match self.board {
+            None => t,
+            Some((schedule, max_hold)) => {
+                let hold = max_hold.map_or(0.0, |h| rng.uniform() * h);
+                Instant(t - hold).next_departure(schedule).0 + hold
+            }
+        }
+    }
+}
+
 /// Simulated door-to-door durations (hours, sorted) of a path: every dwell and travel time
 /// drawn from its distribution; departures follow the timetables, and a sail-when-full
 /// service holds a uniform time in [0, max_hold] after its slot.
 pub fn simulate(g: &Graph, path: &[Label], ready: f64, sampling: Sampling) -> Vec<f64> {
     let net = g.net;
-    let legs: Vec<_> = path
+    let legs: Vec<LegDraws> = path
         .iter()
         .skip(1)
         .map(|l| {
-            (
-                l,
-                net.link(l.link).time(),
-                net.node(l.node).dwell.as_ref().map(|d| d.value.clone()),
-            )
+            let mode = net.link(l.link).mode;
+            LegDraws {
+                board: match l.board {
+                    Board::Continuous => None,
+                    Board::Service(s) => {
+                        let svc = net.service(s);
+                        let hold = match (svc.rule, svc.max_hold) {
+                            (DepartureRule::WhenFull, Some(h)) => Some(h.value.0),
+                            _ => None,
+                        };
+                        Some((&svc.schedule.value, hold))
+                    }
+                },
+                weather: g
+                    .seasons
+                    .iter()
+                    .find(|s| s.mode == mode)
+                    .map(|s| (s, Sampler::new(&s.covering_closure()))),
+                time: Sampler::new(&net.link(l.link).time()),
+                dwell: net.node(l.node).dwell.as_ref().map(|d| Sampler::new(&d.value)),
+            }
         })
         .collect();
     let origin_dwell = net
         .node(path[0].node)
         .dwell
         .as_ref()
-        .map(|d| d.value.clone());
-    // The weather of each leg's mode: its season and the law of a covering closure.
-    let weather: Vec<Option<(&crate::season::Season, Distribution)>> = legs
-        .iter()
-        .map(|(l, _, _)| {
-            let mode = net.link(l.link).mode;
-            g.seasons
-                .iter()
-                .find(|s| s.mode == mode)
-                .map(|s| (s, s.covering_closure()))
-        })
-        .collect();
+        .map(|d| Sampler::new(&d.value));
     let mut rng = Rng(sampling.seed);
     let mut out = Vec::with_capacity(sampling.samples);
     for _ in 0..sampling.samples {
         let mut t = ready
             + origin_dwell
                 .as_ref()
-                .map(|d| d.sample(rng.uniform()).0)
+                .map(|d| d.sample(rng.uniform()))
                 .unwrap_or(0.0);
-        for ((l, time, dwell), w) in legs.iter().zip(&weather) {
-            let depart = |t: f64, rng: &mut Rng| match l.board {
-                Board::Continuous => t,
-                Board::Service(s) => {
-                    let svc = net.service(s);
-                    let hold = match (svc.rule, svc.max_hold) {
-                        (DepartureRule::WhenFull, Some(h)) => rng.uniform() * h.value.0,
-                        _ => 0.0,
-                    };
-                    Instant(t - hold).next_departure(&svc.schedule.value).0 + hold
-                }
-            };
-            t = depart(t, &mut rng);
+        for leg in &legs {
+            t = leg.depart(t, &mut rng);
             // A departure in a closure waits for its end, then for the next departure.
-            if let Some((season, closure)) = w {
+            if let Some((season, closure)) = &leg.weather {
                 if rng.uniform() < season.closed_in(Instant(t).month()) {
-                    let left = rng.uniform() * closure.sample(rng.uniform()).0;
-                    t = depart(t + left, &mut rng);
+                    let left = rng.uniform() * closure.sample(rng.uniform());
+                    t = leg.depart(t + left, &mut rng);
                 }
             }
-            t += time.sample(rng.uniform()).0;
-            if let Some(d) = dwell {
-                t += d.sample(rng.uniform()).0;
+            t += leg.time.sample(rng.uniform());
+            if let Some(d) = &leg.dwell {
+                t += d.sample(rng.uniform());
             }
         }
         out.push(t - ready);
