@@ -2,7 +2,10 @@
 //! submission past it is refused with 503), a per-client cap on jobs queued or running
 //! (429), workers that run one job each on a blocking thread in the server's own thread
 //! pool, progress for server-sent events (a `watch` channel per job), cancellation asked
-//! before each replication, and every job and result kept in the database.
+//! before each replication, and every job and result kept in the database. The pool's
+//! threads run at a lower scheduling priority (nice 10 on Linux) than the threads that
+//! answer requests, so a long simulation yields the cores to route queries while they come
+//! and takes them back when the server is idle.
 
 use crate::db::{Db, JobRow};
 use crate::error::{ApiError, ErrorBody};
@@ -137,16 +140,71 @@ pub struct JobLimits {
     pub per_client: usize,
     /// Threads of the pool the jobs share (0: one per core).
     pub threads: usize,
+    /// Whether those threads run at [`JOB_NICE`], below the request threads.
+    pub lower_priority: bool,
 }
+
+/// How much nicer than the server the job threads run when [`JobLimits::lower_priority`]
+/// is set (Linux: a thread 10 nicer gets about a tenth of a core that a request thread
+/// also wants, and all of an idle one).
+pub const JOB_NICE: i32 = 10;
+
+/// The calling thread's niceness (Linux: field 19 of `/proc/thread-self/stat`).
+#[cfg(target_os = "linux")]
+pub fn current_nice() -> Option<i32> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces.
+    let after = stat.get(stat.rfind(')')? + 2..)?;
+    after.split(' ').nth(16)?.parse().ok()
+}
+
+/// Make the calling thread [`JOB_NICE`] nicer than it is (at most 19, the lowest
+/// priority). Where that fails, the thread keeps its priority (jobs then share the cores
+/// evenly with requests) and the reason is logged.
+#[cfg(target_os = "linux")]
+fn lower_this_thread() {
+    let Some(now) = current_nice() else {
+        eprintln!("corridor serve: job threads keep their priority (no /proc/thread-self/stat)");
+        return;
+    };
+    let want = (now + JOB_NICE).min(19);
+    // thread-priority maps its 0..=99 scale onto niceness 19..=-20 (as below); a test
+    // checks the niceness the threads get.
+    let Some(p) = (0u8..=99).find(|&p| (39.0 * (1.0 - f32::from(p) / 99.0)) as i32 - 20 <= want)
+    else {
+        return;
+    };
+    let set = thread_priority::ThreadPriorityValue::try_from(p)
+        .map_err(|e| format!("{e:?}"))
+        .and_then(|v| {
+            thread_priority::set_current_thread_priority(
+                thread_priority::ThreadPriority::Crossplatform(v),
+            )
+            .map_err(|e| format!("{e:?}"))
+        });
+    if let Err(e) = set {
+        eprintln!("corridor serve: job threads keep their priority ({e})");
+    }
+}
+
+/// Other platforms: the job threads keep the server's priority.
+#[cfg(not(target_os = "linux"))]
+fn lower_this_thread() {}
 
 impl Jobs {
     /// The job system; `start` launches its workers.
     pub fn new(db: Arc<Db>, dataset_hash: String, limits: JobLimits) -> Result<Jobs, ApiError> {
         let capacity = limits.queue + limits.workers.max(1);
         let (tx, rx) = mpsc::channel(capacity);
+        let lower = limits.lower_priority;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(limits.threads)
             .thread_name(|i| format!("corridor-job-{i}"))
+            .start_handler(move |_| {
+                if lower {
+                    lower_this_thread();
+                }
+            })
             .build()
             .map_err(ApiError::internal)?;
         Ok(Jobs {
@@ -363,6 +421,34 @@ impl Jobs {
             dataset_hash: r.dataset_hash.clone(),
             current: r.corridor_version == crate::VERSION && r.dataset_hash == self.dataset_hash,
             result: r.has_result.then(|| format!("/api/jobs/{}/result", r.id)),
+        }
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    fn pool_nice(lower_priority: bool) -> i32 {
+        let db = Arc::new(Db::memory().unwrap());
+        let limits = JobLimits {
+            queue: 1,
+            workers: 1,
+            per_client: 1,
+            threads: 2,
+            lower_priority,
+        };
+        let jobs = Jobs::new(db, "hash".into(), limits).unwrap();
+        jobs.pool.install(|| current_nice().unwrap())
+    }
+
+    #[test]
+    fn job_threads_run_nicer_than_the_request_threads() {
+        let here = std::thread::spawn(|| current_nice().unwrap()).join().unwrap();
+        assert_eq!(pool_nice(false), here);
+        assert_eq!(pool_nice(true), (here + JOB_NICE).min(19));
+        if here + JOB_NICE < 19 {
+            assert!(pool_nice(true) > here);
         }
     }
 }

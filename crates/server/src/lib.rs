@@ -68,6 +68,7 @@ impl Default for Limits {
                 workers: 1,
                 per_client: 2,
                 threads: 0,
+                lower_priority: true,
             },
         }
     }

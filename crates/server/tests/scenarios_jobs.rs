@@ -264,6 +264,7 @@ async fn jobs_per_client_and_queue_caps() {
             workers: 1,
             per_client: 1,
             threads: 1,
+            lower_priority: true,
         },
         ..Limits::default()
     });
