@@ -18,7 +18,9 @@
 
 use corridor_flow::maxflow::{FlowGraph, INFINITE};
 use corridor_model::Network;
-use corridor_model::network::{Cite, CorridorId, Direction, LinkId, NodeId, ServiceKind};
+use corridor_model::network::{
+    Capacities, Cite, CorridorId, Direction, LinkId, NodeId, ServiceKind,
+};
 use corridor_model::units::{Capacity, Payload};
 use corridor_sim::ops_input::Parsed;
 use serde::Serialize;
@@ -129,10 +131,33 @@ fn node_capacity(c: Capacity, cargo: Cargo, u: Units) -> Option<(f64, String)> {
     Some(match (cargo, c) {
         (Cargo::Containers, Capacity::TeuPerYear(v)) => (v, format!("{v} TEU/yr")),
         (Cargo::Containers, Capacity::TeuPerDay(v)) => (v * 365.0, format!("{v} TEU/d × 365")),
-        (Cargo::Containers, Capacity::MtPerYear(_))
-        | (Cargo::Wagonload, Capacity::TeuPerYear(_) | Capacity::TeuPerDay(_)) => return None,
+        // A tonnage capacity holds for all cargo: containers at tonnes_per_teu.
+        (Cargo::Containers, Capacity::MtPerYear(v)) => (
+            v * 1e6 / u.tonnes_per_teu,
+            format!("{v} Mt/yr at {} t/TEU", u.tonnes_per_teu),
+        ),
+        (Cargo::Wagonload, Capacity::TeuPerYear(_) | Capacity::TeuPerDay(_)) => return None,
         (Cargo::Wagonload, Capacity::MtPerYear(v)) => (v * 1e6, format!("{v} Mt/yr")),
         (cargo, other) => return train_capacity(other, cargo, u, wagons_per_train),
+    })
+}
+
+/// The tighter of a node's or link's capacities for a cargo, by `per_year`, with its
+/// sources; with two that apply, the basis names the other too.
+fn binding(
+    caps: &Capacities,
+    per_year: impl Fn(Capacity) -> Option<(f64, String)>,
+) -> Option<((f64, String), Cite)> {
+    let mut found: Vec<((f64, String), Cite)> = caps
+        .iter()
+        .filter_map(|c| per_year(c.value).map(|x| (x, c.cite)))
+        .collect();
+    found.sort_by(|a, b| a.0.0.total_cmp(&b.0.0));
+    let mut it = found.into_iter();
+    let ((v, basis), cite) = it.next()?;
+    Some(match it.next() {
+        Some(((_, other), _)) => ((v, format!("{basis}, tighter than {other}")), cite),
+        None => ((v, basis), cite),
     })
 }
 
@@ -277,10 +302,7 @@ impl CorridorGraph {
         }
         for (i, n) in net.nodes.iter().enumerate() {
             let a = graph.add_node();
-            let cap = n
-                .capacity
-                .as_ref()
-                .and_then(|c| node_capacity(c.value, cargo, u).map(|x| (x, c.cite)));
+            let cap = binding(&n.capacity, |c| node_capacity(c, cargo, u));
             match cap {
                 Some(((v, basis), cite)) => {
                     let b = graph.add_node();
@@ -358,10 +380,7 @@ impl CorridorGraph {
                 }
                 let tail = node_out[from.idx()];
                 let head = node_in[to.idx()];
-                let line = l
-                    .capacity
-                    .as_ref()
-                    .and_then(|c| link_capacity(c.value, cargo, u).map(|x| (x, c.cite)));
+                let line = binding(&l.capacity, |c| link_capacity(c, cargo, u));
                 let mut at = tail;
                 let has_line = line.is_some();
                 if let Some(((v, basis), cite)) = line {

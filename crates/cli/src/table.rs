@@ -146,9 +146,15 @@ pub fn show(net: &Network, f: &Filter) -> String {
                             )
                         })
                         .unwrap_or_else(|| "—".into()),
-                    n.capacity
-                        .map(|c| c.value.to_string())
-                        .unwrap_or_else(|| "—".into()),
+                    if n.capacity.is_empty() {
+                        "—".into()
+                    } else {
+                        n.capacity
+                            .iter()
+                            .map(|c| c.value.to_string())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    },
                 ]
             })
             .collect();

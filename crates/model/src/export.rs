@@ -55,6 +55,35 @@ fn lazy<I: Iterator<Item = Value>>(it: I) -> Lazy<I> {
     Lazy(RefCell::new(Some(it)))
 }
 
+/// A node's or link's capacities: one object per figure, the one in units first, each
+/// with its class (`units` or `tonnes`) and sources.
+fn capacities_json(net: &Network, c: &Capacities) -> Value {
+    json!(
+        c.iter()
+            .map(|c| json!({"value": c.value.amount(), "unit": c.value.unit_str(), "class": if c.value.is_tonnage() { "tonnes" } else { "units" }, "sources": cite_keys(net, c.cite)}))
+            .collect::<Vec<_>>()
+    )
+}
+
+/// Capacities as written in `capacity` (`150000 TEU/yr; 15 Mt/yr`); `None` for none.
+fn capacities_text(c: &Capacities) -> Option<String> {
+    (!c.is_empty()).then(|| {
+        c.iter()
+            .map(|c| c.value.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// Their sources as written in `capacity_src`: one `;`-separated group per figure, the
+/// sources of one figure separated by spaces.
+fn capacities_src(net: &Network, c: &Capacities) -> String {
+    c.iter()
+        .map(|c| cite_keys(net, c.cite).join(" "))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn node_json(net: &Network, n: &Node) -> Value {
     json!({
         "id": n.key, "name": n.name, "aliases": n.aliases, "country": n.country.as_str(), "kind": n.kind.as_str(),
@@ -62,7 +91,7 @@ fn node_json(net: &Network, n: &Node) -> Value {
         "gauges_mm": n.gauges.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
         "dwell": n.dwell.as_ref().map(|d| json!({"spec": d.value.to_string(), "p50_h": d.value.p50().0, "p90_h": d.value.quantile(0.9).0, "mean_h": d.value.mean().0, "sources": cite_keys(net, d.cite)})),
         "handling_usd_per_feu": n.handling.map(|h| json!({"value": h.value.0, "sources": cite_keys(net, h.cite)})),
-        "capacity": n.capacity.map(|c| json!({"value": c.value.amount(), "unit": c.value.unit_str(), "sources": cite_keys(net, c.cite)})),
+        "capacity": capacities_json(net, &n.capacity),
         "note": n.note,
     })
 }
@@ -79,7 +108,7 @@ fn link_json(net: &Network, id: LinkId) -> Value {
         "passages": passage_keys(net, id),
         "distance_km": l.distance.value.0, "distance_sources": cite_keys(net, l.distance.cite),
         "time": {"spec": l.time_spec.to_string(), "p50_h": time.p50().0, "p90_h": time.quantile(0.9).0, "mean_h": time.mean().0, "sources": cite_keys(net, l.time_cite)},
-        "capacity": l.capacity.map(|c| json!({"value": c.value.amount(), "unit": c.value.unit_str(), "sources": cite_keys(net, c.cite)})),
+        "capacity": capacities_json(net, &l.capacity),
         "tariff_usd_per_feu": l.price_per_feu().map(|p| json!({"value": p.0, "spec": l.tariff.map(|t| t.value.to_string()), "sources": l.tariff.map(|t| cite_keys(net, t.cite))})),
         "waypoints": net.waypoints_of(id).map(|w| w.1.iter().map(|(a, b)| [*a, *b]).collect::<Vec<_>>()),
         "note": l.note,
@@ -196,10 +225,7 @@ fn node_feature(n: &Node) -> Value {
         "dwell_p90_h".into(),
         json!(n.dwell.as_ref().map(|d| d.value.quantile(0.9).0)),
     );
-    p.insert(
-        "capacity".into(),
-        json!(n.capacity.map(|c| c.value.to_string())),
-    );
+    p.insert("capacity".into(), json!(capacities_text(&n.capacity)));
     json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [n.lon(), n.lat()]}, "properties": p})
 }
 
@@ -237,10 +263,7 @@ fn link_feature(net: &Network, id: LinkId) -> Value {
     p.insert("distance_km".into(), json!(l.distance.value.0));
     p.insert("time_p50_h".into(), json!(time.p50().0));
     p.insert("time_p90_h".into(), json!(time.quantile(0.9).0));
-    p.insert(
-        "capacity".into(),
-        json!(l.capacity.map(|c| c.value.to_string())),
-    );
+    p.insert("capacity".into(), json!(capacities_text(&l.capacity)));
     p.insert(
         "tariff_usd_per_feu".into(),
         json!(l.price_per_feu().map(|u| u.0)),
@@ -439,8 +462,8 @@ fn nodes_csv(net: &Network, w: &mut dyn Write) -> io::Result<()> {
                 opt(n.dwell.as_ref(), |d| cite_text(net, d.cite)),
                 opt(n.handling, |h| format!("{} USD/FEU", h.value.0)),
                 opt(n.handling, |h| cite_text(net, h.cite)),
-                opt(n.capacity, |c| c.value.to_string()),
-                opt(n.capacity, |c| cite_text(net, c.cite)),
+                capacities_text(&n.capacity).unwrap_or_default(),
+                capacities_src(net, &n.capacity),
                 n.note.clone(),
             ]
         }),
@@ -473,8 +496,8 @@ fn links_csv(net: &Network, w: &mut dyn Write) -> io::Result<()> {
                 cite_text(net, l.distance.cite),
                 l.time_spec.to_string(),
                 cite_text(net, l.time_cite),
-                opt(l.capacity, |c| c.value.to_string()),
-                opt(l.capacity, |c| cite_text(net, c.cite)),
+                capacities_text(&l.capacity).unwrap_or_default(),
+                capacities_src(net, &l.capacity),
                 opt(l.tariff, |t| t.value.to_string()),
                 opt(l.tariff, |t| cite_text(net, t.cite)),
                 opt(net.waypoints_of(id), |w| {

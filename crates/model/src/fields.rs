@@ -86,6 +86,57 @@ pub fn capacity(text: &str) -> Result<Capacity, SpecError> {
     Ok(c)
 }
 
+/// The capacities of one node or link, in the order written: one figure, or one in TEU,
+/// trains or wagons and one in Mt/yr separated by `;` (`150000 TEU/yr; 15 Mt/yr`), each
+/// checked as [`capacity`]. Two figures of one class (`150000 TEU/yr; 760 TEU/d`), more
+/// than two, or an empty one are errors.
+pub fn capacities(text: &str) -> Result<Vec<Capacity>, SpecError> {
+    let parts: Vec<&str> = text.split(';').map(str::trim).collect();
+    if parts.len() > 1 && parts.iter().any(|p| p.is_empty()) {
+        return Err(SpecError {
+            message: format!("capacity `{}` has an empty figure", text.trim()),
+            hint: Some("write two figures separated by `;`, or one without `;`".into()),
+        });
+    }
+    if parts.len() > 2 {
+        return Err(SpecError {
+            message: format!(
+                "capacity `{}` gives {} figures; a node or link has at most two",
+                text.trim(),
+                parts.len()
+            ),
+            hint: Some(
+                "give one in TEU, trains or wagons and one in Mt/yr, e.g. `150000 TEU/yr; 15 Mt/yr`"
+                    .into(),
+            ),
+        });
+    }
+    let out = parts
+        .iter()
+        .map(|p| capacity(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let [a, b] = out[..] {
+        if a.is_tonnage() == b.is_tonnage() {
+            let class = if a.is_tonnage() {
+                "in tonnes (Mt/yr)"
+            } else {
+                "in units (TEU, trains or wagons)"
+            };
+            return Err(SpecError {
+                message: format!(
+                    "capacity `{}` gives two figures {class}, `{a}` and `{b}`",
+                    text.trim()
+                ),
+                hint: Some(
+                    "a node or link has at most one capacity in TEU, trains or wagons and one in Mt/yr: keep the one its source gives for the whole place"
+                        .into(),
+                ),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// What one departure carries: `225 TEU`, `55 FEU` (= 110 TEU), `54 wagons`, `5250 t`.
 pub fn payload(text: &str) -> Result<Payload, SpecError> {
     let (v, unit) = number_with_unit(text, "a payload")?;
@@ -436,6 +487,21 @@ mod tests {
                 .contains("unknown distance unit")
         );
         assert_eq!(capacity("5 Mt/yr").unwrap(), Capacity::MtPerYear(5.0));
+        assert_eq!(
+            capacities("150000 TEU/yr; 15 Mt/yr").unwrap(),
+            [Capacity::TeuPerYear(150000.0), Capacity::MtPerYear(15.0)]
+        );
+        assert_eq!(capacities(" 4 Mt/yr ").unwrap(), [Capacity::MtPerYear(4.0)]);
+        for (bad, says) in [
+            ("150000 TEU/yr; 760 TEU/d", "two figures in units"),
+            ("5 Mt/yr; 6 Mt/yr", "two figures in tonnes"),
+            ("1 TEU/d; 2 Mt/yr; 3 trains/d", "gives 3 figures"),
+            ("150000 TEU/yr;", "an empty figure"),
+            ("150000 TEU/yr; 15 Mt", "unknown capacity unit `Mt`"),
+        ] {
+            let e = capacities(bad).unwrap_err();
+            assert!(e.message.contains(says), "{bad}: {}", e.message);
+        }
         assert_eq!(payload("55 FEU").unwrap(), Payload::Teu(110.0));
         assert_eq!(tariff("0.12 USD/TEU-km").unwrap(), Tariff::PerFeuKm(0.24));
         assert!(

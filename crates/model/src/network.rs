@@ -323,6 +323,52 @@ pub struct Source {
     pub note: String,
 }
 
+/// The throughput capacities of a node or a link: at most one counted in units (TEU,
+/// trains or wagons) and one in tonnes (Mt/yr), each with its own sources. A port that
+/// publishes 15 Mt and 150,000 TEU a year has both, written `150000 TEU/yr; 15 Mt/yr`
+/// with `capacity_src` `S47; S43`; each limits its own cargo (a TEU capacity containers,
+/// a train or wagon capacity all trains, a tonnage capacity all cargo by weight).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Capacities {
+    /// In TEU, trains or wagons (never [`Capacity::MtPerYear`]).
+    pub units: Option<Sourced<Capacity>>,
+    /// In tonnes (always [`Capacity::MtPerYear`]).
+    pub tonnes: Option<Sourced<Capacity>>,
+}
+
+impl Capacities {
+    /// One capacity, filed under its class.
+    pub fn one(c: Sourced<Capacity>) -> Capacities {
+        let mut out = Capacities::default();
+        out.set(c);
+        out
+    }
+    /// File `c` under its class, replacing the one there.
+    pub fn set(&mut self, c: Sourced<Capacity>) {
+        if c.value.is_tonnage() {
+            self.tonnes = Some(c);
+        } else {
+            self.units = Some(c);
+        }
+    }
+    /// Neither capacity is given.
+    pub fn is_empty(&self) -> bool {
+        self.units.is_none() && self.tonnes.is_none()
+    }
+    /// The capacities given: the one in units first, then the one in tonnes.
+    pub fn iter(&self) -> impl Iterator<Item = Sourced<Capacity>> + '_ {
+        self.units.iter().chain(self.tonnes.iter()).copied()
+    }
+    /// The capacity in units, without its sources.
+    pub fn units_value(&self) -> Option<Capacity> {
+        self.units.map(|c| c.value)
+    }
+    /// The tonnage capacity in Mt/yr.
+    pub fn mt_per_year(&self) -> Option<f64> {
+        self.tonnes.map(|c| c.value.amount())
+    }
+}
+
 /// A place in the network.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Node {
@@ -344,8 +390,8 @@ pub struct Node {
     pub dwell: Option<Sourced<Distribution>>,
     /// Handling charge per FEU passing through.
     pub handling: Option<Sourced<Usd>>,
-    /// Throughput capacity.
-    pub capacity: Option<Sourced<Capacity>>,
+    /// Throughput capacities (in units and in tonnes, each with its sources).
+    pub capacity: Capacities,
     /// Free-text note.
     pub note: String,
 }
@@ -391,8 +437,8 @@ pub struct Link {
     pub time_spec: TimeSpec,
     /// Sources of the travel time.
     pub time_cite: Cite,
-    /// Throughput capacity.
-    pub capacity: Option<Sourced<Capacity>>,
+    /// Throughput capacities (in units and in tonnes, each with its sources).
+    pub capacity: Capacities,
     /// Price per FEU.
     pub tariff: Option<Sourced<Tariff>>,
     /// Free-text note.
@@ -876,13 +922,10 @@ impl Network {
         let mut per_cite = vec![0u32; self.citations.len()];
         for n in &self.nodes {
             per_cite[n.coord.cite.0 as usize] += 1;
-            for c in [
-                n.dwell.as_ref().map(|x| x.cite),
-                n.handling.map(|x| x.cite),
-                n.capacity.map(|x| x.cite),
-            ]
-            .into_iter()
-            .flatten()
+            for c in [n.dwell.as_ref().map(|x| x.cite), n.handling.map(|x| x.cite)]
+                .into_iter()
+                .flatten()
+                .chain(n.capacity.iter().map(|x| x.cite))
             {
                 per_cite[c.0 as usize] += 1;
             }
@@ -896,13 +939,10 @@ impl Network {
             }
             per_cite[l.distance.cite.0 as usize] += 1;
             per_cite[l.time_cite.0 as usize] += 1;
-            for c in [
-                l.traction.map(|x| x.cite),
-                l.capacity.map(|x| x.cite),
-                l.tariff.map(|x| x.cite),
-            ]
-            .into_iter()
-            .flatten()
+            for c in [l.traction.map(|x| x.cite), l.tariff.map(|x| x.cite)]
+                .into_iter()
+                .flatten()
+                .chain(l.capacity.iter().map(|x| x.cite))
             {
                 per_cite[c.0 as usize] += 1;
             }
@@ -976,8 +1016,9 @@ mod size_tests {
     #[test]
     fn records_stay_small() {
         let sizes = [
-            ("Link", std::mem::size_of::<super::Link>(), 192),
-            ("Node", std::mem::size_of::<super::Node>(), 240),
+            // 24 bytes each for the capacity in tonnes beside the one in units.
+            ("Link", std::mem::size_of::<super::Link>(), 216),
+            ("Node", std::mem::size_of::<super::Node>(), 264),
             (
                 "Distribution",
                 std::mem::size_of::<crate::dist::Distribution>(),

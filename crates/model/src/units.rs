@@ -131,6 +131,10 @@ impl Capacity {
             Capacity::WagonsPerDay(_) => "wagons/d",
         }
     }
+    /// A capacity in tonnes (limits all cargo by weight), not in TEU, trains or wagons.
+    pub fn is_tonnage(&self) -> bool {
+        matches!(self, Capacity::MtPerYear(_))
+    }
     /// The number, in [`Capacity::unit_str`] units.
     pub fn amount(&self) -> f64 {
         match *self {

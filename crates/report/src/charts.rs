@@ -381,8 +381,8 @@ pub fn backlog_days(sim: &crate::view::Simulation, year: i32) -> String {
 
 /// The `data-*` attribute of a resource: a service's link, or a place.
 fn resource_data(net: &Network, name: &str, kind: &str) -> String {
-    if kind == "node" {
-        return format!(r#"data-node="{}""#, esc(name));
+    if let Some(node) = place_of(name, kind) {
+        return format!(r#"data-node="{}""#, esc(node));
     }
     match net.services.iter().find(|s| s.key == name) {
         Some(s) => format!(
@@ -396,12 +396,26 @@ fn resource_data(net: &Network, name: &str, kind: &str) -> String {
 
 /// A resource's name for people: a place's short name, or a service's id.
 pub fn resource_label(net: &Network, name: &str, kind: &str) -> String {
-    if kind == "node" {
-        if let Some(n) = net.nodes.iter().find(|n| n.key == name) {
-            return short(&n.name).to_string();
+    if let Some(node) = place_of(name, kind) {
+        if let Some(n) = net.nodes.iter().find(|n| n.key == node) {
+            return if kind == "node_tonnes" {
+                format!("{} (tonnes)", short(&n.name))
+            } else {
+                short(&n.name).to_string()
+            };
         }
     }
     name.to_string()
+}
+
+/// The node id of a place's resource: `node` (its capacity in TEU, trains or wagons) or
+/// `node_tonnes` (its tonnage capacity, named `AZ-ALAT:tonnes`); `None` for departures.
+pub fn place_of<'a>(name: &'a str, kind: &str) -> Option<&'a str> {
+    match kind {
+        "node" => Some(name),
+        "node_tonnes" => Some(name.strip_suffix(":tonnes").unwrap_or(name)),
+        _ => None,
+    }
 }
 
 /// The busiest resources of a year: utilisation as bars, mean queue and wait as text.

@@ -133,6 +133,8 @@ fn bottleneck_table(net: &Network, r: &Run) -> Option<Block> {
                 charts::resource_label(net, &x.name, &x.kind),
                 if x.kind == "node" {
                     "place".into()
+                } else if x.kind == "node_tonnes" {
+                    "place (tonnes)".into()
                 } else {
                     "service departures".into()
                 },

@@ -80,8 +80,11 @@ pub fn year_flows(net: &Network, y: &Year) -> Flows {
     };
     for r in &y.resources {
         let teu = r.throughput_teu.mean;
-        if r.kind == "node" {
-            *f.nodes.entry(r.name.clone()).or_default() += teu;
+        if let Some(node) = crate::charts::place_of(&r.name, &r.kind) {
+            // A place with two capacities has a resource for each; every unit passes the
+            // tonnage one, and only containers a TEU one: the larger is what went through.
+            let e = f.nodes.entry(node.to_string()).or_default();
+            *e = e.max(teu);
         } else if let Some(s) = net.services.iter().find(|s| s.key == r.name) {
             *f.links.entry(net.link(s.link).key.clone()).or_default() += teu;
         }
@@ -100,9 +103,15 @@ pub fn simulation_flows(s: &Simulation) -> Flows {
         nodes: s
             .resources
             .iter()
-            .filter(|r| r.kind == "node")
-            .map(|r| (r.name.clone(), r.throughput_teu.mean))
-            .collect(),
+            .filter_map(|r| {
+                crate::charts::place_of(&r.name, &r.kind)
+                    .map(|n| (n.to_string(), r.throughput_teu.mean))
+            })
+            .fold(BTreeMap::new(), |mut m, (n, t)| {
+                let e: &mut f64 = m.entry(n).or_default();
+                *e = e.max(t);
+                m
+            }),
         unit: format!("TEU in the {} simulated days", crate::svg::num(s.days, 0)),
         what: "TEU through each link and capacity-limited place in the simulated days".into(),
     }

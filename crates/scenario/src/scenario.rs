@@ -392,7 +392,7 @@ fn check_value(table: Table, field: &str, v: &str) -> Result<(), String> {
         m
     };
     match (table, field) {
-        (_, "capacity") => fields::capacity(v).map(|_| ()).map_err(e),
+        (_, "capacity") => fields::capacities(v).map(|_| ()).map_err(e),
         (Table::Nodes, "dwell") => dist::Distribution::parse(v).map(|_| ()).map_err(e),
         (Table::Nodes, "handling") => fields::handling(v).map(|_| ()).map_err(e),
         (Table::Links, "tariff") => fields::tariff(v).map(|_| ()).map_err(e),

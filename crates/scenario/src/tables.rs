@@ -299,10 +299,13 @@ impl Tables {
 pub(crate) fn scaled(field: &str, text: &str, f: f64) -> Result<String, String> {
     let bad = |e: corridor_model::dist::SpecError| e.message;
     Ok(match field {
-        "capacity" => {
-            let c = fields::capacity(text).map_err(bad)?;
-            format!("{} {}", c.amount() * f, c.unit_str())
-        }
+        // Each of a node's capacities (`150000 TEU/yr; 15 Mt/yr`) is scaled.
+        "capacity" => fields::capacities(text)
+            .map_err(bad)?
+            .iter()
+            .map(|c| format!("{} {}", c.amount() * f, c.unit_str()))
+            .collect::<Vec<_>>()
+            .join("; "),
         "payload" => match fields::payload(text).map_err(bad)? {
             Payload::Teu(v) => format!("{} TEU", v * f),
             Payload::Wagons(v) => format!("{} wagons", v * f),
@@ -384,6 +387,10 @@ mod tests {
         assert_eq!(
             scaled("capacity", "150000 TEU/yr", 2.0).unwrap(),
             "300000 TEU/yr"
+        );
+        assert_eq!(
+            scaled("capacity", "150000 TEU/yr; 15 Mt/yr", 2.0).unwrap(),
+            "300000 TEU/yr; 30 Mt/yr"
         );
         assert_eq!(scaled("payload", "54 wagons", 0.75).unwrap(), "40.5 wagons");
         assert_eq!(

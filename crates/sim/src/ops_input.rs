@@ -12,7 +12,6 @@ use corridor_model::network::{CorridorId, Mode, NodeId, ServiceId};
 use corridor_model::ranges::{self, Range};
 use corridor_model::read::{self, Input, line_of_offset};
 use corridor_model::table::{Row, Table, read_table};
-use corridor_model::units::Capacity;
 use serde::Deserialize;
 use std::borrow::Cow;
 use toml::Spanned;
@@ -746,21 +745,18 @@ fn parse_simulation(net: &Network, file: &str, text: &str, out: &mut Parsed, sin
     for b in t.breakdown {
         let target = b.target.get_ref();
         let outage = if let Some(n) = net.node_by_key(target) {
-            let server = net
-                .node(n)
-                .capacity
-                .is_some_and(|c| !matches!(c.value, Capacity::MtPerYear(_)));
+            let server = !net.node(n).capacity.is_empty();
             if !server {
                 sink.push(
                     at.diag(
                         &b.target,
                         "breakdown.target",
                         format!(
-                            "node `{target}` has no container capacity, so no server to break down"
+                            "node `{target}` has no capacity, so no server to break down"
                         ),
                     )
                     .hint(
-                        "a node breakdown needs a capacity in TEU, trains or wagons in nodes.csv",
+                        "a node breakdown needs a capacity (TEU, trains, wagons or Mt/yr) in nodes.csv",
                     ),
                 );
                 continue;
@@ -1020,7 +1016,7 @@ fn parse_calibration(
                             .or_else(|| Some("a node id from nodes.csv".into()));
                         r.err("scope", format!("unknown node `{scope}`"), hint);
                     }
-                    Some(n) if net.node(n).capacity.is_none() => r.err(
+                    Some(n) if net.node(n).capacity.is_empty() => r.err(
                         "scope",
                         format!("node `{scope}` has no capacity: nothing is served there"),
                         Some("count containers_over_link on a link into it instead".into()),

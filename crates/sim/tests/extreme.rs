@@ -81,6 +81,21 @@ const DURATIONS: [&str; 5] = [
     "tri(0h; 0h; 365d)",
 ];
 
+/// Each of a field's capacities (`150000 TEU/yr; 15 Mt/yr`) at the edge `e` of its range.
+fn extreme_capacities(v: &str, e: Edge) -> String {
+    corridor_model::fields::capacities(v)
+        .unwrap()
+        .iter()
+        .map(
+            |&c| match at(corridor_model::fields::capacity_range(c), e) {
+                Some(x) => format!("{x} {}", c.unit_str()),
+                None => c.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn extreme_dataset(x: &Extremes) -> Vec<(&'static str, Vec<u8>)> {
     let texts = embedded::TEXTS;
     let names = embedded::file_names();
@@ -88,15 +103,7 @@ fn extreme_dataset(x: &Extremes) -> Vec<(&'static str, Vec<u8>)> {
     for (name, text) in names.iter().zip(texts) {
         let t = match *name {
             "nodes.csv" => rewrite(text, |i, h, v| match h {
-                "capacity" if !v.is_empty() => {
-                    let c = corridor_model::fields::capacity(v).unwrap();
-                    if let Some(x) = at(
-                        corridor_model::fields::capacity_range(c),
-                        pick(&x.capacity, i),
-                    ) {
-                        *v = format!("{x} {}", c.unit_str());
-                    }
-                }
+                "capacity" if !v.is_empty() => *v = extreme_capacities(v, pick(&x.capacity, i)),
                 "dwell" if !v.is_empty() => {
                     let d = DURATIONS[pick(&x.dwell, i) as usize % DURATIONS.len()];
                     if !d.is_empty() {
@@ -122,15 +129,7 @@ fn extreme_dataset(x: &Extremes) -> Vec<(&'static str, Vec<u8>)> {
                         *v = format!("{x} {}", if per_km { "USD/FEU-km" } else { "USD/FEU" });
                     }
                 }
-                "capacity" if !v.is_empty() => {
-                    let c = corridor_model::fields::capacity(v).unwrap();
-                    if let Some(x) = at(
-                        corridor_model::fields::capacity_range(c),
-                        pick(&x.capacity, i + 1),
-                    ) {
-                        *v = format!("{x} {}", c.unit_str());
-                    }
-                }
+                "capacity" if !v.is_empty() => *v = extreme_capacities(v, pick(&x.capacity, i + 1)),
                 "time" => {
                     let d = DURATIONS[pick(&x.time, i) as usize % DURATIONS.len()];
                     if !d.is_empty() {
@@ -405,7 +404,7 @@ fn every_figure_at_one_end_of_its_range() {
         let net =
             load(&DatasetInput::texts("extreme", &texts)).unwrap_or_else(|e| panic!("{x:?}:\n{e}"));
         let dostyk = net.node(net.node_by_key("KZ-DOSTYK").unwrap());
-        let cap = dostyk.capacity.unwrap().value.amount();
+        let cap = dostyk.capacity.units.unwrap().value.amount();
         assert_eq!(cap, if matches!(e, Edge::High) { 3e6 } else { 0.01 });
         exercise(&net);
     }

@@ -512,8 +512,8 @@ fn a_bad_breakdown_names_the_field() {
     // Line of the offending table's target in the file.
     let line = ops_input::DEFAULT_SIMULATION.lines().count() + 3;
     assert!(e.contains(&format!("simulation.toml:{line}")), "{e}");
-    let e = bad(&breakdown("KZ-AKTAU", 5.0, 6.0, 24.0));
-    assert!(e.contains("no container capacity"), "{e}");
+    let e = bad(&breakdown("GE-TBILISI", 5.0, 6.0, 24.0));
+    assert!(e.contains("node `GE-TBILISI` has no capacity"), "{e}");
     let e = bad(&breakdown("KZ-DOSTYK", 0.0, 6.0, 24.0));
     assert!(e.contains("field `breakdown.mtbf_days`"), "{e}");
     let e = bad(&breakdown("KZ-DOSTYK", 5.0, 24.0, 6.0));

@@ -34,6 +34,11 @@ impl Loader {
     /// Parse a `*_src` field into an interned citation.
     fn cite(&mut self, r: &mut Row<'_>, field: &str) -> Option<Cite> {
         let text = r.get(field);
+        self.cite_text(r, field, text)
+    }
+
+    /// [`Loader::cite`] for `text`, a part of `field`.
+    fn cite_text(&mut self, r: &mut Row<'_>, field: &str, text: &str) -> Option<Cite> {
         if text.is_empty() {
             r.err(field, format!("missing source for this figure (`{field}` is empty)"), Some("every figure names its source id from sources.csv, or an estimate id (E-…) whose note says why".into()));
             return None;
@@ -140,6 +145,63 @@ impl Loader {
             (Some(value), Some(cite)) => Some(Some(Sourced { value, cite })),
             _ => None,
         }
+    }
+
+    /// A row's `capacity` with its `capacity_src`: one figure with its sources, or a figure
+    /// in units and one in tonnes (`150000 TEU/yr; 15 Mt/yr`) with one `;`-separated group
+    /// of sources per figure, in the same order (`S47; S43`; the sources of one figure are
+    /// separated by spaces or commas). `None`: an error was recorded.
+    pub(super) fn capacities(&mut self, r: &mut Row<'_>) -> Option<Capacities> {
+        let (field, src) = ("capacity", "capacity_src");
+        let text = r.get(field);
+        let src_text = r.get(src);
+        if text.is_empty() {
+            if !src_text.is_empty() {
+                r.err(
+                    src,
+                    format!("`{src}` is set but `{field}` is empty"),
+                    Some(format!("give the `{field}` value or clear `{src}`")),
+                );
+                return None;
+            }
+            return Some(Capacities::default());
+        }
+        let figures = match fields::capacities(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                r.spec_err(field, e);
+                None
+            }
+        };
+        let groups: Vec<&str> = match figures.as_deref() {
+            Some([_, _]) => src_text.split(';').map(str::trim).collect(),
+            _ => vec![src_text],
+        };
+        if let Some(f @ [_, _]) = figures.as_deref() {
+            if groups.len() != 2 || groups.iter().any(|g| g.is_empty()) {
+                let n = groups.iter().filter(|g| !g.is_empty()).count();
+                let plural = if n == 1 { "" } else { "s" };
+                r.err(
+                    src,
+                    format!(
+                        "`{field}` gives 2 figures (`{}`, `{}`) but `{src}` `{src_text}` gives {n} source group{plural}",
+                        f[0], f[1]
+                    ),
+                    Some("give one `;`-separated group of sources per figure, in the same order, e.g. `S47; S43` (the sources of one figure separated by spaces or commas)".into()),
+                );
+                return None;
+            }
+        }
+        let mut cites = Vec::with_capacity(groups.len());
+        for g in groups {
+            cites.push(self.cite_text(r, src, g));
+        }
+        let figures = figures?;
+        let mut out = Capacities::default();
+        for (value, cite) in figures.into_iter().zip(cites) {
+            out.set(Sourced { value, cite: cite? });
+        }
+        Some(out)
     }
 
     /// [`Loader::sourced_noted`] for a parser without notes.
@@ -272,7 +334,7 @@ impl Loader {
         gauges.sort();
         let dwell = self.sourced_noted(r, "dwell", "dwell_src", false, Distribution::parse_noted);
         let handling = self.sourced(r, "handling", "handling_src", false, fields::handling);
-        let capacity = self.sourced(r, "capacity", "capacity_src", false, fields::capacity);
+        let capacity = self.capacities(r);
         let aliases: Vec<String> = r
             .get("aliases")
             .split(';')
@@ -516,7 +578,7 @@ impl Loader {
         let passages = self.link_passages(r);
         let distance = self.sourced(r, "distance", "distance_src", true, fields::distance);
         let time = self.sourced_noted(r, "time", "time_src", true, TimeSpec::parse_noted);
-        let capacity = self.sourced(r, "capacity", "capacity_src", false, fields::capacity);
+        let capacity = self.capacities(r);
         let tariff = self.sourced(r, "tariff", "tariff_src", false, fields::tariff);
         let waypoints = self.sourced(r, "waypoints", "waypoints_src", false, fields::waypoints);
         let Some(key) = key else { return };

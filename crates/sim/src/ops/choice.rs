@@ -13,9 +13,11 @@
 pub struct RouteCost {
     /// Generalised cost per TEU without queueing, USD.
     pub gc: f64,
-    /// The capacity-limited resources it uses: (resource index, capacity in TEU-equivalent
-    /// per hour, hours one batch takes it).
-    pub resources: Vec<(usize, f64, f64)>,
+    /// The capacity-limited resources it uses: (resource index, capacity per hour, hours
+    /// one batch takes it, the resource's measure per TEU-equivalent of the flow). The
+    /// measure is TEU-equivalents (weight 1) or, for a tonnage capacity, tonnes (the
+    /// flow's tonnes per TEU-equivalent).
+    pub resources: Vec<(usize, f64, f64, f64)>,
 }
 
 /// What the route choice needs.
@@ -68,8 +70,8 @@ pub fn assign(a: &Assignment) -> Vec<Vec<f64>> {
         for (fi, rs) in a.routes.iter().enumerate() {
             let teu_h = a.demand_teu_h[fi];
             for (oi, r) in rs.iter().enumerate() {
-                for &(res, c, _) in &r.resources {
-                    load[res] += shares[fi][oi] * teu_h;
+                for &(res, c, _, w) in &r.resources {
+                    load[res] += shares[fi][oi] * teu_h * w;
                     cap[res] = c;
                 }
             }
@@ -81,7 +83,7 @@ pub fn assign(a: &Assignment) -> Vec<Vec<f64>> {
                     let penalty_h: f64 = r
                         .resources
                         .iter()
-                        .map(|&(res, _, b)| queue_delay_h(load[res], cap[res], b))
+                        .map(|&(res, _, b, _)| queue_delay_h(load[res], cap[res], b))
                         .sum();
                     r.gc + a.value_of_time * penalty_h / 24.0
                 })
@@ -134,11 +136,11 @@ mod tests {
         let routes = vec![vec![
             RouteCost {
                 gc: gc[0],
-                resources: vec![(0, cap[0], batch[0])],
+                resources: vec![(0, cap[0], batch[0], 1.0)],
             },
             RouteCost {
                 gc: gc[1],
-                resources: vec![(1, cap[1], batch[1])],
+                resources: vec![(1, cap[1], batch[1], 1.0)],
             },
         ]];
         let s = assign(&Assignment {

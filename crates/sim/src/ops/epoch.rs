@@ -117,8 +117,13 @@ pub struct EpochPlan {
     pub(crate) choices: Vec<Vec<(usize, f64)>>,
     /// Departure queues, in the order the paths first use them.
     pub(crate) queues: Vec<QueueSpec>,
-    /// Container capacity of each node as a service rate, TEU-equivalent per hour.
+    /// The capacity in units (TEU, trains, wagons) of each node as a service rate,
+    /// TEU-equivalent per hour.
     pub(crate) node_rate_teu_h: Vec<Option<f64>>,
+    /// The tonnage capacity of each node as a service rate, tonnes per hour: a second
+    /// server every unit passes (containers at the dataset's `tonnes_per_teu`, wagons at
+    /// `tonnes_per_wagon`), after the first.
+    pub(crate) node_rate_t_h: Vec<Option<f64>>,
     /// Whether a node's capacity is a container terminal's (TEU a day or year): wagonload
     /// passes it without queueing. Train and wagon capacities hold for every cargo.
     pub(crate) node_containers_only: Vec<bool>,
@@ -236,8 +241,8 @@ pub(crate) fn containers_only(c: Option<Capacity>) -> bool {
     matches!(c, Some(Capacity::TeuPerDay(_) | Capacity::TeuPerYear(_)))
 }
 
-/// A node's container capacity as a service rate, TEU-equivalent per hour. Tonnage
-/// capacities cover all cargo, mostly not containers: not a container limit.
+/// A node's capacity in units as a service rate, TEU-equivalent per hour (`None` for a
+/// tonnage capacity: see [`tonnes_rate`]).
 pub(crate) fn node_rate(c: Option<Capacity>, p: &Parsed) -> Option<f64> {
     match c? {
         Capacity::TeuPerDay(v) => Some(v / 24.0),
@@ -246,6 +251,24 @@ pub(crate) fn node_rate(c: Option<Capacity>, p: &Parsed) -> Option<f64> {
         Capacity::TrainsPerYear(v) => Some(v * p.teu_per_train / 8760.0),
         Capacity::WagonsPerDay(v) => Some(v * p.teu_per_wagon / 24.0),
         Capacity::MtPerYear(_) => None,
+    }
+}
+
+/// A tonnage capacity as a service rate, tonnes per hour (`None` for any other).
+pub(crate) fn tonnes_rate(c: Option<Capacity>) -> Option<f64> {
+    match c? {
+        Capacity::MtPerYear(v) => Some(v * 1e6 / 8760.0),
+        _ => None,
+    }
+}
+
+/// Tonnes per TEU-equivalent of a unit: a container at `tonnes_per_teu`, a wagon at
+/// `tonnes_per_wagon` over its `teu_per_wagon`.
+pub(crate) fn tonnes_per_teu_equivalent(wagon: bool, p: &Parsed, tonnes_per_teu: f64) -> f64 {
+    if wagon {
+        p.tonnes_per_wagon / p.teu_per_wagon
+    } else {
+        tonnes_per_teu
     }
 }
 
@@ -268,13 +291,22 @@ impl EpochPlan {
         let node_rate_teu_h: Vec<Option<f64>> = net
             .nodes
             .iter()
-            .map(|n| node_rate(n.capacity.map(|c| c.value), params))
+            .map(|n| node_rate(n.capacity.units_value(), params))
             .collect();
-        let limited: Vec<bool> = node_rate_teu_h.iter().map(Option::is_some).collect();
+        let node_rate_t_h: Vec<Option<f64>> = net
+            .nodes
+            .iter()
+            .map(|n| tonnes_rate(n.capacity.tonnes.map(|c| c.value)))
+            .collect();
+        let limited: Vec<bool> = node_rate_teu_h
+            .iter()
+            .zip(&node_rate_t_h)
+            .map(|(a, b)| a.is_some() || b.is_some())
+            .collect();
         let node_containers_only: Vec<bool> = net
             .nodes
             .iter()
-            .map(|n| containers_only(n.capacity.map(|c| c.value)))
+            .map(|n| containers_only(n.capacity.units_value()))
             .collect();
         let options = route_sets(&g, &flows, &params.choice, &limited, ready)?;
         let shares = choose(
@@ -284,6 +316,7 @@ impl EpochPlan {
             params,
             demand_factor,
             &node_rate_teu_h,
+            &node_rate_t_h,
             &node_containers_only,
         );
         let dwell = net
@@ -301,6 +334,7 @@ impl EpochPlan {
             dwell,
             shares: Vec::new(),
             node_rate_teu_h,
+            node_rate_t_h,
             node_containers_only,
             flows,
             demand_factor,
@@ -369,8 +403,9 @@ impl EpochPlan {
                 .iter()
                 .flat_map(|l| {
                     let svc = l.queue.map(|q| self.queues[q as usize].name.clone());
-                    let node =
-                        self.node_rate_teu_h[l.head.idx()].map(|_| net.node(l.head).key.clone());
+                    let limited = self.node_rate_teu_h[l.head.idx()].is_some()
+                        || self.node_rate_t_h[l.head.idx()].is_some();
+                    let node = limited.then(|| net.node(l.head).key.clone());
                     svc.into_iter().chain(node)
                 })
                 .collect::<Vec<_>>()
@@ -442,7 +477,9 @@ impl EpochPlan {
 }
 
 /// The shares of every flow's routes: the capacity-restrained logit over the resources the
-/// routes use (capacity-limited nodes, and each timetabled service in each direction).
+/// routes use (capacity-limited nodes, each server of its own: the one in units and the
+/// one in tonnes; and each timetabled service in each direction).
+#[allow(clippy::too_many_arguments)]
 fn choose(
     net: &Network,
     flows: &[Flow],
@@ -450,8 +487,11 @@ fn choose(
     params: &Parsed,
     demand_factor: f64,
     node_rate_teu_h: &[Option<f64>],
+    node_rate_t_h: &[Option<f64>],
     node_containers_only: &[bool],
 ) -> Vec<Vec<f64>> {
+    let tonnes_per_teu = net.meta.tonnes_per_teu.value.0;
+    let tonnage_base = net.nodes.len() + net.services.len() * 2;
     let svc_cap_teu_h = |sv: ServiceId| -> f64 {
         let svc = net.service(sv);
         payload_teu(svc.payload.value, params, net.meta.tonnes_per_teu.value.0)
@@ -463,13 +503,23 @@ fn choose(
         .zip(flows)
         .map(|(opts, flow)| {
             let wagons = flow.is_wagonload();
+            let weight = tonnes_per_teu_equivalent(wagons, params, tonnes_per_teu);
             opts.iter()
                 .map(|o| {
                     let mut resources = Vec::new();
                     for l in o.labels.iter().skip(1) {
                         let passes = wagons && node_containers_only[l.node.idx()];
                         if let Some(r) = node_rate_teu_h[l.node.idx()].filter(|_| !passes) {
-                            resources.push((l.node.idx(), r, params.teu_per_train / r));
+                            resources.push((l.node.idx(), r, params.teu_per_train / r, 1.0));
+                        }
+                        if let Some(r) = node_rate_t_h[l.node.idx()] {
+                            // Loads in tonnes: this flow's TEU-equivalents at its weight.
+                            resources.push((
+                                tonnage_base + l.node.idx(),
+                                r,
+                                params.teu_per_train * weight / r,
+                                weight,
+                            ));
                         }
                         if let Board::Service(sv) = l.board {
                             let per_week = net.service(sv).schedule.value.per_week();
@@ -481,6 +531,7 @@ fn choose(
                                 } else {
                                     168.0
                                 },
+                                1.0,
                             ));
                         }
                     }
@@ -499,7 +550,7 @@ fn choose(
     choice::assign(&Assignment {
         demand_teu_h: &demand,
         routes: &routes,
-        resources: net.nodes.len() + net.services.len() * 2,
+        resources: tonnage_base + net.nodes.len(),
         value_of_time: params.choice.value_of_time,
         scale: params.choice.scale,
         iterations: 40,

@@ -21,10 +21,10 @@ pub(crate) enum Ev {
     Start(Unit),
     /// A convoy is ready at a node for its next step: delivery or a timetabled service.
     Ready(u32),
-    /// A convoy reaches a capacity-limited node.
-    Arrive(u32),
-    /// A node finishes serving a convoy.
-    NodeDone(u32),
+    /// Convoy `.0` reaches node server `.1` (see [`Plan::servers`]).
+    Arrive(u32, u32),
+    /// Node server `.1` finishes serving convoy `.0`.
+    NodeDone(u32, u32),
     /// A departure slot of queue `.0` (stale unless `.1` is the queue's timetable generation).
     Slot(u32, u32),
     Hold(u32),
@@ -101,9 +101,11 @@ pub(crate) struct Sim<'p, R> {
     /// Breakdowns under way at each departure queue (a node's server counts its own).
     queue_down: Vec<u16>,
     queues: Vec<QueueState>,
+    /// Per node server ([`Plan::servers`]): the node's server in units, then its server in
+    /// tonnes.
     nodes: Vec<Option<Servers<u32>>>,
-    /// TEU-equivalents waiting at each capacity-limited node (containers and wagons differ
-    /// in size, so the server's unit count is not enough).
+    /// TEU-equivalents waiting at each node server (containers and wagons differ in size,
+    /// so the server's unit count is not enough).
     node_queued: Vec<f64>,
     closed: Vec<bool>,
     /// Convoys, by number; `free_convoys` lists the numbers not in use (their buffers are
@@ -134,13 +136,6 @@ impl<'p, R: Recorder> Sim<'p, R> {
             created: u.created,
             teu: self.size(u),
         }
-    }
-
-    /// The node a unit has reached: the head of its last completed leg (a unit at or
-    /// queued for a node server has completed at least one leg).
-    #[inline]
-    fn node_of(&self, unit: Unit) -> u32 {
-        self.plan.paths[unit.path as usize].legs[unit.leg as usize - 1].head
     }
 
     /// `unit` joins the queue for timetabled service `q` and boards if a departure is due.
@@ -184,10 +179,9 @@ impl<'p, R: Recorder> Sim<'p, R> {
             .expect("a node server has a rate")
     }
 
-    /// A node is back in service: its free servers start the convoys waiting.
+    /// A node server is back in service: it starts the convoys waiting.
     fn restart_node(&mut self, s: &mut Scheduler<Ev>, n: u32) {
         let now = s.now();
-        let r = self.rate(n);
         let started = self.nodes[n as usize].as_mut().expect("server").repair(now);
         self.busy(now, n);
         for c in started {
@@ -195,8 +189,82 @@ impl<'p, R: Recorder> Sim<'p, R> {
             self.node_queued[n as usize] = (self.node_queued[n as usize] - teu).max(0.0);
             self.rec
                 .node_queue_level(now, n, self.node_queued[n as usize]);
-            s.after(teu / r, Ev::NodeDone(c));
+            s.after(self.service_h(c, n), Ev::NodeDone(c, n));
         }
+    }
+
+    /// The hours node server `r` takes to serve convoy `c`: its TEU-equivalents at the
+    /// rate of the server in units, its tonnes at the rate of the one in tonnes.
+    #[inline]
+    fn service_h(&self, c: u32, r: u32) -> f64 {
+        if self.plan.server_is_tonnes(r as usize) {
+            self.convoy_tonnes(c) / self.rate(r)
+        } else {
+            self.convoy_teu(c) / self.rate(r)
+        }
+    }
+
+    /// Tonnes of a convoy: containers at `tonnes_per_teu`, wagons at `tonnes_per_wagon`.
+    fn convoy_tonnes(&self, c: u32) -> f64 {
+        let (teu_t, wagon_t) = (
+            FEU_TEU * self.plan.tonnes_per_teu,
+            self.plan.params.tonnes_per_wagon,
+        );
+        self.convoys[c as usize]
+            .units
+            .iter()
+            .map(|u| if u.wagon { wagon_t } else { teu_t })
+            .sum()
+    }
+
+    /// Convoy `c` at node `n` at `t`, past its servers before `stage` (0: none, 1: the
+    /// server in units): it joins the next server the epoch in force gives the node (the
+    /// one in units, which wagons pass when it is a container terminal's; then the one in
+    /// tonnes, which every unit passes), or, past them all, goes on after the node's dwell.
+    fn pass_servers(&mut self, s: &mut Scheduler<Ev>, c: u32, n: u32, t: f64, stage: u8) {
+        let plan = self.plan;
+        let nn = plan.node_keys.len() as u32;
+        let rt = &plan.rt[self.epoch];
+        if stage == 0 && rt.node_rate[n as usize].is_some() {
+            // A container terminal's capacity: wagons pass it, on to the next server.
+            if rt.node_containers_only[n as usize]
+                && self.convoys[c as usize].units.iter().any(|u| u.wagon)
+            {
+                let other = self.new_convoy();
+                let mut units = std::mem::take(&mut self.convoys[c as usize].units);
+                let mut wagons = std::mem::take(&mut self.convoys[other as usize].units);
+                units.retain(|u| {
+                    if u.wagon {
+                        wagons.push(*u);
+                    }
+                    !u.wagon
+                });
+                self.convoys[c as usize].units = units;
+                self.convoys[other as usize].units = wagons;
+                self.pass_servers(s, other, n, t, 1);
+                if self.convoys[c as usize].units.is_empty() {
+                    self.free_convoy(c);
+                    return;
+                }
+            }
+            s.at(t, Ev::Arrive(c, n));
+            return;
+        }
+        if stage <= 1 && rt.node_rate[(nn + n) as usize].is_some() {
+            s.at(t, Ev::Arrive(c, nn + n));
+            return;
+        }
+        if stage > 0 {
+            // It was served at the node: it has passed it.
+            let containers = self.convoys[c as usize]
+                .units
+                .iter()
+                .filter(|u| !u.wagon)
+                .count() as f64;
+            self.rec.node_passed(t, n, containers);
+        }
+        let d = self.dwell(n);
+        self.next_steps(s, c, t + d);
     }
 
     /// A convoy with no units, from the free list when one is there.
@@ -320,34 +388,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
         for u in &mut self.convoys[c as usize].units {
             u.leg += 1;
         }
-        if plan.rt[self.epoch].node_rate[head as usize].is_some() {
-            // A container terminal's capacity: wagons pass it, after the node's dwell.
-            if plan.rt[self.epoch].node_containers_only[head as usize]
-                && self.convoys[c as usize].units.iter().any(|u| u.wagon)
-            {
-                let other = self.new_convoy();
-                let mut units = std::mem::take(&mut self.convoys[c as usize].units);
-                let mut wagons = std::mem::take(&mut self.convoys[other as usize].units);
-                units.retain(|u| {
-                    if u.wagon {
-                        wagons.push(*u);
-                    }
-                    !u.wagon
-                });
-                self.convoys[c as usize].units = units;
-                self.convoys[other as usize].units = wagons;
-                let d = self.dwell(head);
-                self.next_steps(s, other, t + d);
-                if self.convoys[c as usize].units.is_empty() {
-                    self.free_convoy(c);
-                    return;
-                }
-            }
-            s.at(t, Ev::Arrive(c));
-            return;
-        }
-        let d = self.dwell(head);
-        self.next_steps(s, c, t + d);
+        self.pass_servers(s, c, head, t, 0);
     }
 
     /// The convoy is ready at its node at `t` for its units' next steps. Units whose next
@@ -554,7 +595,8 @@ impl<'p, R: Recorder> Sim<'p, R> {
                 self.try_depart(s, q as u32);
             }
         }
-        // A node that gains a capacity gets a server; one that loses it lets its queue go.
+        // A node that gains a capacity gets a server; one that loses it lets its queue go
+        // on (to the node's next server, or after its dwell).
         for n in 0..self.nodes.len() {
             if plan.rt[e].node_rate[n].is_none() && plan.rt[old].node_rate[n].is_some() {
                 if let Some(srv) = self.nodes[n].as_mut() {
@@ -562,13 +604,14 @@ impl<'p, R: Recorder> Sim<'p, R> {
                     while let Some(c) = srv.take_waiting() {
                         waiting.push(c);
                     }
+                    let node = plan.server_node(n) as u32;
+                    let stage = if plan.server_is_tonnes(n) { 2 } else { 1 };
                     for c in waiting {
                         let teu = self.convoy_teu(c);
                         self.node_queued[n] = (self.node_queued[n] - teu).max(0.0);
                         self.rec
                             .node_queue_level(now, n as u32, self.node_queued[n]);
-                        let d = self.dwell(n as u32);
-                        self.next_steps(s, c, now + d);
+                        self.pass_servers(s, c, node, now, stage);
                     }
                 }
             }
@@ -701,12 +744,11 @@ impl<R: Recorder> Model for Sim<'_, R> {
                 self.convoys[c as usize].units = units;
                 self.free_convoy(c);
             }
-            Ev::Arrive(c) => {
+            Ev::Arrive(c, head) => {
                 // Only legs that end at a capacity-limited node have an arrival event: the
-                // convoy joins the node's queue (the leg was already counted and advanced)
-                // and is served as one, for its TEU-equivalents at the node's rate.
-                let head = self.node_of(self.convoys[c as usize].units[0]);
-                let r = self.rate(head);
+                // convoy joins the server's queue (the leg was already counted and
+                // advanced) and is served as one, for its TEU-equivalents at the rate of the
+                // server in units, or its tonnes at the rate of the one in tonnes.
                 let teu = self.convoy_teu(c);
                 let started = self.nodes[head as usize]
                     .as_mut()
@@ -714,7 +756,7 @@ impl<R: Recorder> Model for Sim<'_, R> {
                     .arrive(now, c);
                 self.busy(now, head);
                 match started {
-                    Some(x) => s.after(teu / r, Ev::NodeDone(x)),
+                    Some(x) => s.after(self.service_h(x, head), Ev::NodeDone(x, head)),
                     None => {
                         self.node_queued[head as usize] += teu;
                         self.rec
@@ -722,9 +764,7 @@ impl<R: Recorder> Model for Sim<'_, R> {
                     }
                 }
             }
-            Ev::NodeDone(c) => {
-                let node = self.node_of(self.convoys[c as usize].units[0]);
-                let r = self.rate(node);
+            Ev::NodeDone(c, node) => {
                 let teu = self.convoy_teu(c);
                 let containers = self.convoys[c as usize]
                     .units
@@ -750,10 +790,15 @@ impl<R: Recorder> Model for Sim<'_, R> {
                     };
                     self.rec
                         .node_queue_level(now, node, self.node_queued[node as usize]);
-                    s.after(size / r, Ev::NodeDone(next));
+                    s.after(self.service_h(next, node), Ev::NodeDone(next, node));
                 }
-                let d = self.dwell(node);
-                self.next_steps(s, c, now + d);
+                let at = plan.server_node(node as usize) as u32;
+                let stage = if plan.server_is_tonnes(node as usize) {
+                    2
+                } else {
+                    1
+                };
+                self.pass_servers(s, c, at, now, stage);
             }
             Ev::Slot(q, generation) => {
                 if generation != self.queues[q as usize].generation {
@@ -803,8 +848,12 @@ impl<R: Recorder> Model for Sim<'_, R> {
                 let out = &plan.outages[b as usize];
                 self.rec.outage_started(now, b);
                 if let Some(n) = out.node {
-                    if let Some(srv) = self.nodes[n as usize].as_mut() {
-                        srv.fail();
+                    // A node down stops both its servers.
+                    let nn = plan.node_keys.len();
+                    for r in [n as usize, nn + n as usize] {
+                        if let Some(srv) = self.nodes[r].as_mut() {
+                            srv.fail();
+                        }
                     }
                 }
                 for &q in &out.queues {
@@ -819,8 +868,11 @@ impl<R: Recorder> Model for Sim<'_, R> {
                 let out = &plan.outages[b as usize];
                 self.rec.outage_ended(now, b);
                 if let Some(n) = out.node {
-                    if self.nodes[n as usize].is_some() {
-                        self.restart_node(s, n);
+                    let nn = plan.node_keys.len() as u32;
+                    for r in [n, nn + n] {
+                        if self.nodes[r as usize].is_some() {
+                            self.restart_node(s, r);
+                        }
                     }
                 }
                 for &q in &out.queues {
@@ -885,7 +937,7 @@ pub(crate) fn replicate<R: Recorder>(plan: &Plan, seed: u64, rep: u64, rec: R) -
             .iter()
             .map(|&l| l.then(|| Servers::new(1, start)))
             .collect(),
-        node_queued: vec![0.0; plan.node_keys.len()],
+        node_queued: vec![0.0; plan.servers()],
         closed: vec![false; plan.params.weather.len()],
         convoys: Vec::new(),
         free_convoys: Vec::new(),

@@ -134,7 +134,9 @@ pub(crate) struct EpochRt {
     /// whatever else changes: common random numbers between scenarios).
     pub flow_stream: Vec<u32>,
     pub flow_wagon: Vec<bool>,
-    /// Per node of the run: its service rate, TEU-equivalent per hour, if capacity-limited.
+    /// Per node server of the run (see [`Plan::servers`]): its service rate, if the node
+    /// has that capacity in this epoch — TEU-equivalent per hour for the server in units
+    /// (index = node), tonnes per hour for the one in tonnes (index = nodes + node).
     pub node_rate: Vec<Option<f64>>,
     /// Per node of the run: whether its capacity limits containers only (wagons pass).
     pub node_containers_only: Vec<bool>,
@@ -171,6 +173,38 @@ impl EpochRt {
             .and_then(|x| x.1)
     }
 }
+
+impl Plan {
+    /// Node servers of the run: two per node, the one in units (TEU, trains, wagons) at
+    /// the node's index and the one in tonnes at the number of nodes plus it. A unit
+    /// passes the first (unless it is a wagon and the capacity a container terminal's),
+    /// then the second, of those its node has.
+    pub(crate) fn servers(&self) -> usize {
+        2 * self.node_keys.len()
+    }
+    /// The node of server `r`.
+    #[inline]
+    pub(crate) fn server_node(&self, r: usize) -> usize {
+        r % self.node_keys.len()
+    }
+    /// Whether server `r` is a node's tonnage capacity.
+    #[inline]
+    pub(crate) fn server_is_tonnes(&self, r: usize) -> bool {
+        r >= self.node_keys.len()
+    }
+    /// Server `r`'s name in reports: the node id, with `:tonnes` for its tonnage capacity.
+    pub(crate) fn server_name(&self, r: usize) -> String {
+        let key = &self.node_keys[self.server_node(r)];
+        if self.server_is_tonnes(r) {
+            format!("{key}{TONNES_SUFFIX}")
+        } else {
+            key.clone()
+        }
+    }
+}
+
+/// What names a node's tonnage server in reports (`AZ-ALAT:tonnes`).
+pub const TONNES_SUFFIX: &str = ":tonnes";
 
 impl GPath {
     /// The node a unit stands at before taking leg `k`: the origin, or leg `k − 1`'s head.
@@ -286,11 +320,8 @@ fn detour(
                 Some(index_of(queue_names, &name))
             }
         };
-        if net
-            .node(l.node)
-            .capacity
-            .is_some_and(|c| super::epoch::node_rate(Some(c.value), params).is_some())
-        {
+        let cap = &net.node(l.node).capacity;
+        if super::epoch::node_rate(cap.units_value(), params).is_some() || cap.tonnes.is_some() {
             via.push(net.node(l.node).key.clone());
         }
         legs.push(GLeg {
@@ -413,7 +444,8 @@ pub struct Plan {
     pub(crate) epochs: Vec<Arc<EpochPlan>>,
     pub(crate) rt: Vec<EpochRt>,
     pub(crate) paths: Vec<GPath>,
-    /// Node ids of the run (every node of any epoch), and which are capacity-limited in any.
+    /// Node ids of the run (every node of any epoch), and which node servers (see
+    /// [`Plan::servers`]) are capacity-limited in any.
     pub(crate) node_keys: Vec<String>,
     pub(crate) node_limited: Vec<bool>,
     pub(crate) links: Vec<GLink>,
@@ -594,7 +626,8 @@ impl Plan {
                 corridors,
             });
         }
-        let mut node_limited = vec![false; node_keys.len()];
+        let nn = node_keys.len();
+        let mut node_limited = vec![false; 2 * nn];
         let mut rt = Vec::new();
         for (ei, (t, e)) in epochs.iter().enumerate() {
             let m = &maps[ei];
@@ -615,15 +648,17 @@ impl Plan {
                     wagon: f.is_wagonload(),
                 });
             }
-            let mut node_rate = vec![None; node_keys.len()];
+            let mut node_rate = vec![None; 2 * nn];
             let mut node_containers_only = vec![false; node_keys.len()];
             let mut dwell = vec![None; node_keys.len()];
             let mut node_present = vec![false; node_keys.len()];
             for (local, &g) in m.nodes.iter().enumerate() {
                 node_rate[g as usize] = e.node_rate_teu_h[local];
+                node_rate[nn + g as usize] = e.node_rate_t_h[local];
                 node_containers_only[g as usize] = e.node_containers_only[local];
                 dwell[g as usize] = e.dwell[local].clone();
                 node_limited[g as usize] |= e.node_rate_teu_h[local].is_some();
+                node_limited[nn + g as usize] |= e.node_rate_t_h[local].is_some();
                 node_present[g as usize] = true;
             }
             let mut link_present = vec![false; link_keys.len()];
@@ -654,7 +689,7 @@ impl Plan {
         }
         // Tables of the first epochs are shorter than the run's: pad them.
         for r in &mut rt {
-            r.node_rate.resize(node_keys.len(), None);
+            r.node_rate.resize(2 * nn, None);
             r.node_containers_only.resize(node_keys.len(), false);
             r.dwell.resize(node_keys.len(), None);
             r.node_present.resize(node_keys.len(), false);

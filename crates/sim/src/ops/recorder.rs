@@ -55,16 +55,21 @@ pub trait Recorder {
     /// TEU-equivalents waiting for queue `q`'s departures, after a change.
     #[inline]
     fn queue_level(&mut self, now: f64, q: u32, teu: f64) {}
-    /// TEU-equivalents waiting at node `n`'s server, after a change.
+    /// TEU-equivalents waiting at node server `n` ([`Plan::servers`]: a node's server in
+    /// units, or in tonnes), after a change.
     #[inline]
     fn node_queue_level(&mut self, now: f64, n: u32, teu: f64) {}
-    /// Node `n`'s busy servers, after an operation of its server.
+    /// Node server `n`'s busy servers, after an operation of it.
     #[inline]
     fn node_busy(&mut self, now: f64, n: u32, busy: u32) {}
-    /// Node `n` finishes serving a convoy of `teu` TEU-equivalents, of which `containers`
-    /// containers.
+    /// Node server `n` finishes serving a convoy of `teu` TEU-equivalents, of which
+    /// `containers` containers.
     #[inline]
     fn node_served(&mut self, now: f64, n: u32, teu: f64, containers: f64) {}
+    /// A convoy served at node `n` (the node, not a server) has passed all its servers,
+    /// with `containers` containers.
+    #[inline]
+    fn node_passed(&mut self, now: f64, n: u32, containers: f64) {}
     /// Breakdown `b` fails.
     fn outage_started(&mut self, now: f64, b: u32) {}
     /// Breakdown `b` is repaired.
@@ -155,7 +160,7 @@ impl<'p> Kpis<'p> {
     pub fn new(plan: &'p Plan) -> Kpis<'p> {
         let nc = plan.corridor_keys.len();
         let nq = plan.queue_names.len();
-        let nn = plan.node_keys.len();
+        let nn = plan.servers();
         let nb = plan.params.breakdowns.len();
         Kpis {
             plan,
@@ -367,11 +372,17 @@ impl Recorder for Kpis<'_> {
     }
 
     #[inline]
-    fn node_served(&mut self, now: f64, n: u32, teu: f64, containers: f64) {
+    fn node_served(&mut self, now: f64, n: u32, teu: f64, _containers: f64) {
         if self.measured(now) && now < self.end {
             let m = self.month0(now);
             self.through[self.plan.queue_names.len() + n as usize][m] += teu;
             self.node_convoys[n as usize] += 1;
+        }
+    }
+
+    #[inline]
+    fn node_passed(&mut self, now: f64, n: u32, containers: f64) {
+        if self.measured(now) && now < self.end {
             let plan = self.plan;
             for (i, p) in plan.calibration.iter().enumerate() {
                 if p.matches_node(n) {

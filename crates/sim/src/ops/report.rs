@@ -96,9 +96,11 @@ pub struct LinkFlow {
 /// A queue or a capacity-limited node.
 #[derive(Clone, Debug, Serialize)]
 pub struct Resource {
-    /// Service or node id.
+    /// Service or node id (`AZ-ALAT`; `AZ-ALAT:tonnes` for a node's tonnage capacity).
     pub name: String,
-    /// `departures` or `node`.
+    /// `departures`, `node` (a node's capacity in TEU, trains or wagons) or `node_tonnes`
+    /// (its capacity in tonnes: every unit passes it, a container at `tonnes_per_teu`, a
+    /// wagon at `tonnes_per_wagon`).
     pub kind: String,
     /// Busy share (nodes) or share of departure capacity used (departures).
     pub utilisation: Metric,
@@ -343,7 +345,7 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
             batches: metric(&per(&|x| x.3 as f64)),
         });
     }
-    for (ni, key) in plan.node_keys.iter().enumerate() {
+    for ni in 0..plan.servers() {
         if !plan.node_limited[ni] {
             continue;
         }
@@ -372,8 +374,13 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         resources.push(Resource {
             throughput_teu,
             monthly_teu,
-            name: key.clone(),
-            kind: "node".into(),
+            name: plan.server_name(ni),
+            kind: if plan.server_is_tonnes(ni) {
+                "node_tonnes"
+            } else {
+                "node"
+            }
+            .into(),
             score: u.mean * w.mean,
             utilisation: u,
             mean_queue_teu: qm,

@@ -139,7 +139,7 @@ impl RepSummary {
                     )
                 })
                 .collect(),
-            nodes: (0..plan.node_keys.len())
+            nodes: (0..plan.servers())
                 .map(|n| {
                     (
                         k.node_busy[n].mean(end),

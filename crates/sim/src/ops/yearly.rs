@@ -121,7 +121,7 @@ impl<'p> YearlyRecorder<'p> {
         bounds.push(plan.end());
         let nc = plan.corridor_keys.len();
         let nq = plan.queue_names.len();
-        let nn = plan.node_keys.len();
+        let nn = plan.servers();
         let per = |n: usize| vec![vec![0.0; n]; years];
         YearlyRecorder {
             plan,
@@ -333,9 +333,10 @@ pub struct CorridorYear {
 /// A resource in one year.
 #[derive(Clone, Debug, Serialize)]
 pub struct ResourceYear {
-    /// Service (with direction) or node id.
+    /// Service (with direction) or node id (`AZ-ALAT:tonnes` for a node's tonnage
+    /// capacity).
     pub name: String,
-    /// `departures` or `node`.
+    /// `departures`, `node` or `node_tonnes` (see [`super::report::Resource::kind`]).
     pub kind: String,
     /// Share of departure capacity used (departures) or busy share (nodes).
     pub utilisation: Metric,
@@ -382,6 +383,8 @@ struct NamedCorridor {
 #[derive(Clone, Debug, Default)]
 struct NamedResource {
     node: bool,
+    /// A node's tonnage server.
+    tonnes: bool,
     through: f64,
     offered: f64,
     wait: f64,
@@ -440,15 +443,20 @@ impl YearlyAggregate {
         let nq = plan.queue_names.len();
         // The corridors whose routes use each queue and node.
         let mut uses: Vec<std::collections::BTreeSet<u32>> =
-            vec![Default::default(); nq + plan.node_keys.len()];
+            vec![Default::default(); nq + plan.servers()];
+        let nn = plan.node_keys.len();
         for p in &plan.paths {
             if let Some(c) = p.corridor {
-                uses[nq + p.origin as usize].insert(c);
+                for n in [p.origin as usize, nn + p.origin as usize] {
+                    uses[nq + n].insert(c);
+                }
                 for l in &p.legs {
                     if let Some(q) = l.queue {
                         uses[q as usize].insert(c);
                     }
-                    uses[nq + l.head as usize].insert(c);
+                    for n in [l.head as usize, nn + l.head as usize] {
+                        uses[nq + n].insert(c);
+                    }
                 }
             }
         }
@@ -500,12 +508,14 @@ impl YearlyAggregate {
                     self.order.push(name.clone());
                 }
             }
-            for (n, key) in plan.node_keys.iter().enumerate() {
+            for n in 0..plan.servers() {
                 if !plan.node_limited[n] || c.through[y][nq + n] == 0.0 {
                     continue;
                 }
+                let key = &plan.server_name(n);
                 let e = ny.resources.entry(key.clone()).or_default();
                 e.node = true;
+                e.tonnes = plan.server_is_tonnes(n);
                 e.through += c.through[y][nq + n];
                 e.queue_teu_h += c.node_queue_teu_h[y][n];
                 e.busy_h += c.node_busy_h[y][n];
@@ -591,6 +601,7 @@ impl YearlyAggregate {
                     continue;
                 }
                 let node = ys.iter().any(|n| r(n).node);
+                let tonnes = ys.iter().any(|n| r(n).tonnes);
                 let mut corridors: Vec<String> = Vec::new();
                 for n in &ys {
                     if let Some(x) = n.resources.get(name) {
@@ -605,7 +616,12 @@ impl YearlyAggregate {
                 resources.push(ResourceYear {
                     corridors,
                     name: name.clone(),
-                    kind: if node { "node" } else { "departures" }.into(),
+                    kind: match (node, tonnes) {
+                        (true, true) => "node_tonnes",
+                        (true, false) => "node",
+                        _ => "departures",
+                    }
+                    .into(),
                     utilisation: across(&|n| {
                         let x = r(n);
                         if node {
