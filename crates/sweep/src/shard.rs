@@ -10,9 +10,10 @@
 //! A part at its final name is complete (written to a temporary and renamed); a rerun
 //! skips it when its footer names this sweep and the shard's replications of the variant,
 //! and rewrites it otherwise. While a part is open, each unit's rows are appended to the
-//! variant's journal and synced as the unit finishes, so a shard killed mid-run loses at
-//! most the units under way: the rerun reads the journal (a torn last line is cut off)
-//! and runs only the rest. Nothing outside this layout is ever written or removed, and a
+//! variant's journal as the unit finishes (synced at most every [`store::SYNC_EVERY`]), so
+//! a shard killed mid-run loses at most the units under way, and a crashed machine those
+//! of the last second: the rerun reads the journal (a torn or zeroed tail is cut off) and
+//! runs only the rest. Nothing outside this layout is ever written or removed, and a
 //! directory that holds anything else, or another sweep, is refused.
 
 use crate::design::Variant;
@@ -519,7 +520,7 @@ fn variant_part(
             error,
         })?;
         let cache = Cache::new(&s);
-        let journal = Mutex::new(journal);
+        let journal = Mutex::new(store::Journal::new(journal));
         pending.par_iter().try_for_each(|u| {
             if c.failed.load(Ordering::Relaxed) {
                 return Ok(());
@@ -535,7 +536,10 @@ fn variant_part(
             })?;
             let ns = t.elapsed().as_nanos() as u64;
             let line = serde_json::to_string(&Entry::new(u, &rows)).expect("serialises");
-            store::append_line(&mut journal.lock().expect("not poisoned"), &jpath, &line)?;
+            journal
+                .lock()
+                .expect("not poisoned")
+                .append(&jpath, &line)?;
             done.lock()
                 .expect("not poisoned")
                 .push(((*u).clone(), rows));
@@ -589,16 +593,25 @@ mod tests {
             &line(&units[1], 1.0)[..10]
         );
         std::fs::write(&path, &text).unwrap();
-        let (mut f, found) = open_journal(&path, &units).unwrap();
+        let (f, found) = open_journal(&path, &units).unwrap();
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].1[0].value.to_bits(), (0.1f64 + 0.2).to_bits());
         assert_eq!(found[1].0.replication, 2);
         let kept = std::fs::read_to_string(&path).unwrap();
         assert!(kept.ends_with('\n') && kept.lines().count() == 2, "{kept}");
         // Appending continues after the whole lines.
-        store::append_line(&mut f, &path, &line(&units[1], 1.0)).unwrap();
+        let mut j = store::Journal::new(f);
+        j.append(&path, &line(&units[1], 1.0)).unwrap();
+        drop(j);
         let (_, found) = open_journal(&path, &units).unwrap();
         assert_eq!(found.len(), 3);
+        // A machine that crashed before a sync may leave the tail as zeros: cut off too.
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("\0\0\0\0\n\0\0");
+        std::fs::write(&path, &text).unwrap();
+        let (_, found) = open_journal(&path, &units).unwrap();
+        assert_eq!(found.len(), 3);
+        assert!(std::fs::read_to_string(&path).unwrap().ends_with("}\n"));
         // A line of another sweep's unit (another seed) is not taken.
         let stranger = Unit {
             seed: 999,
