@@ -1,7 +1,8 @@
 //! Variants of a scenario: the parameters a sweep may set (demand growth and volume, a
-//! project's delay, an intervention's start, length and size, the run's warm-up, last
-//! year and replications), each checked as the scenario file's own value would be, and
-//! applied to the resolved [`Scenario`] itself (never to its text).
+//! project's delay, an intervention's start, length and size, the simulation's route
+//! choice, weather and breakdowns, the run's warm-up, last year and replications), each
+//! checked as the scenario file's own value would be, and applied to the resolved
+//! [`Scenario`] itself (never to its text).
 //!
 //! A parameter is named by a key (`demand.growth`, `project.ID.delay_days`,
 //! `intervention.ID.start`, …; [`Param::parse`]) and set by [`Scenario::set`] with a
@@ -10,6 +11,7 @@
 use crate::delay::Slip;
 use crate::scenario::{Change, Scenario};
 use corridor_model::diag::did_you_mean;
+use corridor_model::network::Mode;
 use corridor_route::time::Instant;
 
 /// What a parameter's values are.
@@ -47,6 +49,21 @@ pub enum Param {
     LastYear,
     /// `run.replications`: replications of the variant.
     Replications,
+    /// `sim.choice.value_of_time_usd_per_teu_day`: the route choice's value of time.
+    ValueOfTime,
+    /// `sim.choice.carbon_usd_per_t`: the route choice's carbon price (well-to-wheel).
+    CarbonPrice,
+    /// `sim.choice.scale_usd`: the route choice's logit scale.
+    ChoiceScale,
+    /// `sim.weather.MODE.closed_share_factor`: every month's closed share of the mode's
+    /// weather multiplied (each must stay at most 1).
+    ClosedShareFactor(Mode),
+    /// `sim.weather.MODE.episode_factor`: the median and 90th percentile of the mode's
+    /// closure lengths multiplied.
+    EpisodeFactor(Mode),
+    /// `sim.breakdowns.mtbf_factor`: every breakdown's mean time between failures
+    /// multiplied (above 1: more reliable).
+    MtbfFactor,
 }
 
 /// Why a parameter cannot be named or set.
@@ -99,6 +116,12 @@ pub const KEYS: &[&str] = &[
     "run.warmup_days",
     "run.last_year",
     "run.replications",
+    "sim.choice.value_of_time_usd_per_teu_day",
+    "sim.choice.carbon_usd_per_t",
+    "sim.choice.scale_usd",
+    "sim.weather.MODE.closed_share_factor",
+    "sim.weather.MODE.episode_factor",
+    "sim.breakdowns.mtbf_factor",
 ];
 
 impl Param {
@@ -116,8 +139,48 @@ impl Param {
             "run.warmup_days" => return Ok(Param::WarmupDays),
             "run.last_year" => return Ok(Param::LastYear),
             "run.replications" => return Ok(Param::Replications),
+            "sim.choice.value_of_time_usd_per_teu_day" => return Ok(Param::ValueOfTime),
+            "sim.choice.carbon_usd_per_t" => return Ok(Param::CarbonPrice),
+            "sim.choice.scale_usd" => return Ok(Param::ChoiceScale),
+            "sim.breakdowns.mtbf_factor" if s.params.breakdowns.is_empty() => {
+                return Err(VaryError::NotApplicable(format!(
+                    "the simulation of scenario `{}` has no [[breakdowns]]: `sim.breakdowns.mtbf_factor` would change nothing",
+                    s.name
+                )));
+            }
+            "sim.breakdowns.mtbf_factor" => return Ok(Param::MtbfFactor),
             _ => key,
         };
+        if let Some(rest) = p.strip_prefix("sim.weather.") {
+            let (mode, field) = rest.rsplit_once('.').ok_or_else(unknown)?;
+            let modes: Vec<String> = s
+                .params
+                .weather
+                .iter()
+                .map(|w| w.mode.to_string())
+                .collect();
+            let Some(m) =
+                Mode::parse(mode).filter(|m| s.params.weather.iter().any(|w| w.mode == *m))
+            else {
+                return Err(VaryError::NoSuchId {
+                    scenario: s.name.clone(),
+                    what: "weather of the mode",
+                    id: mode.into(),
+                    hint: did_you_mean(mode, modes.iter().map(String::as_str)).or_else(|| {
+                        Some(if modes.is_empty() {
+                            "its simulation has no [[weather]]".into()
+                        } else {
+                            format!("its simulation's [[weather]] is of {}", modes.join(", "))
+                        })
+                    }),
+                });
+            };
+            return match field {
+                "closed_share_factor" => Ok(Param::ClosedShareFactor(m)),
+                "episode_factor" => Ok(Param::EpisodeFactor(m)),
+                _ => Err(unknown()),
+            };
+        }
         let (head, rest) = p.split_once('.').ok_or_else(unknown)?;
         let (id, field) = rest.rsplit_once('.').ok_or_else(unknown)?;
         let param = match (head, field) {
@@ -189,6 +252,15 @@ impl Param {
         }
     }
 
+    /// The scenario's weather of mode `m` (the parameter was parsed against it).
+    fn weather<'s>(&self, s: &'s Scenario, m: Mode) -> &'s corridor_sim::ops_input::Weather {
+        s.params
+            .weather
+            .iter()
+            .find(|w| w.mode == m)
+            .expect("a weather parameter names a mode with weather")
+    }
+
     /// What its values are.
     pub fn kind(&self) -> Kind {
         match self {
@@ -213,6 +285,12 @@ impl Param {
             Param::WarmupDays => "run.warmup_days".into(),
             Param::LastYear => "run.last_year".into(),
             Param::Replications => "run.replications".into(),
+            Param::ValueOfTime => "sim.choice.value_of_time_usd_per_teu_day".into(),
+            Param::CarbonPrice => "sim.choice.carbon_usd_per_t".into(),
+            Param::ChoiceScale => "sim.choice.scale_usd".into(),
+            Param::ClosedShareFactor(m) => format!("sim.weather.{m}.closed_share_factor"),
+            Param::EpisodeFactor(m) => format!("sim.weather.{m}.episode_factor"),
+            Param::MtbfFactor => "sim.breakdowns.mtbf_factor".into(),
         }
     }
 
@@ -245,6 +323,34 @@ impl Param {
                 ),
             ),
             Param::Replications => (1.0, 10_000.0, "1 to 10000 replications".into()),
+            Param::ValueOfTime => (0.0, 10_000.0, "0 to 10000 USD per TEU-day".into()),
+            Param::CarbonPrice => (0.0, 10_000.0, "0 to 10000 USD per tonne of CO2e".into()),
+            Param::ChoiceScale => (
+                f64::MIN_POSITIVE,
+                1e6,
+                "a scale above 0 and at most 1000000 USD per TEU".into(),
+            ),
+            Param::ClosedShareFactor(m) => {
+                // Every month's share times the factor stays a share.
+                let top = self
+                    .weather(s, *m)
+                    .closed_share
+                    .iter()
+                    .copied()
+                    .fold(0.0, f64::max);
+                let hi = if top > 0.0 { 1.0 / top } else { 1000.0 };
+                (
+                    0.0,
+                    hi,
+                    format!(
+                        "a factor from 0 to {} (its largest monthly closed share, {top}, times the factor must stay at most 1)",
+                        (hi * 1000.0).floor() / 1000.0
+                    ),
+                )
+            }
+            Param::EpisodeFactor(_) | Param::MtbfFactor => {
+                (0.01, 100.0, "a factor from 0.01 to 100".into())
+            }
         }
     }
 }
@@ -311,6 +417,27 @@ impl Scenario {
             Param::WarmupDays => self.run.warmup_days = value,
             Param::LastYear => self.last_year = value as i32,
             Param::Replications => self.run.replications = value as u64,
+            Param::ValueOfTime => self.params.choice.value_of_time = value,
+            Param::CarbonPrice => self.params.choice.carbon_price = value,
+            Param::ChoiceScale => self.params.choice.scale = value,
+            Param::ClosedShareFactor(m) => {
+                for w in self.params.weather.iter_mut().filter(|w| w.mode == *m) {
+                    for x in &mut w.closed_share {
+                        *x = (*x * value).min(1.0);
+                    }
+                }
+            }
+            Param::EpisodeFactor(m) => {
+                for w in self.params.weather.iter_mut().filter(|w| w.mode == *m) {
+                    w.episode_p50_h *= value;
+                    w.episode_p90_h *= value;
+                }
+            }
+            Param::MtbfFactor => {
+                for b in &mut self.params.breakdowns {
+                    b.mtbf_h *= value;
+                }
+            }
         }
         Ok(())
     }

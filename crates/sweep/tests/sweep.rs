@@ -318,3 +318,145 @@ fn project_delays_and_intervention_factors_are_set_on_the_scenario() {
     assert_eq!(factors, [0.5]);
     assert!(s.set(&f, 0.0).is_err());
 }
+
+#[test]
+fn simulation_parameters_are_set_on_the_scenario_and_checked() {
+    use corridor_model::network::Mode;
+    use corridor_scenario::vary::{Param, VaryError};
+    let base = red_sea();
+    let caspian = base
+        .params
+        .weather
+        .iter()
+        .find(|w| w.mode == Mode::CaspianFerry)
+        .unwrap()
+        .clone();
+    let set = |key: &str, v: f64| {
+        let p = Param::parse(key, &base).unwrap();
+        assert_eq!(p.key(), key);
+        let mut s = base.clone();
+        s.set(&p, v).map(|_| s)
+    };
+    let s = set("sim.choice.value_of_time_usd_per_teu_day", 250.0).unwrap();
+    assert_eq!(s.params.choice.value_of_time, 250.0);
+    let s = set("sim.choice.carbon_usd_per_t", 120.0).unwrap();
+    assert_eq!(s.params.choice.carbon_price, 120.0);
+    let s = set("sim.choice.scale_usd", 800.0).unwrap();
+    assert_eq!(s.params.choice.scale, 800.0);
+    let s = set("sim.weather.caspian_ferry.closed_share_factor", 1.5).unwrap();
+    let w = s
+        .params
+        .weather
+        .iter()
+        .find(|w| w.mode == Mode::CaspianFerry)
+        .unwrap();
+    for (m, (a, b)) in w.closed_share.iter().zip(&caspian.closed_share).enumerate() {
+        assert_eq!(*a, b * 1.5, "month {}", m + 1);
+    }
+    // The other mode's weather is untouched.
+    let other = |s: &Scenario| {
+        s.params
+            .weather
+            .iter()
+            .find(|w| w.mode == Mode::BlackSeaFerry)
+            .unwrap()
+            .closed_share
+    };
+    assert_eq!(other(&s), other(&base));
+    let s = set("sim.weather.caspian_ferry.episode_factor", 2.0).unwrap();
+    let w = s
+        .params
+        .weather
+        .iter()
+        .find(|w| w.mode == Mode::CaspianFerry)
+        .unwrap();
+    assert_eq!(
+        (w.episode_p50_h, w.episode_p90_h),
+        (caspian.episode_p50_h * 2.0, caspian.episode_p90_h * 2.0)
+    );
+    // The embedded simulation has no breakdowns: an axis of them would change nothing.
+    assert!(base.params.breakdowns.is_empty());
+    let e = Param::parse("sim.breakdowns.mtbf_factor", &base).unwrap_err();
+    assert!(matches!(e, VaryError::NotApplicable(_)), "{e}");
+    let mut with = base.clone();
+    with.params
+        .breakdowns
+        .push(corridor_sim::ops_input::Breakdown {
+            target: "AZ-ALAT".into(),
+            outage: corridor_sim::ops_input::Outage::Node(corridor_model::network::NodeId(0)),
+            mtbf_h: 2000.0,
+            repair_p50_h: 10.0,
+            repair_p90_h: 30.0,
+        });
+    let p = Param::parse("sim.breakdowns.mtbf_factor", &with).unwrap();
+    with.set(&p, 3.0).unwrap();
+    assert_eq!(with.params.breakdowns[0].mtbf_h, 6000.0);
+    // A closed share may not pass 1: the Caspian's largest month is 0.5.
+    let top = caspian.closed_share.iter().copied().fold(0.0, f64::max);
+    let e = set("sim.weather.caspian_ferry.closed_share_factor", 1.01 / top).unwrap_err();
+    assert!(
+        matches!(&e, VaryError::Range { expected, .. } if expected.contains("must stay at most 1")),
+        "{e}"
+    );
+    assert!(set("sim.choice.scale_usd", 0.0).is_err());
+    assert!(set("sim.choice.carbon_usd_per_t", -1.0).is_err());
+    // A mode without weather, or misspelt, is named with what there is.
+    let e = Param::parse("sim.weather.caspian_fery.closed_share_factor", &base).unwrap_err();
+    assert!(e.to_string().contains("caspian_ferry"), "{e}");
+    let e = Param::parse("sim.weather.rail.episode_factor", &base).unwrap_err();
+    assert!(e.to_string().contains("black_sea_ferry"), "{e}");
+    let e = Param::parse("sim.choice.value_of_tim", &base).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("sim.choice.value_of_time_usd_per_teu_day"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_simulation_parameter_reaches_the_run() {
+    // The Caspian's closed shares doubled (its largest month, 0.5, becomes 1) against no
+    // closures at all: the corridor across the Caspian delivers less when it closes more.
+    let text = |factor: &str| {
+        format!(
+            r#"
+name = "weather"
+scenario = "red-sea-closure"
+replications = 1
+[[axis]]
+param = "sim.weather.caspian_ferry.closed_share_factor"
+values = [{factor}]
+[[axis]]
+param = "run.last_year"
+values = [2025]
+[[axis]]
+param = "run.warmup_days"
+values = [5]
+"#
+        )
+    };
+    let base = red_sea();
+    let run = |factor: &str| -> (f64, f64) {
+        let p = plan(&text(factor), &base).unwrap();
+        let v = &p.variants()[0];
+        let s = corridor_sweep::exec::variant_scenario(&base, &p, v).unwrap();
+        let cache = corridor_scenario::timeline::Cache::new(&s);
+        let u = corridor_sweep::unit::units(&p, std::slice::from_ref(v))[0].clone();
+        let rows = corridor_sweep::exec::run_unit(&cache, &u).unwrap();
+        let of = |metric: &str| {
+            rows.iter()
+                .find(|r| r.metric == metric && r.scope == "middle_btk")
+                .map(|r| r.value)
+                .unwrap_or_else(|| panic!("no {metric} of middle_btk in {rows:?}"))
+        };
+        (of("teu_delivered"), of("p90_days"))
+    };
+    let (open, open_p90) = run("0.0");
+    let (closed, closed_p90) = run("2.0");
+    assert!(open > 0.0);
+    assert!(closed < open, "delivered: closed {closed} vs open {open}");
+    assert!(
+        closed_p90 > open_p90 + 1.0,
+        "P90 days: closed {closed_p90} vs open {open_p90}"
+    );
+}
