@@ -67,17 +67,28 @@ pub fn short(name: &str) -> &str {
     name.split(" (").next().unwrap_or(name).trim()
 }
 
-/// The flows of one year of a scenario run: each timetabled service's TEU on its link
-/// (summed over the services of a link), each capacity-limited place's TEU.
+/// The flows of one year of a scenario run: the TEU over each link (continuous legs and
+/// timetabled services alike), each capacity-limited place's TEU. A result stored before
+/// runs counted their links has only its services' TEU, drawn on their links.
 pub fn year_flows(net: &Network, y: &Year) -> Flows {
     let mut f = Flows {
         unit: "TEU a year".into(),
-        what: format!(
-            "TEU carried in {} by the timetabled services of each link and handled at each capacity-limited place",
-            y.year
-        ),
+        what: if y.links.is_empty() {
+            format!(
+                "TEU carried in {} by the timetabled services of each link and handled at each capacity-limited place",
+                y.year
+            )
+        } else {
+            format!(
+                "TEU over each link in {} and handled at each capacity-limited place",
+                y.year
+            )
+        },
         ..Flows::default()
     };
+    for l in &y.links {
+        f.links.insert(l.link.clone(), l.throughput_teu.mean);
+    }
     for r in &y.resources {
         let teu = r.throughput_teu.mean;
         if let Some(node) = crate::charts::place_of(&r.name, &r.kind) {
@@ -85,8 +96,10 @@ pub fn year_flows(net: &Network, y: &Year) -> Flows {
             // tonnage one, and only containers a TEU one: the larger is what went through.
             let e = f.nodes.entry(node.to_string()).or_default();
             *e = e.max(teu);
-        } else if let Some(s) = net.services.iter().find(|s| s.key == r.name) {
-            *f.links.entry(net.link(s.link).key.clone()).or_default() += teu;
+        } else if y.links.is_empty() {
+            if let Some(s) = net.services.iter().find(|s| s.key == r.name) {
+                *f.links.entry(net.link(s.link).key.clone()).or_default() += teu;
+            }
         }
     }
     f

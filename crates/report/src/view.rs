@@ -82,6 +82,9 @@ pub struct Year {
     /// What was in force.
     #[serde(default)]
     pub in_force: Vec<InForce>,
+    /// TEU over each link (results stored before runs counted them have none).
+    #[serde(default)]
+    pub links: Vec<LinkFlow>,
 }
 
 /// A project's place in the timeline.

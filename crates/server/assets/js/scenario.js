@@ -76,7 +76,7 @@ async function submitRun(e) {
     if (!id) return;
     const result = await get(`/api/jobs/${id}/result`);
     const run = result.run;
-    await map.load(id, null, `${run.scenario} in ${run.last_year}: line width is the TEU the timetabled services carried on each link.`);
+    await map.load(id, null, `${run.scenario} in ${run.last_year}: line width is the TEU over each link (a year's worth, mean over replications).`);
     await chart('card-transit', 'Transit time per corridor', 'transit', id, true);
     await chart('card-bottlenecks', 'Bottlenecks: utilisation and queues', 'bottlenecks', id);
     await chart('card-backlog', 'Backlog over time', 'backlog', id);

@@ -196,6 +196,7 @@ fn simulation_chart(
                 demand_teu: 0.0,
                 resources: sim.resources.clone(),
                 in_force: Vec::new(),
+                links: Vec::new(),
             };
             Ok(charts::bottlenecks(net, "the simulated year", &y, 10))
         }

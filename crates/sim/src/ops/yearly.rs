@@ -367,6 +367,18 @@ pub struct Year {
     pub backlog_growth_teu_per_day: f64,
     /// The resources, worst first (utilisation × wait); the first few are the bottlenecks.
     pub resources: Vec<ResourceYear>,
+    /// The links that carried anything, busiest first.
+    pub links: Vec<LinkYear>,
+}
+
+/// A link in one year: what crossed it, continuous legs and timetabled services alike.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkYear {
+    /// Link id.
+    pub link: String,
+    /// TEU-equivalent reaching its far end in the year (a wagon counts `teu_per_wagon`),
+    /// a year's worth (a year the run covers in part is scaled to 365 days).
+    pub throughput_teu: Metric,
 }
 
 /// A corridor's counts of one replication-year, by name.
@@ -403,6 +415,8 @@ struct NamedYear {
     backlog_end: f64,
     corridors: BTreeMap<String, NamedCorridor>,
     resources: BTreeMap<String, NamedResource>,
+    /// TEU-equivalent over each link that carried anything, by link id.
+    links: BTreeMap<String, f64>,
 }
 
 /// Replications' yearly counts merged by name: transit histograms pooled, other counts kept
@@ -522,6 +536,12 @@ impl YearlyAggregate {
                 e.corridors.extend(names(nq + n));
                 if !self.order.contains(key) {
                     self.order.push(key.clone());
+                }
+            }
+            for (l, link) in plan.links.iter().enumerate() {
+                let teu = c.link_teu[y][l];
+                if teu > 0.0 {
+                    *ny.links.entry(link.key.clone()).or_default() += teu;
                 }
             }
             rep.push(ny);
@@ -654,6 +674,24 @@ impl YearlyAggregate {
                     .total_cmp(&(a.utilisation.mean * a.mean_wait_h.mean))
                     .then(b.utilisation.mean.total_cmp(&a.utilisation.mean))
             });
+            let mut links: Vec<LinkYear> = ys
+                .iter()
+                .flat_map(|n| n.links.keys())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .map(|key| LinkYear {
+                    link: key.clone(),
+                    throughput_teu: across(&|n| {
+                        n.links.get(key).copied().unwrap_or(0.0) * 8760.0 / n.hours
+                    }),
+                })
+                .collect();
+            links.sort_by(|a, b| {
+                b.throughput_teu
+                    .mean
+                    .total_cmp(&a.throughput_teu.mean)
+                    .then(a.link.cmp(&b.link))
+            });
             let backlog = across(&|n| n.backlog_end);
             let hours = ys.first().map(|n| n.hours).unwrap_or(8760.0);
             out.push(Year {
@@ -666,6 +704,7 @@ impl YearlyAggregate {
                     .unwrap_or(0.0),
                 backlog_teu: backlog.clone(),
                 resources,
+                links,
             });
             prev_backlog = Some(backlog.mean);
         }
