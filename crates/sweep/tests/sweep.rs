@@ -324,13 +324,10 @@ fn simulation_parameters_are_set_on_the_scenario_and_checked() {
     use corridor_model::network::Mode;
     use corridor_scenario::vary::{Param, VaryError};
     let base = red_sea();
-    let caspian = base
-        .params
-        .weather
-        .iter()
-        .find(|w| w.mode == Mode::CaspianFerry)
-        .unwrap()
-        .clone();
+    fn weather(s: &Scenario, m: Mode) -> &corridor_sim::ops_input::Weather {
+        s.params.weather.iter().find(|w| w.mode == m).unwrap()
+    }
+    let caspian = weather(&base, Mode::CaspianFerry).clone();
     let set = |key: &str, v: f64| {
         let p = Param::parse(key, &base).unwrap();
         assert_eq!(p.key(), key);
@@ -344,32 +341,17 @@ fn simulation_parameters_are_set_on_the_scenario_and_checked() {
     let s = set("sim.choice.scale_usd", 800.0).unwrap();
     assert_eq!(s.params.choice.scale, 800.0);
     let s = set("sim.weather.caspian_ferry.closed_share_factor", 1.5).unwrap();
-    let w = s
-        .params
-        .weather
-        .iter()
-        .find(|w| w.mode == Mode::CaspianFerry)
-        .unwrap();
+    let w = weather(&s, Mode::CaspianFerry);
     for (m, (a, b)) in w.closed_share.iter().zip(&caspian.closed_share).enumerate() {
         assert_eq!(*a, b * 1.5, "month {}", m + 1);
     }
     // The other mode's weather is untouched.
-    let other = |s: &Scenario| {
-        s.params
-            .weather
-            .iter()
-            .find(|w| w.mode == Mode::BlackSeaFerry)
-            .unwrap()
-            .closed_share
-    };
-    assert_eq!(other(&s), other(&base));
+    assert_eq!(
+        weather(&s, Mode::BlackSeaFerry).closed_share,
+        weather(&base, Mode::BlackSeaFerry).closed_share
+    );
     let s = set("sim.weather.caspian_ferry.episode_factor", 2.0).unwrap();
-    let w = s
-        .params
-        .weather
-        .iter()
-        .find(|w| w.mode == Mode::CaspianFerry)
-        .unwrap();
+    let w = weather(&s, Mode::CaspianFerry);
     assert_eq!(
         (w.episode_p50_h, w.episode_p90_h),
         (caspian.episode_p50_h * 2.0, caspian.episode_p90_h * 2.0)
