@@ -93,17 +93,39 @@ fn shards_as_processes_give_the_unsharded_rows() {
     let one = t.path().join("one");
     run(&p, &one, &["--threads", "1"]);
     let reference = rows(&one);
-    for n in [2u32, 3] {
+    // N shards as N processes at once into one directory (7 shards of 4 units: some have
+    // none), and N = 2 one after the other in reverse order.
+    for n in [2u32, 3, 7] {
         let out = t.path().join(format!("split{n}"));
-        for i in (0..n).rev() {
-            run(
-                &p,
-                &out,
-                &["--shard", &format!("{i}/{n}"), "--threads", "2"],
+        let children: Vec<_> = (0..n)
+            .map(|i| {
+                std::process::Command::new(bin())
+                    .args(["sweep", "run"])
+                    .arg(&p)
+                    .arg("--out")
+                    .arg(&out)
+                    .args(["--shard", &format!("{i}/{n}"), "--threads", "1"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for (i, c) in children.into_iter().enumerate() {
+            let o = c.wait_with_output().unwrap();
+            assert!(
+                o.status.success(),
+                "shard {i}/{n}: {}",
+                String::from_utf8_lossy(&o.stderr)
             );
         }
-        same(&rows(&out), &reference, &format!("{n} shards"));
+        same(&rows(&out), &reference, &format!("{n} shards at once"));
     }
+    let out = t.path().join("split2-in-turn");
+    for i in [1, 0] {
+        run(&p, &out, &["--shard", &format!("{i}/2"), "--threads", "2"]);
+    }
+    same(&rows(&out), &reference, "2 shards in turn");
     // A rerun is idempotent: nothing run, nothing rewritten.
     let before = std::fs::metadata(one.join("variant=v0000/part-0-of-1.parquet"))
         .unwrap()
