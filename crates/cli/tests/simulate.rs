@@ -340,7 +340,7 @@ fn csv_rows_are_unique_parseable_and_cover_calibration_waits_and_backlog() {
             rec[2].parse::<f64>().unwrap();
         }
     }
-    assert_eq!(metrics["calibration_relative_error"], 3);
+    assert_eq!(metrics["calibration_relative_error"], 4);
     assert_eq!(metrics["backlog_teu"], 40);
     assert_eq!(metrics["weather_closed_days"], 2);
     assert_eq!(metrics["mean_wait_h"], metrics["utilisation"]);

@@ -322,9 +322,9 @@ fn values_that_crashed_or_misled_are_refused_at_load() {
         ),
         (
             "nodes.csv",
-            "760 TEU/d",
-            "0 TEU/d",
-            "expected a capacity of at least 0.01 TEU/d",
+            "14 trains/d",
+            "0 trains/d",
+            "expected a capacity of at least 0.01 trains/d",
         ),
         (
             "nodes.csv",
@@ -405,7 +405,15 @@ fn every_figure_at_one_end_of_its_range() {
             load(&DatasetInput::texts("extreme", &texts)).unwrap_or_else(|e| panic!("{x:?}:\n{e}"));
         let dostyk = net.node(net.node_by_key("KZ-DOSTYK").unwrap());
         let cap = dostyk.capacity.units.unwrap().value.amount();
-        assert_eq!(cap, if matches!(e, Edge::High) { 3e6 } else { 0.01 });
+        // Dostyk's capacity is in trains a day: 0.01 to 1,000.
+        assert_eq!(
+            cap,
+            if matches!(e, Edge::High) {
+                1000.0
+            } else {
+                0.01
+            }
+        );
         exercise(&net);
     }
 }

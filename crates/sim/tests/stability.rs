@@ -26,20 +26,23 @@ fn run(demand: &str, factor: f64, reps: u64) -> Report {
 }
 
 #[test]
-fn the_observed_2024_flows_keep_up_and_dostyk_runs_at_capacity() {
+fn the_observed_2024_flows_keep_up_and_no_resource_saturates() {
     let r = run(ops_input::DEFAULT_DEMAND, 1.0, 10);
     let s = &r.stability;
     // The backlog does not grow: its trend is a small fraction of a percent of arrivals.
     assert_ne!(s.verdict, Verdict::Unstable, "{}", s.text);
     let share = s.backlog_growth_teu_per_day.mean / s.arrived_teu_per_day.mean;
     assert!(share.abs() < ops::MATERIAL_GROWTH, "{share}: {}", s.text);
-    // Dostyk serves ~745 TEU-equivalent a day of its 760 (98 %): the one resource without
-    // spare capacity, so the run is saturated there, not merely stable.
-    assert_eq!(s.verdict, Verdict::Saturated, "{}", s.text);
-    let names: Vec<&str> = s.at.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["KZ-DOSTYK"], "{}", s.text);
-    assert!(s.at[0].utilisation >= ops::SATURATED_UTILISATION);
-    assert!(s.text.starts_with("saturated at KZ-DOSTYK ("), "{}", s.text);
+    // Dostyk carries its crossing's 14 trains a day [S350], not the station's 760 TEU a
+    // day (where it ran at 98 %): every resource keeps spare capacity, the busiest being
+    // Małaszewicze with the eastbound trains (~93 %).
+    assert_eq!(s.verdict, Verdict::Stable, "{}", s.text);
+    let dostyk = r.resources.iter().find(|x| x.name == "KZ-DOSTYK").unwrap();
+    assert!(
+        dostyk.utilisation.mean < ops::SATURATED_UTILISATION,
+        "{}",
+        s.text
+    );
     // What arrives is delivered, to within the trend.
     let gap = s.arrived_teu_per_day.mean - s.delivered_teu_per_day.mean;
     assert!(
@@ -111,7 +114,11 @@ fn the_brest_row_counts_containers_carried_through_malaszewicze_not_those_queued
         .collect::<Vec<_>>()
         .join("\n");
     let r = run(&demand, 1.0, 2);
-    let brest = r.calibration.iter().find(|c| c.source == "S31").unwrap();
+    let brest = r
+        .calibration
+        .iter()
+        .find(|c| c.source.starts_with("S31"))
+        .unwrap();
     let node = r
         .resources
         .iter()
