@@ -1813,11 +1813,20 @@ pub(crate) fn apply(t: &mut Tables, c: &Change, scale_pass: bool) -> Result<(), 
                     continue;
                 }
                 let v = scaled(field, &text, *factor).map_err(|e| format!("{id} {field}: {e}"))?;
-                // The scaled figure cites its old sources and the change's.
+                // The scaled figure cites its old sources and the change's; a capacity of
+                // two figures has a group of sources per figure, and both figures scale.
                 let old = tab.get(r, &format!("{field}_src")).to_string();
+                let two_figures = field == "capacity" && text.contains(';');
                 let cited = match (old.is_empty(), src.is_empty()) {
                     (_, true) => None,
+                    (true, false) if two_figures => Some(format!("{src}; {src}")),
                     (true, false) => Some(src.clone()),
+                    (false, false) if two_figures => Some(
+                        old.split(';')
+                            .map(|g| format!("{} {src}", g.trim()))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
                     (false, false) => Some(format!("{old};{src}")),
                 };
                 if (*table, field.as_str()) == (Table::Links, "tariff") {

@@ -264,3 +264,59 @@ fn a_closed_route_sends_its_cargo_elsewhere_and_nothing_is_stuck() {
         r.flow_notes
     );
 }
+
+#[test]
+fn scaling_a_capacity_of_two_figures_scales_both_and_cites_the_change_in_each_group() {
+    use corridor_scenario::timeline::{InForce, network_at};
+    let s = parse(
+        r#"
+name = "alat-doubled"
+years = [2025, 2026]
+[[intervention]]
+id = "alat-x2"
+from = "2025-01-01"
+src = "S10"
+[[intervention.change]]
+scale = { node = "AZ-ALAT", field = "capacity", factor = 2.0, src = "S10" }
+"#,
+        None,
+    )
+    .unwrap();
+    let f = InForce {
+        projects: vec![false; s.projects.len()],
+        interventions: vec![true],
+    };
+    let net = network_at(&s, &f, "test").unwrap_or_else(|e| panic!("{e}"));
+    let alat = net.nodes.iter().find(|n| n.key == "AZ-ALAT").unwrap();
+    let base = s.base.nodes.iter().find(|n| n.key == "AZ-ALAT").unwrap();
+    let figures = |n: &corridor_model::network::Node| -> Vec<(String, Vec<String>)> {
+        n.capacity
+            .iter()
+            .map(|c| {
+                let keys = net
+                    .cited(c.cite)
+                    .iter()
+                    .map(|src| net.source(*src).key.clone())
+                    .collect::<Vec<_>>();
+                (format!("{:?}", c.value), keys)
+            })
+            .collect()
+    };
+    let (before, after) = (figures(base), figures(alat));
+    assert_eq!(
+        before.len(),
+        2,
+        "Alat has a TEU and a tonnage capacity: {before:?}"
+    );
+    assert_eq!(after.len(), 2, "{after:?}");
+    for ((b, bs), (a, as_)) in before.iter().zip(&after) {
+        assert_ne!(a, b);
+        let mut want = bs.clone();
+        want.push("S10".into());
+        want.sort();
+        want.dedup();
+        let mut got = as_.clone();
+        got.sort();
+        assert_eq!(got, want, "{a}: its own sources and the change's");
+    }
+}
