@@ -336,7 +336,11 @@ pub fn simulate(g: &Graph, path: &[Label], ready: f64, sampling: Sampling) -> Ve
                     .find(|s| s.mode == mode)
                     .map(|s| (s, Sampler::new(&s.covering_closure()))),
                 time: Sampler::new(&net.link(l.link).time()),
-                dwell: net.node(l.node).dwell.as_ref().map(|d| Sampler::new(&d.value)),
+                dwell: net
+                    .node(l.node)
+                    .dwell
+                    .as_ref()
+                    .map(|d| Sampler::new(&d.value)),
             }
         })
         .collect();

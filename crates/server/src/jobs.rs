@@ -444,7 +444,9 @@ mod tests {
 
     #[test]
     fn job_threads_run_nicer_than_the_request_threads() {
-        let here = std::thread::spawn(|| current_nice().unwrap()).join().unwrap();
+        let here = std::thread::spawn(|| current_nice().unwrap())
+            .join()
+            .unwrap();
         assert_eq!(pool_nice(false), here);
         assert_eq!(pool_nice(true), (here + JOB_NICE).min(19));
         if here + JOB_NICE < 19 {
