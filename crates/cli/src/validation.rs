@@ -185,18 +185,12 @@ fn simulation(net: &std::sync::Arc<Network>, replications: u64) -> Result<Report
 /// The seed of `corridor simulate`'s default run.
 const SEED: u64 = 42;
 
-/// The metrics of `calibration.csv`: a simulation figure with one of them is the calibration
-/// point of the same source, labelled here (a known gap, say) instead of as a ±5 % band.
-const CALIBRATION_METRICS: [&str; 4] = [
-    "containers_by_mode",
-    "cargo_tonnes_by_mode",
-    "containers_over_link",
-    "containers_through_node",
-];
-
-/// Is `f` a calibration point's own row?
+/// Is `f` a calibration point's own row: a simulation figure with a metric of
+/// `calibration.csv`? It is the calibration point of the same source, labelled by
+/// validation.csv (a known gap, say) instead of as a ±5 % band.
 fn is_calibration(f: &Figure) -> bool {
-    f.simulation && CALIBRATION_METRICS.contains(&f.metric.as_str())
+    f.simulation
+        && corridor_sim::ops_input::CalibrationKind::NAMES.contains(&f.metric.as_str())
 }
 
 /// The simulation's value of a figure: a flow's P50 days, or the simulated value of the
@@ -237,12 +231,12 @@ fn simulated(report: &Report, f: &Figure) -> Result<f64, Failure> {
 
 /// Every calibration point of the run, as a band of ±5 % around the observed value, but those
 /// validation.csv labels itself (`own`: their sources).
-fn calibration(report: &Report, own: &[&str]) -> Vec<Checked> {
+fn calibration(report: &Report, own: &[String]) -> Vec<Checked> {
     report
         .calibration
         .iter()
         .enumerate()
-        .filter(|(_, p)| !own.contains(&p.source.as_str()))
+        .filter(|(_, p)| !own.contains(&p.source))
         .map(|(i, p)| Checked {
             f: Figure {
                 id: format!("V-SIM-CAL-{}", i + 1),
@@ -345,7 +339,6 @@ pub fn command(net: &std::sync::Arc<Network>, a: &ValidationArgs) -> Result<Stri
         .filter(|f| is_calibration(f))
         .map(|f| f.src.clone())
         .collect();
-    let own: Vec<&str> = own.iter().map(String::as_str).collect();
     let mut rows = Vec::new();
     for f in figs {
         let value = if f.simulation {
