@@ -7,7 +7,7 @@ use crate::Table;
 use crate::delay::Slip;
 use crate::demand::{Demand, FlowSpec, GrowthRule};
 use crate::file::*;
-use crate::tables::{SCALABLE, Tables, scaled};
+use crate::tables::{SCALABLE, Tables, scaled, scaled_sources};
 use corridor_model::diag::{Diagnostic, LoadErrors, Sink, did_you_mean};
 use corridor_model::network::{Country, Mode, Network};
 use corridor_model::read::line_of_offset;
@@ -1813,22 +1813,8 @@ pub(crate) fn apply(t: &mut Tables, c: &Change, scale_pass: bool) -> Result<(), 
                     continue;
                 }
                 let v = scaled(field, &text, *factor).map_err(|e| format!("{id} {field}: {e}"))?;
-                // The scaled figure cites its old sources and the change's; a capacity of
-                // two figures has a group of sources per figure, and both figures scale.
                 let old = tab.get(r, &format!("{field}_src")).to_string();
-                let two_figures = field == "capacity" && text.contains(';');
-                let cited = match (old.is_empty(), src.is_empty()) {
-                    (_, true) => None,
-                    (true, false) if two_figures => Some(format!("{src}; {src}")),
-                    (true, false) => Some(src.clone()),
-                    (false, false) if two_figures => Some(
-                        old.split(';')
-                            .map(|g| format!("{} {src}", g.trim()))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    ),
-                    (false, false) => Some(format!("{old};{src}")),
-                };
+                let cited = scaled_sources(field, &text, &old, src);
                 if (*table, field.as_str()) == (Table::Links, "tariff") {
                     t.scale_dated_tariffs(&id, *factor, src)?;
                     t.set_field(*table, &id, field, &v, cited.as_deref());

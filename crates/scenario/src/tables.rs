@@ -293,6 +293,28 @@ impl Tables {
     }
 }
 
+/// The sources of a figure scaled by a change citing `src` (empty: none): its old sources
+/// `old` and the change's. A capacity of two figures (`150000 TEU/yr; 15 Mt/yr`) has a
+/// `;`-separated group of sources per figure, and both figures scale: each group gains `src`.
+pub(crate) fn scaled_sources(field: &str, text: &str, old: &str, src: &str) -> Option<String> {
+    let groups = if field == "capacity" && text.contains(';') {
+        2
+    } else {
+        1
+    };
+    match (old.is_empty(), src.is_empty()) {
+        (_, true) => None,
+        (true, false) => Some(vec![src; groups].join("; ")),
+        (false, false) if groups == 2 => Some(
+            old.split(';')
+                .map(|g| format!("{} {src}", g.trim()))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        (false, false) => Some(format!("{old};{src}")),
+    }
+}
+
 /// A figure's text scaled by `f`, in its field's own form: a capacity, payload, tariff or
 /// handling charge keeps its unit; a timetable's frequency is multiplied (its headway
 /// divided); a distribution of times is stretched (`dwell`, `time`, `max_hold`).
