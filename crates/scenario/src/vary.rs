@@ -142,13 +142,10 @@ impl Param {
             "sim.choice.value_of_time_usd_per_teu_day" => return Ok(Param::ValueOfTime),
             "sim.choice.carbon_usd_per_t" => return Ok(Param::CarbonPrice),
             "sim.choice.scale_usd" => return Ok(Param::ChoiceScale),
-            "sim.breakdowns.mtbf_factor" if s.params.breakdowns.is_empty() => {
-                return Err(VaryError::NotApplicable(format!(
-                    "the simulation of scenario `{}` has no [[breakdowns]]: `sim.breakdowns.mtbf_factor` would change nothing",
-                    s.name
-                )));
+            "sim.breakdowns.mtbf_factor" => {
+                Param::MtbfFactor.check_id(s)?;
+                return Ok(Param::MtbfFactor);
             }
-            "sim.breakdowns.mtbf_factor" => return Ok(Param::MtbfFactor),
             _ => key,
         };
         if let Some(rest) = p.strip_prefix("sim.weather.") {
@@ -248,17 +245,23 @@ impl Param {
                 }
                 Ok(())
             }
+            Param::MtbfFactor if s.params.breakdowns.is_empty() => {
+                Err(VaryError::NotApplicable(format!(
+                    "the simulation of scenario `{}` has no [[breakdowns]]: `sim.breakdowns.mtbf_factor` would change nothing",
+                    s.name
+                )))
+            }
+            Param::ClosedShareFactor(m) | Param::EpisodeFactor(m)
+                if !s.params.weather.iter().any(|w| w.mode == *m) =>
+            {
+                Err(VaryError::NotApplicable(format!(
+                    "the simulation of scenario `{}` has no [[weather]] of `{m}`: `{}` would change nothing",
+                    s.name,
+                    self.key()
+                )))
+            }
             _ => Ok(()),
         }
-    }
-
-    /// The scenario's weather of mode `m` (the parameter was parsed against it).
-    fn weather<'s>(&self, s: &'s Scenario, m: Mode) -> &'s corridor_sim::ops_input::Weather {
-        s.params
-            .weather
-            .iter()
-            .find(|w| w.mode == m)
-            .expect("a weather parameter names a mode with weather")
     }
 
     /// What its values are.
@@ -332,11 +335,12 @@ impl Param {
             ),
             Param::ClosedShareFactor(m) => {
                 // Every month's share times the factor stays a share.
-                let top = self
-                    .weather(s, *m)
-                    .closed_share
+                let top = s
+                    .params
+                    .weather
                     .iter()
-                    .copied()
+                    .filter(|w| w.mode == *m)
+                    .flat_map(|w| w.closed_share)
                     .fold(0.0, f64::max);
                 let hi = if top > 0.0 { 1.0 / top } else { 1000.0 };
                 (

@@ -385,6 +385,12 @@ fn simulation_parameters_are_set_on_the_scenario_and_checked() {
     // A mode without weather, or misspelt, is named with what there is.
     let e = Param::parse("sim.weather.caspian_fery.closed_share_factor", &base).unwrap_err();
     assert!(e.to_string().contains("caspian_ferry"), "{e}");
+    // A parameter built by hand for a mode without weather is refused, not a panic.
+    let mut s = base.clone();
+    let e = s
+        .set(&Param::ClosedShareFactor(Mode::Rail), 1.0)
+        .unwrap_err();
+    assert!(matches!(e, VaryError::NotApplicable(_)), "{e}");
     let e = Param::parse("sim.weather.rail.episode_factor", &base).unwrap_err();
     assert!(e.to_string().contains("black_sea_ferry"), "{e}");
     let e = Param::parse("sim.choice.value_of_tim", &base).unwrap_err();
