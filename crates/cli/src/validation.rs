@@ -189,8 +189,7 @@ const SEED: u64 = 42;
 /// `calibration.csv`? It is the calibration point of the same source, labelled by
 /// validation.csv (a known gap, say) instead of as a ±5 % band.
 fn is_calibration(f: &Figure) -> bool {
-    f.simulation
-        && corridor_sim::ops_input::CalibrationKind::NAMES.contains(&f.metric.as_str())
+    f.simulation && corridor_sim::ops_input::CalibrationKind::NAMES.contains(&f.metric.as_str())
 }
 
 /// The simulation's value of a figure: a flow's P50 days, or the simulated value of the
