@@ -423,10 +423,13 @@ impl FlowGraph {
 
 const NONE: u32 = u32::MAX;
 
-/// A residual arc: remaining capacity, head node, index of the paired arc.
+/// A residual arc: remaining capacity (its own and its pair's), head node, index of the
+/// paired arc.
 #[derive(Clone, Copy)]
 struct RArc {
     res: u64,
+    /// A copy of the paired arc's `res`, so that the backward search reads it here.
+    rres: u64,
     head: u32,
     rev: u32,
 }
@@ -527,14 +530,75 @@ fn solve(
     };
     let internal = |c: Capacity| c.min(bound);
 
-    // Forward star: each arc gives a forward residual arc at its tail and a reverse one at
-    // its head. Self-loops get none.
-    let mut first = vec![0u32; n + 1];
+    // Arcs joining the same two nodes (parallel or antiparallel) become one residual pair:
+    // `lo → hi` with the summed capacity of the arcs `lo → hi`, `hi → lo` with that of the
+    // arcs `hi → lo`. Pairs are numbered in order of `lo` (a counting sort), the arcs of one
+    // `lo` matched by `hi` through `mark`. Self-loops get none.
+    let mut lo_first = vec![0u32; n + 1];
     for a in &g.arcs {
         if a.tail != a.head {
-            first[a.tail as usize + 1] += 1;
-            first[a.head as usize + 1] += 1;
+            lo_first[a.tail.min(a.head) as usize + 1] += 1;
         }
+    }
+    for v in 0..n {
+        lo_first[v + 1] += lo_first[v];
+    }
+    let mut by_lo = vec![0u32; lo_first[n] as usize];
+    {
+        let mut fill: Vec<u32> = lo_first[..n].to_vec();
+        for (i, a) in g.arcs.iter().enumerate() {
+            if a.tail != a.head {
+                let lo = a.tail.min(a.head) as usize;
+                by_lo[fill[lo] as usize] = i as u32;
+                fill[lo] += 1;
+            }
+        }
+    }
+    // `pair_of[i]`: the pair of arc `i` (NONE for a self-loop).
+    let mut pair_of = vec![NONE; g.arcs.len()];
+    let mut pair_lo: Vec<u32> = Vec::with_capacity(by_lo.len());
+    let mut pair_hi: Vec<u32> = Vec::with_capacity(by_lo.len());
+    // Summed capacities (saturating: INFINITE stays INFINITE) per direction.
+    let mut pair_up: Vec<Capacity> = Vec::with_capacity(by_lo.len());
+    let mut pair_down: Vec<Capacity> = Vec::with_capacity(by_lo.len());
+    {
+        let mut mark = vec![NONE; n];
+        for lo in 0..n {
+            let first_pair = pair_lo.len() as u32;
+            for &i in &by_lo[lo_first[lo] as usize..lo_first[lo + 1] as usize] {
+                let a = g.arcs[i as usize];
+                let hi = a.tail.max(a.head) as usize;
+                let p = match mark[hi] {
+                    p if p != NONE && p >= first_pair => p,
+                    _ => {
+                        let p = pair_lo.len() as u32;
+                        mark[hi] = p;
+                        pair_lo.push(lo as u32);
+                        pair_hi.push(hi as u32);
+                        pair_up.push(0);
+                        pair_down.push(0);
+                        p
+                    }
+                };
+                pair_of[i as usize] = p;
+                let c = caps[i as usize];
+                if a.tail as usize == lo {
+                    pair_up[p as usize] = pair_up[p as usize].saturating_add(c);
+                } else {
+                    pair_down[p as usize] = pair_down[p as usize].saturating_add(c);
+                }
+            }
+        }
+    }
+    drop(by_lo);
+    drop(lo_first);
+    let pairs = pair_lo.len();
+
+    // Forward star: each pair gives a residual arc at `lo` (towards `hi`) and one at `hi`.
+    let mut first = vec![0u32; n + 1];
+    for p in 0..pairs {
+        first[pair_lo[p] as usize + 1] += 1;
+        first[pair_hi[p] as usize + 1] += 1;
     }
     for v in 0..n {
         first[v + 1] += first[v];
@@ -544,37 +608,42 @@ fn solve(
     let mut arcs = vec![
         RArc {
             res: 0,
+            rres: 0,
             head: 0,
             rev: 0
         };
         m2
     ];
-    // Forward arcs whose capacity was capped at `bound`: always residual in truth.
+    // Residual arcs whose summed capacity was capped at `bound`: always residual in truth.
     let mut capped = vec![false; m2];
-    let mut pos = vec![NONE; g.arcs.len()];
-    for (i, a) in g.arcs.iter().enumerate() {
-        if a.tail == a.head {
-            continue;
-        }
-        let (u, v) = (a.tail as usize, a.head as usize);
+    // `pos[p]`: the residual arc `lo → hi` of pair `p`.
+    let mut pos = vec![0u32; pairs];
+    for p in 0..pairs {
+        let (u, v) = (pair_lo[p] as usize, pair_hi[p] as usize);
         let e = fill[u];
         fill[u] += 1;
         let r = fill[v];
         fill[v] += 1;
+        let (up, down) = (internal(pair_up[p]), internal(pair_down[p]));
         arcs[e as usize] = RArc {
-            res: internal(caps[i]),
+            res: up,
+            rres: down,
             head: v as u32,
             rev: r,
         };
         arcs[r as usize] = RArc {
-            res: 0,
+            res: down,
+            rres: up,
             head: u as u32,
             rev: e,
         };
-        capped[e as usize] = caps[i] > bound;
-        pos[i] = e;
+        capped[e as usize] = pair_up[p] > bound;
+        capped[r as usize] = pair_down[p] > bound;
+        pos[p] = e;
     }
     drop(fill);
+    drop(pair_lo);
+    drop(pair_hi);
 
     let mut st = Solver {
         n,
@@ -597,12 +666,13 @@ fn solve(
     // Phase 1: maximum preflow towards the sink.
     for e in st.first[source]..st.first[source + 1] {
         let e = e as usize;
-        let RArc { res: d, head, rev } = st.arcs[e];
+        let RArc {
+            res: d, head, rev, ..
+        } = st.arcs[e];
         if d == 0 {
             continue;
         }
-        st.arcs[e].res = 0;
-        st.arcs[rev as usize].res += d;
+        st.push(e, rev as usize, d);
         st.excess[head as usize] += u128::from(d);
     }
     st.run(sink, source);
@@ -613,18 +683,41 @@ fn solve(
         st.run(source, sink);
     }
 
+    // Per-arc flows: the net flow of each pair, `lo → hi` or `hi → lo`, is spread over the
+    // pair's arcs in that direction in index order, each filled up to its capacity.
+    let mut left: Vec<Capacity> = vec![0; pairs];
+    let mut upward: Vec<bool> = vec![false; pairs];
+    for p in 0..pairs {
+        let a = st.arcs[pos[p] as usize];
+        let up = internal(pair_up[p]);
+        if a.res <= up {
+            left[p] = up - a.res;
+            upward[p] = true;
+        } else {
+            left[p] = a.res - up;
+        }
+    }
+    drop(pair_up);
+    drop(pair_down);
     let arc_flows: Vec<Capacity> = g
         .arcs
         .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            if pos[i] == NONE {
-                0
-            } else {
-                internal(caps[i]) - st.arcs[pos[i] as usize].res
+        .zip(&pair_of)
+        .zip(caps)
+        .map(|((a, &p), &c)| {
+            if p == NONE {
+                return 0;
             }
+            let p = p as usize;
+            if (a.tail < a.head) != upward[p] || left[p] == 0 {
+                return 0;
+            }
+            let x = c.min(left[p]);
+            left[p] -= x;
+            x
         })
         .collect();
+    debug_assert!(left.iter().all(|&l| l == 0));
 
     // S = nodes reachable from the source in the residual graph.
     let mut source_side = vec![false; n];
@@ -705,12 +798,12 @@ impl Solver {
             qi += 1;
             let du = self.label[u] + 1;
             for e in self.first[u] as usize..self.first[u + 1] as usize {
-                let RArc { head, rev, .. } = self.arcs[e];
-                let w = head as usize;
-                if self.label[w] != n || w == excluded {
+                let RArc { head, rres, .. } = self.arcs[e];
+                if rres == 0 {
                     continue;
                 }
-                if self.arcs[rev as usize].res == 0 {
+                let w = head as usize;
+                if self.label[w] != n || w == excluded {
                     continue;
                 }
                 self.label[w] = du;
@@ -730,6 +823,17 @@ impl Solver {
                 }
             }
         }
+    }
+
+    /// Moves `delta` along residual arc `e` (whose pair is `rev`).
+    #[inline]
+    fn push(&mut self, e: usize, rev: usize, delta: u64) {
+        let a = &mut self.arcs[e];
+        a.res -= delta;
+        a.rres += delta;
+        let b = &mut self.arcs[rev];
+        b.res += delta;
+        b.rres -= delta;
     }
 
     #[inline]
@@ -767,13 +871,14 @@ impl Solver {
             let mut e = self.current[v] as usize;
             let mut ex = self.excess[v];
             while e < end {
-                let RArc { res: r, head, rev } = self.arcs[e];
+                let RArc {
+                    res: r, head, rev, ..
+                } = self.arcs[e];
                 if r > 0 {
                     let w = head as usize;
                     if self.label[w] + 1 == dv {
                         let delta = if u128::from(r) < ex { r } else { ex as u64 };
-                        self.arcs[e].res = r - delta;
-                        self.arcs[rev as usize].res += delta;
+                        self.push(e, rev as usize, delta);
                         if self.excess[w] == 0 && dv > 1 {
                             // `w` becomes active (the target, at label 0, never is).
                             let d = dv as usize - 1;
