@@ -426,22 +426,69 @@ const NONE: u32 = u32::MAX;
 /// A residual arc: remaining capacity (its own and its pair's), head node, index of the
 /// paired arc.
 #[derive(Clone, Copy)]
-struct RArc {
-    res: u64,
+struct RArc<R> {
+    res: R,
     /// A copy of the paired arc's `res`, so that the backward search reads it here.
-    rres: u64,
+    rres: R,
     head: u32,
     rev: u32,
 }
 
+/// The integer type of residual capacities: `u32` when every pair's two capacities add up
+/// to at most `u32::MAX` (16-byte residual arcs), `u64` otherwise.
+trait Residual:
+    Copy + Ord + Default + std::ops::AddAssign + std::ops::SubAssign + std::ops::Sub<Output = Self>
+{
+    /// Node excesses: wide enough for the sum of all residual capacities into a node.
+    type Excess: Copy + Ord + Default + From<Self> + std::ops::AddAssign + std::ops::SubAssign;
+    /// `c`, which fits.
+    fn from_u64(c: u64) -> Self;
+    fn to_u64(self) -> u64;
+    /// `e`, known to be below some residual capacity.
+    fn from_excess(e: Self::Excess) -> Self;
+    fn excess_to_u64(e: Self::Excess) -> u64;
+}
+
+impl Residual for u32 {
+    type Excess = u64;
+    fn from_u64(c: u64) -> Self {
+        c as u32
+    }
+    fn to_u64(self) -> u64 {
+        u64::from(self)
+    }
+    fn from_excess(e: u64) -> Self {
+        e as u32
+    }
+    fn excess_to_u64(e: u64) -> u64 {
+        e
+    }
+}
+
+impl Residual for u64 {
+    /// `u128`: the source's initial pushes may add up past `u64` (many capped arcs).
+    type Excess = u128;
+    fn from_u64(c: u64) -> Self {
+        c
+    }
+    fn to_u64(self) -> u64 {
+        self
+    }
+    fn from_excess(e: u128) -> Self {
+        e as u64
+    }
+    fn excess_to_u64(e: u128) -> u64 {
+        e as u64
+    }
+}
+
 /// Residual graph in forward-star form plus the push–relabel state.
-struct Solver {
+struct Solver<R: Residual> {
     n: usize,
     /// `first[v]..first[v + 1]` are the residual arcs leaving `v`.
     first: Vec<u32>,
-    arcs: Vec<RArc>,
-    /// `u128`: the source's initial pushes may add up past `u64` (many capped arcs).
-    excess: Vec<u128>,
+    arcs: Vec<RArc<R>>,
+    excess: Vec<R::Excess>,
     label: Vec<u32>,
     current: Vec<u32>,
     /// Active nodes per label, a stack linked through `next_active`.
@@ -594,109 +641,37 @@ fn solve(
     drop(lo_first);
     let pairs = pair_lo.len();
 
-    // Forward star: each pair gives a residual arc at `lo` (towards `hi`) and one at `hi`.
-    let mut first = vec![0u32; n + 1];
-    for p in 0..pairs {
-        first[pair_lo[p] as usize + 1] += 1;
-        first[pair_hi[p] as usize + 1] += 1;
-    }
-    for v in 0..n {
-        first[v + 1] += first[v];
-    }
-    let m2 = first[n] as usize;
-    let mut fill: Vec<u32> = first[..n].to_vec();
-    let mut arcs = vec![
-        RArc {
-            res: 0,
-            rres: 0,
-            head: 0,
-            rev: 0
-        };
-        m2
-    ];
-    // Residual arcs whose summed capacity was capped at `bound`: always residual in truth.
-    let mut capped = vec![false; m2];
-    // `pos[p]`: the residual arc `lo → hi` of pair `p`.
-    let mut pos = vec![0u32; pairs];
-    for p in 0..pairs {
-        let (u, v) = (pair_lo[p] as usize, pair_hi[p] as usize);
-        let e = fill[u];
-        fill[u] += 1;
-        let r = fill[v];
-        fill[v] += 1;
-        let (up, down) = (internal(pair_up[p]), internal(pair_down[p]));
-        arcs[e as usize] = RArc {
-            res: up,
-            rres: down,
-            head: v as u32,
-            rev: r,
-        };
-        arcs[r as usize] = RArc {
-            res: down,
-            rres: up,
-            head: u as u32,
-            rev: e,
-        };
-        capped[e as usize] = pair_up[p] > bound;
-        capped[r as usize] = pair_down[p] > bound;
-        pos[p] = e;
-    }
-    drop(fill);
+    // The residual search in `u32` when every pair fits.
+    let narrow = (0..pairs).all(|p| {
+        u128::from(internal(pair_up[p])) + u128::from(internal(pair_down[p]))
+            <= u128::from(u32::MAX)
+    });
+    let (value, res_up, source_side) = if narrow {
+        push_relabel::<u32>(
+            n, source, sink, bound, &pair_lo, &pair_hi, &pair_up, &pair_down,
+        )
+    } else {
+        push_relabel::<u64>(
+            n, source, sink, bound, &pair_lo, &pair_hi, &pair_up, &pair_down,
+        )
+    };
     drop(pair_lo);
     drop(pair_hi);
-
-    let mut st = Solver {
-        n,
-        first,
-        arcs,
-        excess: vec![0; n],
-        label: vec![0; n],
-        current: vec![0; n],
-        active_first: vec![NONE; n + 1],
-        next_active: vec![NONE; n],
-        bucket_first: vec![NONE; n + 1],
-        bucket_next: vec![NONE; n],
-        bucket_prev: vec![NONE; n],
-        max_active: 0,
-        max_label: 0,
-        work: 0,
-        queue: Vec::with_capacity(n),
-    };
-
-    // Phase 1: maximum preflow towards the sink.
-    for e in st.first[source]..st.first[source + 1] {
-        let e = e as usize;
-        let RArc {
-            res: d, head, rev, ..
-        } = st.arcs[e];
-        if d == 0 {
-            continue;
-        }
-        st.push(e, rev as usize, d);
-        st.excess[head as usize] += u128::from(d);
-    }
-    st.run(sink, source);
-    let value = st.excess[sink] as u64;
-
-    // Phase 2: return the stranded excess to the source.
-    if (0..n).any(|v| v != source && v != sink && st.excess[v] > 0) {
-        st.run(source, sink);
-    }
 
     // Per-arc flows: the net flow of each pair, `lo → hi` or `hi → lo`, is spread over the
     // pair's arcs in that direction in index order, each filled up to its capacity.
     let mut left: Vec<Capacity> = vec![0; pairs];
     let mut upward: Vec<bool> = vec![false; pairs];
     for p in 0..pairs {
-        let a = st.arcs[pos[p] as usize];
-        let up = internal(pair_up[p]);
-        if a.res <= up {
-            left[p] = up - a.res;
+        let (res, up) = (res_up[p], internal(pair_up[p]));
+        if res <= up {
+            left[p] = up - res;
             upward[p] = true;
         } else {
-            left[p] = a.res - up;
+            left[p] = res - up;
         }
     }
+    drop(res_up);
     drop(pair_up);
     drop(pair_down);
     let arc_flows: Vec<Capacity> = g
@@ -719,21 +694,6 @@ fn solve(
         .collect();
     debug_assert!(left.iter().all(|&l| l == 0));
 
-    // S = nodes reachable from the source in the residual graph.
-    let mut source_side = vec![false; n];
-    source_side[source] = true;
-    let mut queue = VecDeque::from([source as u32]);
-    while let Some(u) = queue.pop_front() {
-        let u = u as usize;
-        let (s, e) = (st.first[u] as usize, st.first[u + 1] as usize);
-        for (a, &capped) in st.arcs[s..e].iter().zip(&capped[s..e]) {
-            let w = a.head as usize;
-            if (a.res > 0 || capped) && !source_side[w] {
-                source_side[w] = true;
-                queue.push_back(w as u32);
-            }
-        }
-    }
     let mut cut_arcs = Vec::new();
     let mut capacity: Capacity = 0;
     for (i, a) in g.arcs.iter().enumerate() {
@@ -755,7 +715,134 @@ fn solve(
     })
 }
 
-impl Solver {
+/// Builds the residual graph of the pairs (`lo → hi` with capacity `up`, `hi → lo` with
+/// `down`, both capped at `bound`), runs both push–relabel phases and returns the flow
+/// value, the final residual capacity of each pair's `lo → hi` arc and the source side of
+/// the minimum cut.
+#[allow(clippy::too_many_arguments)]
+fn push_relabel<R: Residual>(
+    n: usize,
+    source: usize,
+    sink: usize,
+    bound: Capacity,
+    pair_lo: &[u32],
+    pair_hi: &[u32],
+    pair_up: &[Capacity],
+    pair_down: &[Capacity],
+) -> (Capacity, Vec<Capacity>, Vec<bool>) {
+    let pairs = pair_lo.len();
+    // Forward star: each pair gives a residual arc at `lo` (towards `hi`) and one at `hi`.
+    let mut first = vec![0u32; n + 1];
+    for p in 0..pairs {
+        first[pair_lo[p] as usize + 1] += 1;
+        first[pair_hi[p] as usize + 1] += 1;
+    }
+    for v in 0..n {
+        first[v + 1] += first[v];
+    }
+    let m2 = first[n] as usize;
+    let mut fill: Vec<u32> = first[..n].to_vec();
+    let mut arcs = vec![
+        RArc {
+            res: R::default(),
+            rres: R::default(),
+            head: 0,
+            rev: 0
+        };
+        m2
+    ];
+    // Residual arcs whose summed capacity was capped at `bound`: always residual in truth.
+    let mut capped = vec![false; m2];
+    // `pos[p]`: the residual arc `lo → hi` of pair `p`.
+    let mut pos = vec![0u32; pairs];
+    for p in 0..pairs {
+        let (u, v) = (pair_lo[p] as usize, pair_hi[p] as usize);
+        let e = fill[u];
+        fill[u] += 1;
+        let r = fill[v];
+        fill[v] += 1;
+        let (up, down) = (pair_up[p].min(bound), pair_down[p].min(bound));
+        let (up, down) = (R::from_u64(up), R::from_u64(down));
+        arcs[e as usize] = RArc {
+            res: up,
+            rres: down,
+            head: v as u32,
+            rev: r,
+        };
+        arcs[r as usize] = RArc {
+            res: down,
+            rres: up,
+            head: u as u32,
+            rev: e,
+        };
+        capped[e as usize] = pair_up[p] > bound;
+        capped[r as usize] = pair_down[p] > bound;
+        pos[p] = e;
+    }
+    drop(fill);
+
+    let mut st = Solver {
+        n,
+        first,
+        arcs,
+        excess: vec![R::Excess::default(); n],
+        label: vec![0; n],
+        current: vec![0; n],
+        active_first: vec![NONE; n + 1],
+        next_active: vec![NONE; n],
+        bucket_first: vec![NONE; n + 1],
+        bucket_next: vec![NONE; n],
+        bucket_prev: vec![NONE; n],
+        max_active: 0,
+        max_label: 0,
+        work: 0,
+        queue: Vec::with_capacity(n),
+    };
+
+    // Phase 1: maximum preflow towards the sink.
+    for e in st.first[source]..st.first[source + 1] {
+        let e = e as usize;
+        let RArc {
+            res: d, head, rev, ..
+        } = st.arcs[e];
+        if d == R::default() {
+            continue;
+        }
+        st.push(e, rev as usize, d);
+        st.excess[head as usize] += R::Excess::from(d);
+    }
+    st.run(sink, source);
+    let value = R::excess_to_u64(st.excess[sink]);
+
+    // Phase 2: return the stranded excess to the source.
+    if (0..n).any(|v| v != source && v != sink && st.excess[v] != R::Excess::default()) {
+        st.run(source, sink);
+    }
+
+    let res_up: Vec<Capacity> = pos
+        .iter()
+        .map(|&e| st.arcs[e as usize].res.to_u64())
+        .collect();
+
+    // S = nodes reachable from the source in the residual graph.
+    let mut source_side = vec![false; n];
+    source_side[source] = true;
+    let mut queue = VecDeque::from([source as u32]);
+    while let Some(u) = queue.pop_front() {
+        let u = u as usize;
+        let (s, e) = (st.first[u] as usize, st.first[u + 1] as usize);
+        for (a, &capped) in st.arcs[s..e].iter().zip(&capped[s..e]) {
+            let w = a.head as usize;
+            if (a.res != R::default() || capped) && !source_side[w] {
+                source_side[w] = true;
+                queue.push_back(w as u32);
+            }
+        }
+    }
+    (value, res_up, source_side)
+}
+
+impl<R: Residual> Solver<R> {
     /// Highest-label push–relabel that moves every excess to `target` where it can;
     /// `excluded` never gets a label below `n` and is never active.
     fn run(&mut self, target: usize, excluded: usize) {
@@ -799,7 +886,7 @@ impl Solver {
             let du = self.label[u] + 1;
             for e in self.first[u] as usize..self.first[u + 1] as usize {
                 let RArc { head, rres, .. } = self.arcs[e];
-                if rres == 0 {
+                if rres == R::default() {
                     continue;
                 }
                 let w = head as usize;
@@ -815,7 +902,7 @@ impl Solver {
             let d = self.label[v] as usize;
             self.current[v] = self.first[v];
             self.bucket_insert(v, d);
-            if self.excess[v] > 0 {
+            if self.excess[v] != R::Excess::default() {
                 self.next_active[v] = self.active_first[d];
                 self.active_first[d] = v as u32;
                 if d > self.max_active {
@@ -827,7 +914,7 @@ impl Solver {
 
     /// Moves `delta` along residual arc `e` (whose pair is `rev`).
     #[inline]
-    fn push(&mut self, e: usize, rev: usize, delta: u64) {
+    fn push(&mut self, e: usize, rev: usize, delta: R) {
         let a = &mut self.arcs[e];
         a.res -= delta;
         a.rres += delta;
@@ -874,20 +961,24 @@ impl Solver {
                 let RArc {
                     res: r, head, rev, ..
                 } = self.arcs[e];
-                if r > 0 {
+                if r != R::default() {
                     let w = head as usize;
                     if self.label[w] + 1 == dv {
-                        let delta = if u128::from(r) < ex { r } else { ex as u64 };
+                        let delta = if R::Excess::from(r) < ex {
+                            r
+                        } else {
+                            R::from_excess(ex)
+                        };
                         self.push(e, rev as usize, delta);
-                        if self.excess[w] == 0 && dv > 1 {
+                        if self.excess[w] == R::Excess::default() && dv > 1 {
                             // `w` becomes active (the target, at label 0, never is).
                             let d = dv as usize - 1;
                             self.next_active[w] = self.active_first[d];
                             self.active_first[d] = w as u32;
                         }
-                        self.excess[w] += u128::from(delta);
-                        ex -= u128::from(delta);
-                        if ex == 0 {
+                        self.excess[w] += R::Excess::from(delta);
+                        ex -= R::Excess::from(delta);
+                        if ex == R::Excess::default() {
                             break;
                         }
                     }
@@ -895,7 +986,7 @@ impl Solver {
                 e += 1;
             }
             self.excess[v] = ex;
-            if ex == 0 {
+            if ex == R::Excess::default() {
                 self.current[v] = e as u32;
                 return;
             }
@@ -906,7 +997,7 @@ impl Solver {
             let mut new_current = start;
             for e in start..end {
                 let a = self.arcs[e];
-                if a.res > 0 {
+                if a.res != R::default() {
                     let d = self.label[a.head as usize] + 1;
                     if d < new_label {
                         new_label = d;
