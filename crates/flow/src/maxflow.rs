@@ -423,6 +423,10 @@ impl FlowGraph {
 
 const NONE: u32 = u32::MAX;
 
+/// A node whose label has jumped by more than one this many times since the last global
+/// relabelling waits for the next one (see [`Solver::run`]).
+const DEFER_AFTER_JUMPS: u8 = 5;
+
 /// A residual arc: remaining capacity (its own and its pair's), head node, index of the
 /// paired arc.
 #[derive(Clone, Copy)]
@@ -482,26 +486,45 @@ impl Residual for u64 {
     }
 }
 
+/// What push–relabel keeps per node besides its label, together so that one cache line
+/// holds it.
+#[derive(Clone, Copy)]
+struct NodeState<E> {
+    excess: E,
+    /// The current arc: none before it is admissible.
+    current: u32,
+    next_active: u32,
+    /// `[next, previous]` in the node's bucket.
+    link: [u32; 2],
+}
+
 /// Residual graph in forward-star form plus the push–relabel state.
 struct Solver<R: Residual> {
     n: usize,
     /// `first[v]..first[v + 1]` are the residual arcs leaving `v`.
     first: Vec<u32>,
     arcs: Vec<RArc<R>>,
-    excess: Vec<R::Excess>,
+    /// Distance labels, apart from the rest of the node state: the scans read them for
+    /// every arc, so they are kept dense.
     label: Vec<u32>,
-    current: Vec<u32>,
-    /// Active nodes per label, a stack linked through `next_active`.
+    node: Vec<NodeState<R::Excess>>,
+    /// Active nodes per label, a stack linked through [`NodeState::next_active`].
     active_first: Vec<u32>,
-    next_active: Vec<u32>,
-    /// All labelled nodes (label < n) per label, a doubly linked list.
+    /// All labelled nodes (label < n) per label, a doubly linked list through
+    /// [`NodeState::link`].
     bucket_first: Vec<u32>,
-    bucket_next: Vec<u32>,
-    bucket_prev: Vec<u32>,
     max_active: usize,
     max_label: usize,
     work: u64,
+    /// The breadth-first queue (one spare place for the branch-free writes).
     queue: Vec<u32>,
+    levels: Vec<u32>,
+    seen: Vec<u64>,
+    /// Discharges since the last global relabelling that raised the node's label by more
+    /// than one.
+    jumps: Vec<u8>,
+    /// Active nodes passed over because of `jumps` since the last global relabelling.
+    skipped: usize,
 }
 
 fn solve(
@@ -785,18 +808,26 @@ fn push_relabel<R: Residual>(
         n,
         first,
         arcs,
-        excess: vec![R::Excess::default(); n],
         label: vec![0; n],
-        current: vec![0; n],
+        node: vec![
+            NodeState {
+                excess: R::Excess::default(),
+                current: 0,
+                next_active: NONE,
+                link: [NONE; 2],
+            };
+            n
+        ],
         active_first: vec![NONE; n + 1],
-        next_active: vec![NONE; n],
         bucket_first: vec![NONE; n + 1],
-        bucket_next: vec![NONE; n],
-        bucket_prev: vec![NONE; n],
         max_active: 0,
         max_label: 0,
         work: 0,
-        queue: Vec::with_capacity(n),
+        queue: vec![0; n + 1],
+        levels: Vec::new(),
+        seen: vec![0; n.div_ceil(64)],
+        jumps: vec![0; n],
+        skipped: 0,
     };
 
     // Phase 1: maximum preflow towards the sink.
@@ -809,13 +840,13 @@ fn push_relabel<R: Residual>(
             continue;
         }
         st.push(e, rev as usize, d);
-        st.excess[head as usize] += R::Excess::from(d);
+        st.node[head as usize].excess += R::Excess::from(d);
     }
     st.run(sink, source);
-    let value = R::excess_to_u64(st.excess[sink]);
+    let value = R::excess_to_u64(st.node[sink].excess);
 
     // Phase 2: return the stranded excess to the source.
-    if (0..n).any(|v| v != source && v != sink && st.excess[v] != R::Excess::default()) {
+    if (0..n).any(|v| v != source && v != sink && st.node[v].excess != R::Excess::default()) {
         st.run(source, sink);
     }
 
@@ -845,10 +876,16 @@ fn push_relabel<R: Residual>(
 impl<R: Residual> Solver<R> {
     /// Highest-label push–relabel that moves every excess to `target` where it can;
     /// `excluded` never gets a label below `n` and is never active.
+    ///
+    /// A global relabelling runs at the start, once the relabelling work (arcs scanned
+    /// plus 12 per relabel) exceeds 4 (6n + m) — half as often as HIPR's rule — and when
+    /// the active nodes run out while some were deferred: a node whose label jumped by more
+    /// than one in [`DEFER_AFTER_JUMPS`] discharges is most likely sending its excess back
+    /// the way it came, and waits for exact labels instead (OR-Tools' heuristic, with a
+    /// later trigger).
     fn run(&mut self, target: usize, excluded: usize) {
         let n = self.n;
-        // HIPR's rule: a global update once the relabelling work exceeds 2 (6n + m).
-        let update_every = 2 * (6 * n as u64 + self.arcs.len() as u64 / 2);
+        let update_every = 4 * (6 * n as u64 + self.arcs.len() as u64 / 2);
         self.global_relabel(target, excluded);
         loop {
             while self.max_active > 0 && self.active_first[self.max_active] == NONE {
@@ -856,10 +893,25 @@ impl<R: Residual> Solver<R> {
             }
             let v = self.active_first[self.max_active];
             if v == NONE {
+                if self.skipped > 0 {
+                    self.global_relabel(target, excluded);
+                    continue;
+                }
                 break;
             }
-            self.active_first[self.max_active] = self.next_active[v as usize];
-            self.discharge(v as usize);
+            self.active_first[self.max_active] = self.node[v as usize].next_active;
+            let v = v as usize;
+            if self.jumps[v] >= DEFER_AFTER_JUMPS {
+                // Left with its excess until the next global relabelling.
+                self.skipped += 1;
+                continue;
+            }
+            let old = self.label[v];
+            self.discharge(v);
+            let new = self.label[v];
+            if new > old + 1 && (new as usize) < n {
+                self.jumps[v] += 1;
+            }
             if self.work > update_every {
                 self.global_relabel(target, excluded);
             }
@@ -877,35 +929,50 @@ impl<R: Residual> Solver<R> {
         self.max_active = 0;
         self.max_label = 0;
         self.label[target] = 0;
-        self.queue.clear();
-        self.queue.push(target as u32);
+        // Nodes already labelled, one bit each (small enough to stay in the first-level
+        // cache, where the labels themselves would not).
+        self.seen.fill(0);
+        self.jumps.fill(0);
+        self.skipped = 0;
+        self.seen[target / 64] |= 1 << (target % 64);
+        self.seen[excluded / 64] |= 1 << (excluded % 64);
+        // The breadth-first search is branch-free over the arcs: each arc writes its head
+        // at the end of the queue and the end moves on only for a new node; the labels are
+        // given level by level afterwards.
+        let queue = &mut self.queue;
+        queue[0] = target as u32;
+        let mut len = 1;
+        // `levels[d]..levels[d + 1]` are the queue positions of the nodes at distance d.
+        self.levels.clear();
+        self.levels.push(0);
         let mut qi = 0;
-        while qi < self.queue.len() {
-            let u = self.queue[qi] as usize;
-            qi += 1;
-            let du = self.label[u] + 1;
-            for e in self.first[u] as usize..self.first[u + 1] as usize {
-                let RArc { head, rres, .. } = self.arcs[e];
-                if rres == R::default() {
-                    continue;
+        while qi < len {
+            let level_end = len;
+            self.levels.push(level_end as u32);
+            while qi < level_end {
+                let u = queue[qi] as usize;
+                qi += 1;
+                for a in &self.arcs[self.first[u] as usize..self.first[u + 1] as usize] {
+                    let w = a.head as usize;
+                    let (word, bit) = (w / 64, 1u64 << (w % 64));
+                    let fresh = (self.seen[word] & bit == 0) & (a.rres != R::default());
+                    self.seen[word] |= bit & u64::from(fresh).wrapping_neg();
+                    queue[len] = w as u32;
+                    len += usize::from(fresh);
                 }
-                let w = head as usize;
-                if self.label[w] != n || w == excluded {
-                    continue;
-                }
-                self.label[w] = du;
-                self.queue.push(w as u32);
             }
         }
-        for qi in 1..self.queue.len() {
-            let v = self.queue[qi] as usize;
-            let d = self.label[v] as usize;
-            self.current[v] = self.first[v];
-            self.bucket_insert(v, d);
-            if self.excess[v] != R::Excess::default() {
-                self.next_active[v] = self.active_first[d];
-                self.active_first[d] = v as u32;
-                if d > self.max_active {
+        for (state, &f) in self.node.iter_mut().zip(&self.first) {
+            state.current = f;
+        }
+        for d in 1..self.levels.len() - 1 {
+            for qi in self.levels[d] as usize..self.levels[d + 1] as usize {
+                let v = self.queue[qi] as usize;
+                self.label[v] = d as u32;
+                self.bucket_insert(v, d);
+                if self.node[v].excess != R::Excess::default() {
+                    self.node[v].next_active = self.active_first[d];
+                    self.active_first[d] = v as u32;
                     self.max_active = d;
                 }
             }
@@ -926,10 +993,9 @@ impl<R: Residual> Solver<R> {
     #[inline]
     fn bucket_insert(&mut self, v: usize, d: usize) {
         let f = self.bucket_first[d];
-        self.bucket_next[v] = f;
-        self.bucket_prev[v] = NONE;
+        self.node[v].link = [f, NONE];
         if f != NONE {
-            self.bucket_prev[f as usize] = v as u32;
+            self.node[f as usize].link[1] = v as u32;
         }
         self.bucket_first[d] = v as u32;
         if d > self.max_label {
@@ -939,14 +1005,14 @@ impl<R: Residual> Solver<R> {
 
     #[inline]
     fn bucket_remove(&mut self, v: usize, d: usize) {
-        let (p, nx) = (self.bucket_prev[v], self.bucket_next[v]);
+        let [nx, p] = self.node[v].link;
         if p == NONE {
             self.bucket_first[d] = nx;
         } else {
-            self.bucket_next[p as usize] = nx;
+            self.node[p as usize].link[0] = nx;
         }
         if nx != NONE {
-            self.bucket_prev[nx as usize] = p;
+            self.node[nx as usize].link[1] = p;
         }
     }
 
@@ -955,8 +1021,8 @@ impl<R: Residual> Solver<R> {
         let end = self.first[v + 1] as usize;
         loop {
             let dv = self.label[v];
-            let mut e = self.current[v] as usize;
-            let mut ex = self.excess[v];
+            let mut e = self.node[v].current as usize;
+            let mut ex = self.node[v].excess;
             while e < end {
                 let RArc {
                     res: r, head, rev, ..
@@ -970,13 +1036,13 @@ impl<R: Residual> Solver<R> {
                             R::from_excess(ex)
                         };
                         self.push(e, rev as usize, delta);
-                        if self.excess[w] == R::Excess::default() && dv > 1 {
+                        if self.node[w].excess == R::Excess::default() && dv > 1 {
                             // `w` becomes active (the target, at label 0, never is).
                             let d = dv as usize - 1;
-                            self.next_active[w] = self.active_first[d];
+                            self.node[w].next_active = self.active_first[d];
                             self.active_first[d] = w as u32;
                         }
-                        self.excess[w] += R::Excess::from(delta);
+                        self.node[w].excess += R::Excess::from(delta);
                         ex -= R::Excess::from(delta);
                         if ex == R::Excess::default() {
                             break;
@@ -985,9 +1051,9 @@ impl<R: Residual> Solver<R> {
                 }
                 e += 1;
             }
-            self.excess[v] = ex;
+            self.node[v].excess = ex;
             if ex == R::Excess::default() {
-                self.current[v] = e as u32;
+                self.node[v].current = e as u32;
                 return;
             }
             // Relabel.
@@ -1014,7 +1080,7 @@ impl<R: Residual> Solver<R> {
                     let mut u = self.bucket_first[d];
                     while u != NONE {
                         self.label[u as usize] = n;
-                        u = self.bucket_next[u as usize];
+                        u = self.node[u as usize].link[0];
                     }
                     self.bucket_first[d] = NONE;
                     self.active_first[d] = NONE;
@@ -1028,7 +1094,7 @@ impl<R: Residual> Solver<R> {
                 return;
             }
             self.label[v] = new_label;
-            self.current[v] = new_current as u32;
+            self.node[v].current = new_current as u32;
             self.bucket_insert(v, new_label as usize);
             self.max_active = new_label as usize;
         }
