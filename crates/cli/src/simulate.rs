@@ -112,6 +112,19 @@ pub(crate) fn plan_files(
     w: &Window,
     deny_warnings: bool,
 ) -> Result<Planned, Failure> {
+    plan_files_probed(net, data, demand, w, deny_warnings, Vec::new())
+}
+
+/// [`plan_files`], with `probes`: points counted beside `calibration.csv`'s (the published
+/// figures of `corridor validation` that are not calibration points of the run's year).
+pub(crate) fn plan_files_probed(
+    net: &std::sync::Arc<Network>,
+    data: Option<&Path>,
+    demand: Option<Named>,
+    w: &Window,
+    deny_warnings: bool,
+    probes: Vec<ops_input::CalibrationPoint>,
+) -> Result<Planned, Failure> {
     let (sim, cal, dem) = parameter_files(data, demand);
     let (simulation, calibration, demand) = (sim.0.clone(), cal.0.clone(), dem.0.clone());
     let files = ops_input::Files {
@@ -119,8 +132,9 @@ pub(crate) fn plan_files(
         demand: (&dem.0, dem.1),
         calibration: (&cal.0, cal.1),
     };
-    let (parsed, warns) = ops_input::parse_files(net, &files).map_err(Failure::Invalid)?;
+    let (mut parsed, warns) = ops_input::parse_files(net, &files).map_err(Failure::Invalid)?;
     crate::warnings(warns, deny_warnings)?;
+    parsed.calibration.extend(probes);
     let rows = parsed.flows.len();
     let start = Instant::from_civil(w.year, 1, 1, 0.0).0;
     let input = OpsInput::from_parsed(parsed, w.factor, start, w.days, w.warmup_days);

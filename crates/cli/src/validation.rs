@@ -14,6 +14,7 @@ use corridor_route::plan::{self, Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
 use corridor_route::time::Instant;
 use corridor_sim::ops::Report;
+use corridor_sim::ops_input::{self, CalibrationKind, CalibrationPoint};
 use std::borrow::Cow;
 
 /// The embedded table of published figures.
@@ -165,15 +166,23 @@ fn planner(net: &Network, g: &Graph, f: &Figure) -> Result<f64, Failure> {
     })
 }
 
-/// The 2024 run at the observed demand, as `corridor simulate` runs it by default.
-fn simulation(net: &std::sync::Arc<Network>, replications: u64) -> Result<Report, Failure> {
+/// The year of the validation run.
+const YEAR: i32 = 2024;
+
+/// The 2024 run at the observed demand, as `corridor simulate` runs it by default, also
+/// counting the `probes`.
+fn simulation(
+    net: &std::sync::Arc<Network>,
+    replications: u64,
+    probes: Vec<CalibrationPoint>,
+) -> Result<Report, Failure> {
     let w = crate::simulate::Window {
         factor: 1.0,
-        year: 2024,
+        year: YEAR,
         days: 365.0,
         warmup_days: 30.0,
     };
-    let planned = crate::simulate::plan_files(net, None, None, &w, false)?;
+    let planned = crate::simulate::plan_files_probed(net, None, None, &w, false, probes)?;
     Ok(corridor_sim::ops::run(
         &planned.plan,
         SEED,
@@ -185,23 +194,58 @@ fn simulation(net: &std::sync::Arc<Network>, replications: u64) -> Result<Report
 /// The seed of `corridor simulate`'s default run.
 const SEED: u64 = 42;
 
-/// Is `f` a calibration point's own row: a simulation figure with a metric of
-/// `calibration.csv`? It is the calibration point of the same source, labelled by
-/// validation.csv (a known gap, say) instead of as a ±5 % band.
+/// Is `f` counted as a calibration point is: a simulation figure with a metric of
+/// `calibration.csv`? Either it is the calibration point of the run's year with the same
+/// metric, scope (`from`) and source, labelled by validation.csv (a known gap, say) instead
+/// of as a ±5 % band, or, when `calibration.csv` has none (a figure of another year, such
+/// as a lower bound), a probe counted in the run beside them.
 fn is_calibration(f: &Figure) -> bool {
-    f.simulation && corridor_sim::ops_input::CalibrationKind::NAMES.contains(&f.metric.as_str())
+    f.simulation && CalibrationKind::parse(&f.metric).is_some()
+}
+
+/// Does calibration point `p` of the run stand for figure `f`?
+fn same_point(kind: &str, scope: &str, source: &str, f: &Figure) -> bool {
+    kind == f.metric && scope == f.from && source == f.src
+}
+
+/// The figures of validation.csv that calibration.csv has no point of the run's year for,
+/// as points to count in the run.
+fn probes(figs: &[Figure], points: &[CalibrationPoint]) -> Vec<CalibrationPoint> {
+    figs.iter()
+        .filter(|f| is_calibration(f))
+        .filter(|f| {
+            !points
+                .iter()
+                .any(|p| p.year == YEAR && same_point(p.kind.name(), &p.scope, &p.source, f))
+        })
+        .filter_map(|f| {
+            Some(CalibrationPoint {
+                kind: CalibrationKind::parse(&f.metric)?,
+                scope: f.from.clone(),
+                year: YEAR,
+                observed: (f.low + f.high) / 2.0,
+                source: f.src.clone(),
+                label: f.id.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The simulation's value of a figure: a flow's P50 days, or the simulated value of the
-/// calibration point whose source is the figure's.
+/// calibration point (or probe) of the same metric, scope and source.
 fn simulated(report: &Report, f: &Figure) -> Result<f64, Failure> {
     if is_calibration(f) {
-        let mut points = report.calibration.iter().filter(|p| p.source == f.src);
+        let mut points = report
+            .calibration
+            .iter()
+            .filter(|p| same_point(p.kind, &p.scope, &p.source, f));
         return match (points.next(), points.next()) {
             (Some(p), None) => Ok(p.simulated.mean),
+            // A point the run never counted (nothing passed): its value is 0.
+            (None, _) => Ok(0.0),
             _ => Err(Failure::Internal(format!(
-                "validation.csv {}: no single calibration point of calibration.csv has the source `{}`",
-                f.id, f.src
+                "validation.csv {}: more than one calibration point of calibration.csv counts {} of {} with the source `{}`",
+                f.id, f.metric, f.from, f.src
             ))),
         };
     }
@@ -229,13 +273,16 @@ fn simulated(report: &Report, f: &Figure) -> Result<f64, Failure> {
 }
 
 /// Every calibration point of the run, as a band of ±5 % around the observed value, but those
-/// validation.csv labels itself (`own`: their sources).
-fn calibration(report: &Report, own: &[String]) -> Vec<Checked> {
+/// validation.csv labels itself (`own`) and its probes.
+fn calibration(report: &Report, own: &[&Figure]) -> Vec<Checked> {
     report
         .calibration
         .iter()
         .enumerate()
-        .filter(|(_, p)| !own.contains(&p.source))
+        .filter(|(_, p)| {
+            !own.iter()
+                .any(|f| same_point(p.kind, &p.scope, &p.source, f))
+        })
         .map(|(i, p)| Checked {
             f: Figure {
                 id: format!("V-SIM-CAL-{}", i + 1),
@@ -332,21 +379,29 @@ pub fn command(net: &std::sync::Arc<Network>, a: &ValidationArgs) -> Result<Stri
             }
         }
     }
-    let report = simulation(net, a.replications)?;
-    let own: Vec<String> = figs
-        .iter()
-        .filter(|f| is_calibration(f))
-        .map(|f| f.src.clone())
-        .collect();
+    // The embedded calibration points (those the run counts anyway).
+    let files = ops_input::Files::embedded_with_demand(
+        "<embedded>/data/demand.csv",
+        Input::Bytes(Cow::Borrowed(ops_input::DEFAULT_DEMAND.as_bytes())),
+    );
+    let points = ops_input::parse_files(net, &files)
+        .map_err(Failure::Invalid)?
+        .0
+        .calibration;
+    let report = simulation(net, a.replications, probes(&figs, &points))?;
     let mut rows = Vec::new();
-    for f in figs {
+    for f in &figs {
         let value = if f.simulation {
-            simulated(&report, &f)?
+            simulated(&report, f)?
         } else {
-            planner(net, &g, &f)?
+            planner(net, &g, f)?
         };
-        rows.push(Checked { f, value });
+        rows.push(Checked {
+            f: f.clone(),
+            value,
+        });
     }
+    let own: Vec<&Figure> = figs.iter().filter(|f| is_calibration(f)).collect();
     rows.extend(calibration(&report, &own));
     let out = render(&rows, a.markdown);
     let off: Vec<String> = rows

@@ -239,11 +239,13 @@ fn the_published_2030_demand_offers_a_million_teu_and_overloads_the_2024_network
     let flows = r["route_choice"].as_array().unwrap();
     let sum = |k: &str| flows.iter().map(|f| f[k].as_f64().unwrap()).sum::<f64>();
     assert!(
-        (sum("teu_per_year") - 1_035_600.0).abs() < 1.0,
+        // 1,035,600 TEU westbound and 80,339 eastbound on the northern route.
+        (sum("teu_per_year") - 1_115_939.0).abs() < 1.0,
         "{}",
         sum("teu_per_year")
     );
-    assert!((sum("tonnes_per_year") - 6_000_000.0).abs() < 1.0);
+    // 6 Mt across the Caspian and the BTK's 634,000 t from Baku.
+    assert!((sum("tonnes_per_year") - 6_634_000.0).abs() < 1.0);
     // Offered to the 2024 network, the 2030 demand exceeds the Caspian crossings: the
     // backlog grows through the run.
     let backlog: Vec<f64> = r["backlog_teu"]
@@ -340,7 +342,7 @@ fn csv_rows_are_unique_parseable_and_cover_calibration_waits_and_backlog() {
             rec[2].parse::<f64>().unwrap();
         }
     }
-    assert_eq!(metrics["calibration_relative_error"], 4);
+    assert_eq!(metrics["calibration_relative_error"], 7);
     assert_eq!(metrics["backlog_teu"], 40);
     assert_eq!(metrics["weather_closed_days"], 2);
     assert_eq!(metrics["mean_wait_h"], metrics["utilisation"]);

@@ -142,6 +142,9 @@ pub(crate) struct ScaleToml {
     #[serde(default)]
     pub mode: Option<Spanned<String>>,
     pub field: Spanned<String>,
+    /// Of a two-figure capacity, the one to scale (`units` or `tonnes`; default both).
+    #[serde(default)]
+    pub figure: Option<Spanned<String>>,
     pub factor: Spanned<f64>,
     #[serde(default)]
     pub src: Option<Spanned<String>>,

@@ -7,7 +7,7 @@ use crate::Table;
 use crate::delay::Slip;
 use crate::demand::{Demand, FlowSpec, GrowthRule};
 use crate::file::*;
-use crate::tables::{SCALABLE, Tables, scaled, scaled_sources};
+use crate::tables::{SCALABLE, Tables, figure_sources, scaled, scaled_figure, scaled_sources};
 use corridor_model::diag::{Diagnostic, LoadErrors, Sink, did_you_mean};
 use corridor_model::network::{Country, Mode, Network};
 use corridor_model::read::line_of_offset;
@@ -65,6 +65,40 @@ impl Status {
     }
 }
 
+/// Which of a node's or link's capacities a scale multiplies: the one in units (TEU,
+/// trains, wagons) or the one in tonnes (`capacity = "150000 TEU/yr; 15 Mt/yr"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityFigure {
+    /// TEU, trains or wagons.
+    Units,
+    /// Tonnes (Mt/yr).
+    Tonnes,
+}
+
+impl CapacityFigure {
+    /// The names a scenario file writes.
+    pub const NAMES: &'static [&'static str] = &["units", "tonnes"];
+    fn parse(s: &str) -> Option<CapacityFigure> {
+        match s {
+            "units" => Some(CapacityFigure::Units),
+            "tonnes" => Some(CapacityFigure::Tonnes),
+            _ => None,
+        }
+    }
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CapacityFigure::Units => "units",
+            CapacityFigure::Tonnes => "tonnes",
+        }
+    }
+    /// Is `c` this figure?
+    pub fn is(self, c: &corridor_model::units::Capacity) -> bool {
+        c.is_tonnage() == (self == CapacityFigure::Tonnes)
+    }
+}
+
 /// One change to the network, checked.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -94,6 +128,9 @@ pub enum Change {
         mode: Option<String>,
         /// The column.
         field: String,
+        /// Of a capacity, the figure scaled (`None`: each it has).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        figure: Option<CapacityFigure>,
         /// The factor.
         factor: f64,
         /// Its sources.
@@ -137,13 +174,17 @@ impl Change {
                 id,
                 mode,
                 field,
+                figure,
                 factor,
                 ..
             } => {
                 format!(
-                    "{} {field} × {factor}",
+                    "{} {field}{} × {factor}",
                     id.clone()
                         .or_else(|| mode.as_ref().map(|m| format!("every {m}")))
+                        .unwrap_or_default(),
+                    figure
+                        .map(|f| format!(" ({})", f.name()))
                         .unwrap_or_default()
                 )
             }
@@ -1277,6 +1318,35 @@ fn change(
             );
             return None;
         }
+        let figure = match &s.figure {
+            None => None,
+            Some(f) if field != "capacity" => {
+                at.err(
+                    sink,
+                    f,
+                    "scale.figure",
+                    format!("`figure` picks one of a capacity's figures; `{field}` has one"),
+                    Some("leave `figure` out, or scale field = \"capacity\"".into()),
+                );
+                return None;
+            }
+            Some(f) => match CapacityFigure::parse(f.get_ref()) {
+                Some(x) => Some(x),
+                None => {
+                    at.err(
+                        sink,
+                        f,
+                        "scale.figure",
+                        format!("unknown figure `{}`", f.get_ref()),
+                        Some(format!(
+                            "`units` (TEU, trains or wagons) or `tonnes` (Mt/yr); {}",
+                            "leave it out to scale both"
+                        )),
+                    );
+                    return None;
+                }
+            },
+        };
         let factor = *s.factor.get_ref();
         if !(factor.is_finite() && factor > 0.0 && factor <= 1000.0) {
             at.err(
@@ -1328,6 +1398,7 @@ fn change(
             id,
             mode,
             field: field.clone(),
+            figure,
             factor,
             src,
         }
@@ -1784,6 +1855,7 @@ pub(crate) fn apply(t: &mut Tables, c: &Change, scale_pass: bool) -> Result<(), 
             id,
             mode,
             field,
+            figure,
             factor,
             src,
         } if scale_pass => {
@@ -1812,9 +1884,35 @@ pub(crate) fn apply(t: &mut Tables, c: &Change, scale_pass: bool) -> Result<(), 
                 if text.is_empty() {
                     continue;
                 }
-                let v = scaled(field, &text, *factor).map_err(|e| format!("{id} {field}: {e}"))?;
-                let old = tab.get(r, &format!("{field}_src")).to_string();
-                let cited = scaled_sources(field, &text, &old, src);
+                let (v, cited) = match figure {
+                    Some(fig) => {
+                        let Some(v) = scaled_figure(&text, *fig, *factor)
+                            .map_err(|e| format!("{id} {field}: {e}"))?
+                        else {
+                            // A mode's row without the figure is left; a named row is an
+                            // error (the scenario promised a change).
+                            if mode.is_some() {
+                                continue;
+                            }
+                            return Err(format!(
+                                "{id} capacity `{text}` has no figure in {}, so its {} figure cannot be scaled",
+                                match fig {
+                                    CapacityFigure::Units => "TEU, trains or wagons",
+                                    CapacityFigure::Tonnes => "tonnes",
+                                },
+                                fig.name()
+                            ));
+                        };
+                        let old = tab.get(r, &format!("{field}_src")).to_string();
+                        (v, figure_sources(&text, *fig, &old, src))
+                    }
+                    None => {
+                        let v = scaled(field, &text, *factor)
+                            .map_err(|e| format!("{id} {field}: {e}"))?;
+                        let old = tab.get(r, &format!("{field}_src")).to_string();
+                        (v, scaled_sources(field, &text, &old, src))
+                    }
+                };
                 if (*table, field.as_str()) == (Table::Links, "tariff") {
                     t.scale_dated_tariffs(&id, *factor, src)?;
                     t.set_field(*table, &id, field, &v, cited.as_deref());

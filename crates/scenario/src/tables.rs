@@ -4,6 +4,7 @@
 //! connectivity) and a problem is found by the same code with the same words.
 
 use crate::Table;
+use crate::scenario::CapacityFigure;
 use corridor_model::dist::{Distribution, TimeSpec};
 use corridor_model::network::{Network, Schedule};
 use corridor_model::units::{Payload, Tariff};
@@ -313,6 +314,60 @@ pub(crate) fn scaled_sources(field: &str, text: &str, old: &str, src: &str) -> O
         ),
         (false, false) => Some(format!("{old};{src}")),
     }
+}
+
+/// A capacity's text with only its `figure` (units or tonnes) scaled by `f`; `None` when it
+/// has no such figure.
+pub(crate) fn scaled_figure(
+    text: &str,
+    figure: CapacityFigure,
+    f: f64,
+) -> Result<Option<String>, String> {
+    let caps = fields::capacities(text).map_err(|e| e.message)?;
+    if !caps.iter().any(|c| figure.is(c)) {
+        return Ok(None);
+    }
+    Ok(Some(
+        caps.iter()
+            .map(|c| {
+                let k = if figure.is(c) { f } else { 1.0 };
+                format!("{} {}", c.amount() * k, c.unit_str())
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    ))
+}
+
+/// The sources of a capacity whose `figure` alone a change citing `src` scaled: the group of
+/// that figure gains `src` (a capacity of one figure: its sources do), the other keeps its own.
+pub(crate) fn figure_sources(
+    text: &str,
+    figure: CapacityFigure,
+    old: &str,
+    src: &str,
+) -> Option<String> {
+    let caps = fields::capacities(text).ok()?;
+    if caps.len() < 2 {
+        return scaled_sources("capacity", text, old, src);
+    }
+    if src.is_empty() {
+        return None;
+    }
+    let groups: Vec<&str> = old.split(';').map(str::trim).collect();
+    Some(
+        caps.iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let g = groups.get(i).copied().unwrap_or("");
+                match (figure.is(c), g.is_empty()) {
+                    (true, true) => src.to_string(),
+                    (true, false) => format!("{g} {src}"),
+                    (false, _) => g.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
 }
 
 /// A figure's text scaled by `f`, in its field's own form: a capacity, payload, tariff or

@@ -320,3 +320,101 @@ scale = { node = "AZ-ALAT", field = "capacity", factor = 2.0, src = "S10" }
         assert_eq!(got, want, "{a}: its own sources and the change's");
     }
 }
+
+#[test]
+fn scaling_one_figure_of_a_capacity_leaves_the_other_and_its_sources() {
+    use corridor_model::units::Capacity;
+    use corridor_scenario::timeline::{InForce, network_at};
+    // Dostyk: 14 trains/d [S350] and 20 Mt/yr [S67]; the exchange's doubling is of trains.
+    let s = parse(
+        r#"
+name = "dostyk-trains"
+years = [2025, 2026]
+[[intervention]]
+id = "trains-x2"
+from = "2025-01-01"
+src = "S350"
+[[intervention.change]]
+scale = { node = "KZ-DOSTYK", field = "capacity", figure = "units", factor = 2.0, src = "S403" }
+[[intervention.change]]
+scale = { node = "AZ-ALAT", field = "capacity", figure = "tonnes", factor = 0.5, src = "S403" }
+"#,
+        None,
+    )
+    .unwrap();
+    let f = InForce {
+        projects: vec![false; s.projects.len()],
+        interventions: vec![true],
+    };
+    let net = network_at(&s, &f, "test").unwrap_or_else(|e| panic!("{e}"));
+    let figures = |n: &corridor_model::network::Node| -> Vec<(Capacity, Vec<String>)> {
+        n.capacity
+            .iter()
+            .map(|c| {
+                let mut keys: Vec<String> = net
+                    .cited(c.cite)
+                    .iter()
+                    .map(|src| net.source(*src).key.clone())
+                    .collect();
+                keys.sort();
+                (c.value, keys)
+            })
+            .collect()
+    };
+    let node = |k: &str| net.nodes.iter().find(|n| n.key == k).unwrap();
+    let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        figures(node("KZ-DOSTYK")),
+        [
+            (Capacity::TrainsPerDay(28.0), strs(&["S350", "S403"])),
+            (Capacity::MtPerYear(20.0), strs(&["S67"])),
+        ]
+    );
+    assert_eq!(
+        figures(node("AZ-ALAT")),
+        [
+            (Capacity::TeuPerYear(150_000.0), strs(&["S47"])),
+            (Capacity::MtPerYear(7.5), strs(&["S403", "S43"])),
+        ]
+    );
+}
+
+#[test]
+fn a_figure_the_row_lacks_or_misnamed_or_of_another_field_is_an_error() {
+    let text = |change: &str| {
+        format!(
+            "name = \"t\"\nyears = [2025, 2026]\n[[intervention]]\nid = \"x\"\nfrom = \"2025-06-01\"\nsrc = \"S10\"\n[[intervention.change]]\n{change}\n"
+        )
+    };
+    let cases = [
+        (
+            r#"scale = { node = "KZ-DOSTYK", field = "capacity", figure = "tons", factor = 2.0, src = "S10" }"#,
+            "s.toml:8: field `scale.figure`: unknown figure `tons`",
+        ),
+        (
+            r#"scale = { node = "KZ-DOSTYK", field = "dwell", figure = "units", factor = 2.0, src = "S10" }"#,
+            "s.toml:8: field `scale.figure`: `figure` picks one of a capacity's figures",
+        ),
+    ];
+    for (change, want) in cases {
+        let e = errors(&parse(&text(change), None).unwrap_err());
+        assert!(e.contains(want), "{change}: {e}");
+    }
+    // Khorgos/Altynkol has one figure, in TEU: its tonnes cannot be scaled.
+    let s = parse(
+        &text(
+            r#"scale = { node = "KZ-ALTYNKOL", field = "capacity", figure = "tonnes", factor = 2.0, src = "S10" }"#,
+        ),
+        None,
+    )
+    .unwrap();
+    let f = corridor_scenario::timeline::InForce {
+        projects: vec![false; s.projects.len()],
+        interventions: vec![true],
+    };
+    let e = errors(&corridor_scenario::timeline::network_at(&s, &f, "test").unwrap_err());
+    assert!(
+        e.contains("KZ-ALTYNKOL capacity") && e.contains("has no figure in tonnes"),
+        "{e}"
+    );
+}

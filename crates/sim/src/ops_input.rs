@@ -184,6 +184,15 @@ pub enum CalibrationKind {
     /// TEU of containers served by a capacity-limited node (carried through it, both
     /// directions): cargo carried, not cargo that reached the node and queues there.
     ContainersThroughNode,
+    /// Tonnes of cargo over one link, both ways (counted as they reach its far end):
+    /// containers at `tonnes_per_teu`, and wagonload.
+    CargoTonnesOverLink,
+    /// Wagons (wagonload) served by a capacity-limited node, both directions, as
+    /// [`CalibrationKind::ContainersThroughNode`] counts containers.
+    WagonsThroughNode,
+    /// Tonnes of cargo delivered on routes of the corridors of the scope (`;`-separated
+    /// corridor ids): containers at `tonnes_per_teu`, and wagonload.
+    CargoTonnesByCorridor,
 }
 
 impl CalibrationKind {
@@ -193,13 +202,32 @@ impl CalibrationKind {
         "cargo_tonnes_by_mode",
         "containers_over_link",
         "containers_through_node",
+        "cargo_tonnes_over_link",
+        "wagons_through_node",
+        "cargo_tonnes_by_corridor",
     ];
-    fn parse(s: &str) -> Option<CalibrationKind> {
+    /// Its name in `calibration.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CalibrationKind::ContainersByMode => "containers_by_mode",
+            CalibrationKind::CargoTonnesByMode => "cargo_tonnes_by_mode",
+            CalibrationKind::ContainersOverLink => "containers_over_link",
+            CalibrationKind::ContainersThroughNode => "containers_through_node",
+            CalibrationKind::CargoTonnesOverLink => "cargo_tonnes_over_link",
+            CalibrationKind::WagonsThroughNode => "wagons_through_node",
+            CalibrationKind::CargoTonnesByCorridor => "cargo_tonnes_by_corridor",
+        }
+    }
+    /// The kind of a `calibration.csv` name.
+    pub fn parse(s: &str) -> Option<CalibrationKind> {
         match s {
             "containers_by_mode" => Some(CalibrationKind::ContainersByMode),
             "cargo_tonnes_by_mode" => Some(CalibrationKind::CargoTonnesByMode),
             "containers_over_link" => Some(CalibrationKind::ContainersOverLink),
             "containers_through_node" => Some(CalibrationKind::ContainersThroughNode),
+            "cargo_tonnes_over_link" => Some(CalibrationKind::CargoTonnesOverLink),
+            "wagons_through_node" => Some(CalibrationKind::WagonsThroughNode),
+            "cargo_tonnes_by_corridor" => Some(CalibrationKind::CargoTonnesByCorridor),
             _ => None,
         }
     }
@@ -210,7 +238,8 @@ impl CalibrationKind {
 pub struct CalibrationPoint {
     /// What is counted.
     pub kind: CalibrationKind,
-    /// The mode (`…_by_mode`) or the link id (`…_over_link`).
+    /// The mode (`…_by_mode`), the link id (`…_over_link`), the node id (`…_through_node`)
+    /// or the corridor ids, `;`-separated (`…_by_corridor`).
     pub scope: String,
     /// The year observed.
     pub year: i32,
@@ -317,7 +346,7 @@ pub const PUBLISHED_DEMAND: &[PublishedDemand] = &[
     PublishedDemand {
         name: "published-2030",
         file: "data/demand-2030.csv",
-        about: "the published 2030 targets and forecasts (1.04 M TEU and 6 Mt of wagonload)",
+        about: "the published 2030 targets and forecasts (1.12 M TEU and 6.6 Mt of wagonload)",
         text: DEMAND_2030,
     },
 ];
@@ -1005,24 +1034,48 @@ fn parse_calibration(
         let scope = r.req("scope");
         if let (Some(kind), Some(scope)) = (kind, scope) {
             match kind {
-                CalibrationKind::ContainersOverLink if net.link_by_key(scope).is_none() => {
+                CalibrationKind::ContainersOverLink | CalibrationKind::CargoTonnesOverLink
+                    if net.link_by_key(scope).is_none() =>
+                {
                     let hint = did_you_mean(scope, net.links.iter().map(|l| l.key.as_str()))
                         .or_else(|| Some("a link id from links.csv".into()));
                     r.err("scope", format!("unknown link `{scope}`"), hint);
                 }
-                CalibrationKind::ContainersThroughNode => match net.node_by_key(scope) {
-                    None => {
-                        let hint = did_you_mean(scope, net.nodes.iter().map(|n| n.key.as_str()))
-                            .or_else(|| Some("a node id from nodes.csv".into()));
-                        r.err("scope", format!("unknown node `{scope}`"), hint);
+                CalibrationKind::ContainersThroughNode | CalibrationKind::WagonsThroughNode => {
+                    match net.node_by_key(scope) {
+                        None => {
+                            let hint =
+                                did_you_mean(scope, net.nodes.iter().map(|n| n.key.as_str()))
+                                    .or_else(|| Some("a node id from nodes.csv".into()));
+                            r.err("scope", format!("unknown node `{scope}`"), hint);
+                        }
+                        Some(n) if net.node(n).capacity.is_empty() => r.err(
+                            "scope",
+                            format!("node `{scope}` has no capacity: nothing is served there"),
+                            Some("count containers_over_link on a link into it instead".into()),
+                        ),
+                        Some(_) => {}
                     }
-                    Some(n) if net.node(n).capacity.is_empty() => r.err(
-                        "scope",
-                        format!("node `{scope}` has no capacity: nothing is served there"),
-                        Some("count containers_over_link on a link into it instead".into()),
-                    ),
-                    Some(_) => {}
-                },
+                }
+                CalibrationKind::CargoTonnesByCorridor => {
+                    for c in scope.split(';').map(str::trim) {
+                        if net.corridor_by_key(c).is_none() {
+                            let hint =
+                                did_you_mean(c, net.corridors.iter().map(|k| k.key.as_str()))
+                                    .unwrap_or_else(|| {
+                                        format!(
+                                            "corridor ids, `;`-separated: {}",
+                                            net.corridors
+                                                .iter()
+                                                .map(|k| k.key.as_str())
+                                                .collect::<Vec<_>>()
+                                                .join(", ")
+                                        )
+                                    });
+                            r.err("scope", format!("unknown corridor `{c}`"), Some(hint));
+                        }
+                    }
+                }
                 CalibrationKind::ContainersByMode | CalibrationKind::CargoTonnesByMode
                     if Mode::parse(scope).is_none() =>
                 {

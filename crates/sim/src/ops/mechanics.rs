@@ -256,12 +256,10 @@ impl<'p, R: Recorder> Sim<'p, R> {
         }
         if stage > 0 {
             // It was served at the node: it has passed it.
-            let containers = self.convoys[c as usize]
-                .units
-                .iter()
-                .filter(|u| !u.wagon)
-                .count() as f64;
-            self.rec.node_passed(t, n, containers);
+            let units = &self.convoys[c as usize].units;
+            let wagons = units.iter().filter(|u| u.wagon).count() as f64;
+            self.rec
+                .node_passed(t, n, units.len() as f64 - wagons, wagons);
         }
         let d = self.dwell(n);
         self.next_steps(s, c, t + d);

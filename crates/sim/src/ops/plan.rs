@@ -399,6 +399,8 @@ pub(crate) struct CalibrationRule {
     pub link: Option<u32>,
     pub mode: Option<Mode>,
     pub node: Option<u32>,
+    /// The run's corridor indices of a `…_by_corridor` point.
+    pub corridors: Vec<u32>,
 }
 
 impl CalibrationRule {
@@ -406,18 +408,32 @@ impl CalibrationRule {
     #[inline]
     pub(crate) fn matches_leg(&self, link: u32, mode: Mode) -> bool {
         match self.kind {
-            CalibrationKind::ContainersOverLink => self.link == Some(link),
+            CalibrationKind::ContainersOverLink | CalibrationKind::CargoTonnesOverLink => {
+                self.link == Some(link)
+            }
             CalibrationKind::ContainersByMode | CalibrationKind::CargoTonnesByMode => {
                 self.mode == Some(mode)
             }
-            CalibrationKind::ContainersThroughNode => false,
+            CalibrationKind::ContainersThroughNode
+            | CalibrationKind::WagonsThroughNode
+            | CalibrationKind::CargoTonnesByCorridor => false,
         }
     }
 
     /// Does a convoy served at node `n` count?
     #[inline]
     pub(crate) fn matches_node(&self, n: u32) -> bool {
-        self.kind == CalibrationKind::ContainersThroughNode && self.node == Some(n)
+        matches!(
+            self.kind,
+            CalibrationKind::ContainersThroughNode | CalibrationKind::WagonsThroughNode
+        ) && self.node == Some(n)
+    }
+
+    /// Does a unit delivered on a route of corridor `c` count?
+    #[inline]
+    pub(crate) fn matches_delivery(&self, c: Option<u32>) -> bool {
+        self.kind == CalibrationKind::CargoTonnesByCorridor
+            && c.is_some_and(|c| self.corridors.contains(&c))
     }
 
     /// What a convoy of `containers` and `wagons` adds to the count.
@@ -427,7 +443,10 @@ impl CalibrationRule {
             CalibrationKind::ContainersOverLink
             | CalibrationKind::ContainersByMode
             | CalibrationKind::ContainersThroughNode => containers * super::routes::FEU_TEU,
-            CalibrationKind::CargoTonnesByMode => {
+            CalibrationKind::WagonsThroughNode => wagons,
+            CalibrationKind::CargoTonnesByMode
+            | CalibrationKind::CargoTonnesOverLink
+            | CalibrationKind::CargoTonnesByCorridor => {
                 wagons * plan.params.tonnes_per_wagon
                     + containers * super::routes::FEU_TEU * plan.tonnes_per_teu
             }
@@ -831,10 +850,22 @@ impl Plan {
                     .position(|l| l.key == p.scope)
                     .map(|l| l as u32),
                 mode: Mode::parse(&p.scope),
-                node: (p.kind == CalibrationKind::ContainersThroughNode)
-                    .then(|| node_keys.iter().position(|k| *k == p.scope))
-                    .flatten()
-                    .map(|n| n as u32),
+                node: matches!(
+                    p.kind,
+                    CalibrationKind::ContainersThroughNode | CalibrationKind::WagonsThroughNode
+                )
+                .then(|| node_keys.iter().position(|k| *k == p.scope))
+                .flatten()
+                .map(|n| n as u32),
+                corridors: match p.kind {
+                    CalibrationKind::CargoTonnesByCorridor => p
+                        .scope
+                        .split(';')
+                        .filter_map(|c| corridor_keys.iter().position(|k| k == c.trim()))
+                        .map(|c| c as u32)
+                        .collect(),
+                    _ => Vec::new(),
+                },
             })
             .collect();
         Ok(Plan {

@@ -67,9 +67,9 @@ pub trait Recorder {
     #[inline]
     fn node_served(&mut self, now: f64, n: u32, teu: f64, containers: f64) {}
     /// A convoy served at node `n` (the node, not a server) has passed all its servers,
-    /// with `containers` containers.
+    /// with `containers` containers and `wagons` wagons.
     #[inline]
-    fn node_passed(&mut self, now: f64, n: u32, containers: f64) {}
+    fn node_passed(&mut self, now: f64, n: u32, containers: f64, wagons: f64) {}
     /// Breakdown `b` fails.
     fn outage_started(&mut self, now: f64, b: u32) {}
     /// Breakdown `b` is repaired.
@@ -285,6 +285,16 @@ impl Recorder for Kpis<'_> {
         }
         if self.measured(now) {
             self.window_delivered_teu += u.teu;
+            if now < self.end {
+                let plan = self.plan;
+                let c = plan.paths[u.path as usize].corridor;
+                let (containers, wagons) = if u.wagon { (0.0, 1.0) } else { (1.0, 0.0) };
+                for (i, p) in plan.calibration.iter().enumerate() {
+                    if p.matches_delivery(c) {
+                        self.calibration[i] += p.count(containers, wagons, plan);
+                    }
+                }
+            }
         }
         // Units created after the warm-up are the measured ones.
         if !self.measured(u.created) {
@@ -381,12 +391,12 @@ impl Recorder for Kpis<'_> {
     }
 
     #[inline]
-    fn node_passed(&mut self, now: f64, n: u32, containers: f64) {
+    fn node_passed(&mut self, now: f64, n: u32, containers: f64, wagons: f64) {
         if self.measured(now) && now < self.end {
             let plan = self.plan;
             for (i, p) in plan.calibration.iter().enumerate() {
                 if p.matches_node(n) {
-                    self.calibration[i] += containers * super::routes::FEU_TEU;
+                    self.calibration[i] += p.count(containers, wagons, plan);
                 }
             }
         }

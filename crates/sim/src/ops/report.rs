@@ -137,8 +137,12 @@ pub struct BreakdownStats {
 /// Simulated against observed.
 #[derive(Clone, Debug, Serialize)]
 pub struct Calibration {
-    /// What is compared.
+    /// What is compared, in words (the point's label).
     pub metric: String,
+    /// What is counted: the point's metric in `calibration.csv` (`containers_by_mode`, …).
+    pub kind: &'static str,
+    /// Its scope in `calibration.csv` (a mode, link, node or corridors).
+    pub scope: String,
     /// Published figure.
     pub observed: f64,
     /// Its source.
@@ -464,6 +468,8 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         if m.mean > 0.0 {
             calibration.push(Calibration {
                 metric: point.label.clone(),
+                kind: point.kind.name(),
+                scope: point.scope.clone(),
                 observed: point.observed,
                 source: point.source.clone(),
                 relative_error: (m.mean - point.observed) / point.observed,
