@@ -10,6 +10,9 @@
   nodes; in-frame arcs of capacity 1000·40² in the four grid directions, and each node
   joined to a random node of the next frame with capacity uniform in 1..1000; source is
   the first node of the first frame, sink the last node of the last frame.
+- `grid_1m.max`: a road-like grid: 500 × 500 nodes, two-way arcs between 4-neighbours
+  (each direction its own capacity, uniform in 1..10000); the source feeds the first
+  column and the last column drains to the sink (capacity 40000 each).
 
 Deterministic (fixed seeds). The files are about 15 MB each and are not committed.
 """
@@ -64,6 +67,24 @@ def genrmf(rng, a, b):
     return n, 0, n - 1, arcs
 
 
+def grid(rng, rows, cols):
+    n = rows * cols + 2
+    s, t = n - 2, n - 1
+    node = lambda r, c: r * cols + c
+    arcs = [(s, node(r, 0), 40_000) for r in range(rows)]
+    for r in range(rows):
+        for c in range(cols):
+            v = node(r, c)
+            if c + 1 < cols:
+                arcs.append((v, node(r, c + 1), rng.randint(1, 10_000)))
+                arcs.append((node(r, c + 1), v, rng.randint(1, 10_000)))
+            if r + 1 < rows:
+                arcs.append((v, node(r + 1, c), rng.randint(1, 10_000)))
+                arcs.append((node(r + 1, c), v, rng.randint(1, 10_000)))
+    arcs += [(node(r, cols - 1), t, 40_000) for r in range(rows)]
+    return n, s, t, arcs
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "bench/flow/graphs"
     os.makedirs(out, exist_ok=True)
@@ -71,6 +92,8 @@ def main():
     write(os.path.join(out, "rlg_1m.max"), n, s, t, arcs, "random level graph 512x650, 3 arcs per node")
     n, s, t, arcs = genrmf(random.Random(12), 40, 128)
     write(os.path.join(out, "genrmf_1m.max"), n, s, t, arcs, "GENRMF a=40 b=128")
+    n, s, t, arcs = grid(random.Random(13), 500, 500)
+    write(os.path.join(out, "grid_1m.max"), n, s, t, arcs, "grid 500x500, two-way arcs")
 
 
 if __name__ == "__main__":

@@ -325,3 +325,42 @@ fn cut_tags_map_back_to_caller_objects() {
     assert_eq!(cuts.steps[1].cut.tags(&g), vec![101, 200]);
     assert!(cuts.unbounded_after);
 }
+
+/// Medium random graphs (a few hundred nodes, two-way arcs, some infinite), where the
+/// solver goes through several global relabellings and defers nodes: against Dinic.
+#[test]
+fn medium_random_graphs_agree_with_dinic() {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |bound: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % bound
+    };
+    for round in 0..40 {
+        let n = 50 + next(400) as usize;
+        let mut arcs = Vec::new();
+        for _ in 0..n * (2 + round % 4) {
+            let (u, v) = (next(n as u64) as usize, next(n as u64) as usize);
+            let c = match next(20) {
+                0 => INFINITE,
+                1..=3 => next(1_000_000_000),
+                _ => next(100),
+            };
+            arcs.push((u, v, c));
+            if next(3) == 0 {
+                arcs.push((v, u, next(100)));
+            }
+        }
+        let g = build(n, &arcs);
+        let expected = dinic(n, &arcs, 0, n - 1);
+        match g.max_flow(0, n - 1) {
+            Ok(f) => {
+                assert_eq!(u128::from(f.value), expected, "round {round}");
+                check_flow(&g, &[0], &[n - 1], &f);
+            }
+            Err(MaxFlowError::Unbounded) => assert!(expected >= BIG, "round {round}"),
+            Err(e) => panic!("round {round}: {e}"),
+        }
+    }
+}
