@@ -7,7 +7,8 @@
 #   bash bench/flow/run.sh            # ROUNDS=3 by default
 #   python3 bench/flow/summarize.py bench/flow/results/*.jsonl
 #
-# Filters for a quick rerun: NETS="Grid" GAPS="1e-4 1e-6" MAXFLOW=0 TAG=grid_quiet
+# Filters for a quick rerun: NETS="Grid" GAPS="1e-4 1e-6" MAXFLOW=0 TAG=grid_quiet;
+# NETS=none MAXFLOW=1 GRAPHS="genrmf_1m" for max flow only
 # (results then go to bench/flow/results/assign_$TAG.jsonl).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,7 +20,7 @@ OUT=bench/flow/results
 mkdir -p "$OUT"
 D=../shared/data/tntp
 [ -f bench/flow/networks/Grid_net.tntp ] || python3 bench/flow/make_grid.py bench/flow/networks
-[ -f bench/flow/graphs/rlg_1m.max ] || python3 bench/flow/make_maxflow_graph.py bench/flow/graphs
+[ -f bench/flow/graphs/grid_1m.max ] || python3 bench/flow/make_maxflow_graph.py bench/flow/graphs
 
 # One run under /usr/bin/time -v; prints its JSON lines with "max_rss_kb" added.
 timed() {
@@ -41,7 +42,7 @@ nets=("SiouxFalls $D/SiouxFalls/SiouxFalls_net.tntp $D/SiouxFalls/SiouxFalls_tri
 NETS=${NETS:-"SiouxFalls Anaheim Grid"}
 GAPS=${GAPS:-"1e-4 1e-6 1e-10"}
 A=$OUT/assign${TAG:+_$TAG}.jsonl
-: >"$A"
+[ "$NETS" = none ] || : >"$A"
 for r in $(seq "$ROUNDS"); do
   for spec in "${nets[@]}"; do
     read -r name net trips <<<"$spec"
@@ -65,7 +66,7 @@ done
 M=$OUT/maxflow${TAG:+_$TAG}.jsonl
 : >"$M"
 for r in $(seq $((ROUNDS + 2))); do
-  for g in rlg_1m genrmf_1m; do
+  for g in ${GRAPHS:-rlg_1m genrmf_1m grid_1m}; do
     timed "$BIN/maxflow_bench" "bench/flow/graphs/$g.max" --check >>"$M"
     timed python3 bench/flow/ortools_maxflow.py "bench/flow/graphs/$g.max" >>"$M"
   done

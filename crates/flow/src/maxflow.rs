@@ -348,8 +348,7 @@ impl FlowGraph {
     /// ```
     pub fn max_flow(&self, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowError> {
         self.check_terminals(&[source], &[sink])?;
-        let caps: Vec<Capacity> = self.arcs.iter().map(|a| a.capacity).collect();
-        solve(self, &caps, source, sink)
+        solve(self, source, sink)
     }
 
     /// Maximum flow from a set of sources to a set of sinks (through a helper
@@ -366,8 +365,7 @@ impl FlowGraph {
         sinks: &[usize],
     ) -> Result<MaxFlow, MaxFlowError> {
         let (g, s, t) = self.with_super_terminals(sources, sinks, u32::MAX)?;
-        let caps: Vec<Capacity> = g.arcs.iter().map(|a| a.capacity).collect();
-        let mut f = solve(&g, &caps, s, t)?;
+        let mut f = solve(&g, s, t)?;
         f.arc_flows.truncate(self.arcs.len());
         f.cut.source_side.truncate(self.node_count);
         Ok(f)
@@ -407,15 +405,14 @@ impl FlowGraph {
         sinks: &[usize],
         k: usize,
     ) -> Result<SuccessiveCuts, MaxFlowError> {
-        let (g, s, t) = self.with_super_terminals(sources, sinks, u32::MAX)?;
-        let mut caps: Vec<Capacity> = g.arcs.iter().map(|a| a.capacity).collect();
+        let (mut g, s, t) = self.with_super_terminals(sources, sinks, u32::MAX)?;
         let mut steps = Vec::new();
         let mut unbounded_after = false;
         while steps.len() < k {
-            match solve(&g, &caps, s, t) {
+            match solve(&g, s, t) {
                 Ok(mut f) => {
                     for &a in &f.cut.arcs {
-                        caps[a] = INFINITE;
+                        g.set_capacity(a, INFINITE);
                     }
                     f.cut.source_side.truncate(self.node_count);
                     let disconnected = f.cut.arcs.is_empty();
@@ -541,12 +538,7 @@ struct Solver<R: Residual> {
     skipped: usize,
 }
 
-fn solve(
-    g: &FlowGraph,
-    caps: &[Capacity],
-    source: usize,
-    sink: usize,
-) -> Result<MaxFlow, MaxFlowError> {
+fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowError> {
     let n = g.node_count;
     if n > MAX_NODES {
         return Err(MaxFlowError::TooLarge { what: "nodes" });
@@ -556,8 +548,12 @@ fn solve(
     }
     // The finite capacities must not overflow.
     let mut total: u64 = 0;
-    for &c in caps {
-        if c != INFINITE {
+    let mut infinite_arcs = false;
+    for a in &g.arcs {
+        let c = a.capacity;
+        if c == INFINITE {
+            infinite_arcs = true;
+        } else {
             total = match total.checked_add(c) {
                 Some(t) if t <= MAX_TOTAL_CAPACITY => t,
                 _ => {
@@ -572,10 +568,17 @@ fn solve(
     // flow is unbounded; otherwise the arcs leaving them form a finite cut of capacity
     // `bound` ≥ the maximum flow, and every capacity can be capped at `bound` without
     // changing the maximum flow value.
-    let bound = {
+    let bound = if !infinite_arcs {
+        // Only the source itself: its arcs out.
+        g.arcs
+            .iter()
+            .filter(|a| a.tail as usize == source && a.head as usize != source)
+            .map(|a| a.capacity)
+            .sum::<u64>()
+    } else {
         let mut inf_first = vec![0u32; n + 1];
-        for (a, &c) in g.arcs.iter().zip(caps) {
-            if c == INFINITE {
+        for a in &g.arcs {
+            if a.capacity == INFINITE {
                 inf_first[a.tail as usize + 1] += 1;
             }
         }
@@ -584,8 +587,8 @@ fn solve(
         }
         let mut fill: Vec<u32> = inf_first[..n].to_vec();
         let mut inf_head = vec![0u32; inf_first[n] as usize];
-        for (a, &c) in g.arcs.iter().zip(caps) {
-            if c == INFINITE {
+        for a in &g.arcs {
+            if a.capacity == INFINITE {
                 inf_head[fill[a.tail as usize] as usize] = a.head;
                 fill[a.tail as usize] += 1;
             }
@@ -607,9 +610,8 @@ fn solve(
         }
         g.arcs
             .iter()
-            .zip(caps)
-            .filter(|(a, _)| seen[a.tail as usize] && !seen[a.head as usize])
-            .map(|(_, &c)| c)
+            .filter(|a| seen[a.tail as usize] && !seen[a.head as usize])
+            .map(|a| a.capacity)
             .sum::<u64>()
     };
     let internal = |c: Capacity| c.min(bound);
@@ -665,7 +667,7 @@ fn solve(
                     }
                 };
                 pair_of[i as usize] = p;
-                let c = caps[i as usize];
+                let c = a.capacity;
                 if a.tail as usize == lo {
                     pair_up[p as usize] = pair_up[p as usize].saturating_add(c);
                 } else {
@@ -715,8 +717,7 @@ fn solve(
         .arcs
         .iter()
         .zip(&pair_of)
-        .zip(caps)
-        .map(|((a, &p), &c)| {
+        .map(|(a, &p)| {
             if p == NONE {
                 return 0;
             }
@@ -724,7 +725,7 @@ fn solve(
             if (a.tail < a.head) != upward[p] || left[p] == 0 {
                 return 0;
             }
-            let x = c.min(left[p]);
+            let x = a.capacity.min(left[p]);
             left[p] -= x;
             x
         })
@@ -735,8 +736,8 @@ fn solve(
     let mut capacity: Capacity = 0;
     for (i, a) in g.arcs.iter().enumerate() {
         if source_side[a.tail as usize] && !source_side[a.head as usize] {
-            debug_assert_ne!(caps[i], INFINITE);
-            capacity += caps[i];
+            debug_assert_ne!(a.capacity, INFINITE);
+            capacity += a.capacity;
             cut_arcs.push(i);
         }
     }
@@ -788,8 +789,10 @@ fn push_relabel<R: Residual>(
         };
         m2
     ];
-    // Residual arcs whose summed capacity was capped at `bound`: always residual in truth.
-    let mut capped = vec![false; m2];
+    // Residual arcs whose summed capacity was capped at `bound`: always residual in truth
+    // (none, and no vector, in the common case).
+    let any_capped = pair_up.iter().chain(pair_down).any(|&c| c > bound);
+    let mut capped = vec![false; if any_capped { m2 } else { 0 }];
     // `pos[p]`: the residual arc `lo → hi` of pair `p`.
     let mut pos = vec![0u32; pairs];
     for p in 0..pairs {
@@ -812,8 +815,10 @@ fn push_relabel<R: Residual>(
             head: u as u32,
             rev: e,
         };
-        capped[e as usize] = pair_up[p] > bound;
-        capped[r as usize] = pair_down[p] > bound;
+        if any_capped {
+            capped[e as usize] = pair_up[p] > bound;
+            capped[r as usize] = pair_down[p] > bound;
+        }
         pos[p] = e;
     }
     drop(fill);
@@ -873,9 +878,10 @@ fn push_relabel<R: Residual>(
     while let Some(u) = queue.pop_front() {
         let u = u as usize;
         let (s, e) = (st.first[u] as usize, st.first[u + 1] as usize);
-        for (a, &capped) in st.arcs[s..e].iter().zip(&capped[s..e]) {
+        for (i, a) in st.arcs[s..e].iter().enumerate() {
             let w = a.head as usize;
-            if (a.res != R::default() || capped) && !source_side[w] {
+            let residual = a.res != R::default() || (any_capped && capped[s + i]);
+            if residual && !source_side[w] {
                 source_side[w] = true;
                 queue.push_back(w as u32);
             }
