@@ -1047,6 +1047,9 @@ impl<R: Residual> Solver<R> {
             // Relabel.
             let start = self.first[v] as usize;
             self.work += (end - start) as u64 + 12;
+            // No residual arc leads below `dv` (none is admissible, the labels are valid),
+            // so `dv + 1` is the lowest possible new label: the scan stops there.
+            let lowest = dv + 1;
             let mut new_label = n;
             let mut new_current = start;
             for e in start..end {
@@ -1056,6 +1059,9 @@ impl<R: Residual> Solver<R> {
                     if d < new_label {
                         new_label = d;
                         new_current = e;
+                        if d == lowest {
+                            break;
+                        }
                     }
                 }
             }
