@@ -13,6 +13,10 @@
 - `grid_1m.max`: a road-like grid: 500 × 500 nodes, two-way arcs between 4-neighbours
   (each direction its own capacity, uniform in 1..10000); the source feeds the first
   column and the last column drains to the sink (capacity 40000 each).
+- `ak_20000.max`: Cherkassky & Goldberg's AK family (k = 20000: 80,006 nodes, 120,007
+  arcs), built to be hard for push–relabel (quadratic work): two long paths whose
+  excess must be drained one unit at a time. Not in run.sh's default set (tens of
+  seconds per solve); `GRAPHS=ak_20000 bash bench/flow/run.sh`.
 
 Deterministic (fixed seeds). The files are about 15 MB each and are not committed.
 """
@@ -85,6 +89,23 @@ def grid(rng, rows, cols):
     return n, s, t, arcs
 
 
+def ak(k):
+    """AK(k), 1-based as the original generator numbers it: source 1, sink 2."""
+    arcs = []
+    for i in range(k):
+        arcs.append((i + 3, i + 4, k - i + 1))
+        arcs.append((i + 3, k + 4, 1))
+    arcs.append((k + 3, 2 * k + 4, 1))
+    arcs.append((k + 3, k + 4, 1))
+    arcs += [(i + 1, i + 2, k + 1) for i in range(k + 3, 2 * k + 3)]
+    d = 2 * k + 4
+    arcs += [(i + 1, i + 2, k) for i in range(d, 2 * k + d + 1)]
+    arcs += [(i + d + 1, 2 * k + 2 - i + d, 1) for i in range(k)]
+    arcs += [(1, 3, 1_000_000), (1, d + 1, 1_000_000), (d, 2, 1_000_000), (4 * k + 6, 2, 1_000_000)]
+    # Back to 0-based for write().
+    return 4 * k + 6, 0, 1, [(u - 1, v - 1, c) for u, v, c in arcs]
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "bench/flow/graphs"
     os.makedirs(out, exist_ok=True)
@@ -94,6 +115,8 @@ def main():
     write(os.path.join(out, "genrmf_1m.max"), n, s, t, arcs, "GENRMF a=40 b=128")
     n, s, t, arcs = grid(random.Random(13), 500, 500)
     write(os.path.join(out, "grid_1m.max"), n, s, t, arcs, "grid 500x500, two-way arcs")
+    n, s, t, arcs = ak(20_000)
+    write(os.path.join(out, "ak_20000.max"), n, s, t, arcs, "AK k=20000")
 
 
 if __name__ == "__main__":
