@@ -379,10 +379,13 @@ pub fn backlog_days(sim: &crate::view::Simulation, year: i32) -> String {
     )
 }
 
-/// The `data-*` attribute of a resource: a service's link, or a place.
+/// The `data-*` attribute of a resource: a service's link, a line's, or a place.
 fn resource_data(net: &Network, name: &str, kind: &str) -> String {
     if let Some(node) = place_of(name, kind) {
         return format!(r#"data-node="{}""#, esc(node));
+    }
+    if let Some(link) = line_of(name, kind) {
+        return format!(r#"data-link="{}""#, esc(link));
     }
     match net.services.iter().find(|s| s.key == name) {
         Some(s) => format!(
@@ -405,7 +408,35 @@ pub fn resource_label(net: &Network, name: &str, kind: &str) -> String {
             };
         }
     }
+    if let Some(key) = line_of(name, kind) {
+        if let Some(l) = net.links.iter().find(|l| l.key == key) {
+            let (a, b) = (&net.node(l.from).name, &net.node(l.to).name);
+            let (a, b) = if name.contains(" (reverse)") {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            let tonnes = if kind == "line_tonnes" {
+                " (tonnes)"
+            } else {
+                ""
+            };
+            return format!("{}–{} line{tonnes}", short(a), short(b));
+        }
+    }
     name.to_string()
+}
+
+/// The link id of a line's resource: `line` or `line_tonnes` (named `L-KURYK-ALAT`,
+/// `L-KURYK-ALAT (reverse):tonnes`); `None` for any other.
+pub fn line_of<'a>(name: &'a str, kind: &str) -> Option<&'a str> {
+    match kind {
+        "line" | "line_tonnes" => {
+            let name = name.strip_suffix(":tonnes").unwrap_or(name);
+            Some(name.strip_suffix(" (reverse)").unwrap_or(name))
+        }
+        _ => None,
+    }
 }
 
 /// The node id of a place's resource: `node` (its capacity in TEU, trains or wagons) or

@@ -131,13 +131,14 @@ fn bottleneck_table(net: &Network, r: &Run) -> Option<Block> {
         .map(|x| {
             vec![
                 charts::resource_label(net, &x.name, &x.kind),
-                if x.kind == "node" {
-                    "place".into()
-                } else if x.kind == "node_tonnes" {
-                    "place (tonnes)".into()
-                } else {
-                    "service departures".into()
-                },
+                match x.kind.as_str() {
+                    "node" => "place",
+                    "node_tonnes" => "place (tonnes)",
+                    "line" => "line",
+                    "line_tonnes" => "line (tonnes)",
+                    _ => "service departures",
+                }
+                .into(),
                 num(x.utilisation.mean * 100.0, 1),
                 num(x.mean_queue_teu.mean, 1),
                 x.mean_wait_h

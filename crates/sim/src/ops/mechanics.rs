@@ -4,7 +4,7 @@
 //! change swaps the network and demand. Every change is told to a [`Recorder`]; nothing
 //! here counts.
 
-use super::plan::Plan;
+use super::plan::{Plan, ServerOf};
 use super::recorder::{Recorder, UnitInfo};
 use super::routes::FEU_TEU;
 use crate::kernel::{self, Model, Scheduler};
@@ -12,6 +12,15 @@ use crate::resource::Servers;
 use crate::rng::Stream;
 use corridor_route::time::Instant;
 use std::collections::VecDeque;
+
+/// Where a convoy meets servers: the entry of the line of a continuous leg it is about to
+/// ride (a leg boarded onto a timetabled service has none: the service's departures and
+/// payloads are the line's capacity), or a node at the end of a leg.
+#[derive(Clone, Copy, Debug)]
+enum Gate {
+    Line { link: u32, reversed: bool },
+    Node(u32),
+}
 
 #[derive(Clone, Copy)]
 pub(crate) enum Ev {
@@ -52,6 +61,9 @@ const _: () = assert!(std::mem::size_of::<Ev>() <= 24);
 #[derive(Default)]
 struct Convoy {
     units: Vec<Unit>,
+    /// The link whose line servers it has passed for the leg it is about to ride (a
+    /// capacity-limited line is passed at its entry, then the leg is ridden).
+    passed_line: Option<u32>,
 }
 
 /// What a unit does next at a node.
@@ -217,19 +229,31 @@ impl<'p, R: Recorder> Sim<'p, R> {
             .sum()
     }
 
-    /// Convoy `c` at node `n` at `t`, past its servers before `stage` (0: none, 1: the
-    /// server in units): it joins the next server the epoch in force gives the node (the
-    /// one in units, which wagons pass when it is a container terminal's; then the one in
-    /// tonnes, which every unit passes), or, past them all, goes on after the node's dwell.
-    fn pass_servers(&mut self, s: &mut Scheduler<Ev>, c: u32, n: u32, t: f64, stage: u8) {
+    /// Convoy `c` at a gate at `t` — the entry of the line it is about to ride, or a node —,
+    /// past the gate's servers before `stage` (0: none, 1: the one in units): it joins the
+    /// next server the epoch in force gives the gate (the one in units, which wagons pass
+    /// when the capacity is a container terminal's or a line's in TEU; then the one in
+    /// tonnes, which every unit passes), or, past them all, goes on: onto the line, or from
+    /// a node after its dwell.
+    fn pass(&mut self, s: &mut Scheduler<Ev>, c: u32, gate: Gate, t: f64, stage: u8) {
         let plan = self.plan;
-        let nn = plan.node_keys.len() as u32;
+        let nn = plan.node_keys.len();
         let rt = &plan.rt[self.epoch];
-        if stage == 0 && rt.node_rate[n as usize].is_some() {
-            // A container terminal's capacity: wagons pass it, on to the next server.
-            if rt.node_containers_only[n as usize]
-                && self.convoys[c as usize].units.iter().any(|u| u.wagon)
-            {
+        let (units, tonnes, containers_only) = match gate {
+            Gate::Line { link, reversed, .. } => (
+                plan.link_server(link, reversed, false),
+                plan.link_server(link, reversed, true),
+                rt.link_containers_only[link as usize],
+            ),
+            Gate::Node(n) => (
+                n as usize,
+                nn + n as usize,
+                rt.node_containers_only[n as usize],
+            ),
+        };
+        if stage == 0 && rt.node_rate[units].is_some() {
+            // A container capacity: wagons pass it, on to the next server.
+            if containers_only && self.convoys[c as usize].units.iter().any(|u| u.wagon) {
                 let other = self.new_convoy();
                 let mut units = std::mem::take(&mut self.convoys[c as usize].units);
                 let mut wagons = std::mem::take(&mut self.convoys[other as usize].units);
@@ -241,28 +265,50 @@ impl<'p, R: Recorder> Sim<'p, R> {
                 });
                 self.convoys[c as usize].units = units;
                 self.convoys[other as usize].units = wagons;
-                self.pass_servers(s, other, n, t, 1);
+                self.pass(s, other, gate, t, 1);
                 if self.convoys[c as usize].units.is_empty() {
                     self.free_convoy(c);
                     return;
                 }
             }
-            s.at(t, Ev::Arrive(c, n));
+            s.at(t, Ev::Arrive(c, units as u32));
             return;
         }
-        if stage <= 1 && rt.node_rate[(nn + n) as usize].is_some() {
-            s.at(t, Ev::Arrive(c, nn + n));
+        if stage <= 1 && rt.node_rate[tonnes].is_some() {
+            s.at(t, Ev::Arrive(c, tonnes as u32));
             return;
         }
-        if stage > 0 {
-            // It was served at the node: it has passed it.
-            let units = &self.convoys[c as usize].units;
-            let wagons = units.iter().filter(|u| u.wagon).count() as f64;
-            self.rec
-                .node_passed(t, n, units.len() as f64 - wagons, wagons);
+        match gate {
+            Gate::Line { link, .. } => {
+                // Past the line's servers (or it has none): on with the units' next steps,
+                // which ride it (those a closure while they waited sent elsewhere part).
+                self.convoys[c as usize].passed_line = Some(link);
+                self.next_steps(s, c, t);
+            }
+            Gate::Node(n) => {
+                if stage > 0 {
+                    // It was served at the node: it has passed it.
+                    let units = &self.convoys[c as usize].units;
+                    let wagons = units.iter().filter(|u| u.wagon).count() as f64;
+                    self.rec
+                        .node_passed(t, n, units.len() as f64 - wagons, wagons);
+                }
+                let d = self.dwell(n);
+                self.next_steps(s, c, t + d);
+            }
         }
-        let d = self.dwell(n);
-        self.next_steps(s, c, t + d);
+    }
+
+    /// Convoy `c` leaves server `r` at `t` (served, or let go when the server lost its
+    /// capacity): on to the rest of its gate.
+    fn leave_server(&mut self, s: &mut Scheduler<Ev>, c: u32, r: usize, t: f64) {
+        let plan = self.plan;
+        let stage = if plan.server_is_tonnes(r) { 2 } else { 1 };
+        let gate = match plan.server(r) {
+            ServerOf::Node { node, .. } => Gate::Node(node),
+            ServerOf::Link { link, reversed, .. } => Gate::Line { link, reversed },
+        };
+        self.pass(s, c, gate, t, stage);
     }
 
     /// A convoy with no units, from the free list when one is there.
@@ -278,6 +324,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
 
     fn free_convoy(&mut self, c: u32) {
         self.convoys[c as usize].units.clear();
+        self.convoys[c as usize].passed_line = None;
         self.free_convoys.push(c);
     }
 
@@ -386,7 +433,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
         for u in &mut self.convoys[c as usize].units {
             u.leg += 1;
         }
-        self.pass_servers(s, c, head, t, 0);
+        self.pass(s, c, Gate::Node(head), t, 0);
     }
 
     /// The convoy is ready at its node at `t` for its units' next steps. Units whose next
@@ -420,9 +467,20 @@ impl<'p, R: Recorder> Sim<'p, R> {
         }
         match step {
             Step::Deliver | Step::Queue(_) => s.at(t, Ev::Ready(c)),
-            Step::Ride(_) => {
+            Step::Ride(link) => {
                 let first = self.convoys[c as usize].units[0];
                 let leg = &self.plan.paths[first.path as usize].legs[first.leg as usize];
+                // A capacity-limited line is entered through its servers (a train waits
+                // for a path on the line where it joins it).
+                if self.convoys[c as usize].passed_line != Some(link) {
+                    let gate = Gate::Line {
+                        link,
+                        reversed: leg.reversed,
+                    };
+                    self.pass(s, c, gate, t, 0);
+                    return;
+                }
+                self.convoys[c as usize].passed_line = None;
                 let dt = leg.time.sample(self.rng_time[leg.link as usize].uniform());
                 self.end_leg(s, c, t + dt);
             }
@@ -602,14 +660,12 @@ impl<'p, R: Recorder> Sim<'p, R> {
                     while let Some(c) = srv.take_waiting() {
                         waiting.push(c);
                     }
-                    let node = plan.server_node(n) as u32;
-                    let stage = if plan.server_is_tonnes(n) { 2 } else { 1 };
                     for c in waiting {
                         let teu = self.convoy_teu(c);
                         self.node_queued[n] = (self.node_queued[n] - teu).max(0.0);
                         self.rec
                             .node_queue_level(now, n as u32, self.node_queued[n]);
-                        self.pass_servers(s, c, node, now, stage);
+                        self.leave_server(s, c, n, now);
                     }
                 }
             }
@@ -743,10 +799,11 @@ impl<R: Recorder> Model for Sim<'_, R> {
                 self.free_convoy(c);
             }
             Ev::Arrive(c, head) => {
-                // Only legs that end at a capacity-limited node have an arrival event: the
-                // convoy joins the server's queue (the leg was already counted and
-                // advanced) and is served as one, for its TEU-equivalents at the rate of the
-                // server in units, or its tonnes at the rate of the one in tonnes.
+                // Only legs over a capacity-limited line or that end at a capacity-limited
+                // node have an arrival event: the convoy joins the server's queue (the leg
+                // was already counted and advanced) and is served as one, for its
+                // TEU-equivalents at the rate of a server in units, or its tonnes at the
+                // rate of one in tonnes.
                 let teu = self.convoy_teu(c);
                 let started = self.nodes[head as usize]
                     .as_mut()
@@ -790,13 +847,7 @@ impl<R: Recorder> Model for Sim<'_, R> {
                         .node_queue_level(now, node, self.node_queued[node as usize]);
                     s.after(self.service_h(next, node), Ev::NodeDone(next, node));
                 }
-                let at = plan.server_node(node as usize) as u32;
-                let stage = if plan.server_is_tonnes(node as usize) {
-                    2
-                } else {
-                    1
-                };
-                self.pass_servers(s, c, at, now, stage);
+                self.leave_server(s, c, node as usize, now);
             }
             Ev::Slot(q, generation) => {
                 if generation != self.queues[q as usize].generation {

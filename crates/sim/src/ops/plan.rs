@@ -99,6 +99,8 @@ pub(crate) struct GLeg {
     pub queue: Option<u32>,
     pub mode: Mode,
     pub link: u32,
+    /// Whether it runs against the link's direction (from its `to` to its `from`).
+    pub reversed: bool,
 }
 
 /// A path in the run's numbering.
@@ -134,12 +136,14 @@ pub(crate) struct EpochRt {
     /// whatever else changes: common random numbers between scenarios).
     pub flow_stream: Vec<u32>,
     pub flow_wagon: Vec<bool>,
-    /// Per node server of the run (see [`Plan::servers`]): its service rate, if the node
-    /// has that capacity in this epoch — TEU-equivalent per hour for the server in units
-    /// (index = node), tonnes per hour for the one in tonnes (index = nodes + node).
+    /// Per server of the run (see [`Plan::servers`]): its service rate, if its node or
+    /// link has that capacity in this epoch — TEU-equivalent per hour for a server in units,
+    /// tonnes per hour for one in tonnes.
     pub node_rate: Vec<Option<f64>>,
     /// Per node of the run: whether its capacity limits containers only (wagons pass).
     pub node_containers_only: Vec<bool>,
+    /// Per link of the run: whether its capacity limits containers only (wagons pass).
+    pub link_containers_only: Vec<bool>,
     /// Per node of the run: its dwell.
     pub dwell: Vec<Option<Sampler>>,
     /// Per queue of the run: its service's timetable and load in this epoch (`None`: the
@@ -174,31 +178,93 @@ impl EpochRt {
     }
 }
 
+/// What a server of the run stands for (see [`Plan::servers`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ServerOf {
+    /// A node's capacity, in units or in tonnes.
+    Node { node: u32, tonnes: bool },
+    /// One direction of a link's line, in units or in tonnes.
+    Link {
+        link: u32,
+        reversed: bool,
+        tonnes: bool,
+    },
+}
+
 impl Plan {
-    /// Node servers of the run: two per node, the one in units (TEU, trains, wagons) at
-    /// the node's index and the one in tonnes at the number of nodes plus it. A unit
-    /// passes the first (unless it is a wagon and the capacity a container terminal's),
-    /// then the second, of those its node has.
+    /// Servers of the run: two per node, the one in units (TEU, trains, wagons) at the
+    /// node's index and the one in tonnes at the number of nodes plus it; then four per
+    /// link, its line's capacity in units in each direction (`2 × nodes + 2 × link +
+    /// reversed`) and in tonnes in each (the same, plus twice the number of links). A unit
+    /// passes a line's servers, in units then in tonnes, as it enters a continuous leg over
+    /// it, and a node's at the end of a leg; of each pair, the one in units unless it is a wagon and the capacity a
+    /// container terminal's (or a line's in TEU), then the one in tonnes.
     pub(crate) fn servers(&self) -> usize {
-        2 * self.node_keys.len()
+        2 * self.node_keys.len() + 4 * self.links.len()
     }
-    /// The node of server `r`.
+    /// What server `r` stands for.
     #[inline]
-    pub(crate) fn server_node(&self, r: usize) -> usize {
-        r % self.node_keys.len()
+    pub(crate) fn server(&self, r: usize) -> ServerOf {
+        let (nn, nl) = (self.node_keys.len(), self.links.len());
+        if r < 2 * nn {
+            ServerOf::Node {
+                node: (r % nn) as u32,
+                tonnes: r >= nn,
+            }
+        } else {
+            let k = r - 2 * nn;
+            ServerOf::Link {
+                link: ((k % (2 * nl)) / 2) as u32,
+                reversed: k % 2 == 1,
+                tonnes: k >= 2 * nl,
+            }
+        }
     }
-    /// Whether server `r` is a node's tonnage capacity.
+    /// The server of one direction of link `link`'s line, in units or in tonnes.
+    #[inline]
+    pub(crate) fn link_server(&self, link: u32, reversed: bool, tonnes: bool) -> usize {
+        2 * self.node_keys.len()
+            + if tonnes { 2 * self.links.len() } else { 0 }
+            + 2 * link as usize
+            + usize::from(reversed)
+    }
+    /// Whether server `r` is a tonnage capacity (a node's or a line's).
     #[inline]
     pub(crate) fn server_is_tonnes(&self, r: usize) -> bool {
-        r >= self.node_keys.len()
+        match self.server(r) {
+            ServerOf::Node { tonnes, .. } | ServerOf::Link { tonnes, .. } => tonnes,
+        }
     }
-    /// Server `r`'s name in reports: the node id, with `:tonnes` for its tonnage capacity.
+    /// Whether server `r` is a link's (its line's capacity), not a node's.
+    #[inline]
+    pub(crate) fn server_is_link(&self, r: usize) -> bool {
+        r >= 2 * self.node_keys.len()
+    }
+    /// Server `r`'s name in reports: the node or link id (a link against its direction
+    /// with ` (reverse)`), with `:tonnes` for a tonnage capacity.
     pub(crate) fn server_name(&self, r: usize) -> String {
-        let key = &self.node_keys[self.server_node(r)];
-        if self.server_is_tonnes(r) {
+        let (key, tonnes) = match self.server(r) {
+            ServerOf::Node { node, tonnes } => (self.node_keys[node as usize].clone(), tonnes),
+            ServerOf::Link {
+                link,
+                reversed,
+                tonnes,
+            } => {
+                let key = &self.links[link as usize].key;
+                (
+                    if reversed {
+                        format!("{key} (reverse)")
+                    } else {
+                        key.clone()
+                    },
+                    tonnes,
+                )
+            }
+        };
+        if tonnes {
             format!("{key}{TONNES_SUFFIX}")
         } else {
-            key.clone()
+            key
         }
     }
 }
@@ -259,6 +325,7 @@ impl Maps {
                 queue: l.queue.map(|q| self.queues[q as usize]),
                 mode: l.mode,
                 link: self.links[l.link.idx()],
+                reversed: l.reversed,
             })
             .collect()
     }
@@ -320,8 +387,13 @@ fn detour(
                 Some(index_of(queue_names, &name))
             }
         };
-        let cap = &net.node(l.node).capacity;
-        if super::epoch::node_rate(cap.units_value(), params).is_some() || cap.tonnes.is_some() {
+        let limited = |cap: &corridor_model::network::Capacities| {
+            super::epoch::node_rate(cap.units_value(), params).is_some() || cap.tonnes.is_some()
+        };
+        if queue.is_none() && limited(&link.capacity) {
+            via.push(link.key.clone());
+        }
+        if limited(&net.node(l.node).capacity) {
             via.push(net.node(l.node).key.clone());
         }
         legs.push(GLeg {
@@ -330,6 +402,7 @@ fn detour(
             queue,
             mode: link.mode,
             link: m.links[l.link.idx()],
+            reversed: l.reversed,
         });
     }
     let last = labels.last().expect("a path has its origin");
@@ -646,7 +719,9 @@ impl Plan {
             });
         }
         let nn = node_keys.len();
-        let mut node_limited = vec![false; 2 * nn];
+        let nl = link_keys.len();
+        let servers = 2 * nn + 4 * nl;
+        let mut node_limited = vec![false; servers];
         let mut rt = Vec::new();
         for (ei, (t, e)) in epochs.iter().enumerate() {
             let m = &maps[ei];
@@ -667,7 +742,7 @@ impl Plan {
                     wagon: f.is_wagonload(),
                 });
             }
-            let mut node_rate = vec![None; 2 * nn];
+            let mut node_rate = vec![None; servers];
             let mut node_containers_only = vec![false; node_keys.len()];
             let mut dwell = vec![None; node_keys.len()];
             let mut node_present = vec![false; node_keys.len()];
@@ -681,8 +756,23 @@ impl Plan {
                 node_present[g as usize] = true;
             }
             let mut link_present = vec![false; link_keys.len()];
-            for &g in &m.links {
+            let mut link_containers_only = vec![false; link_keys.len()];
+            for (local, &g) in m.links.iter().enumerate() {
                 link_present[g as usize] = true;
+                link_containers_only[g as usize] = e.link_containers_only[local];
+                for (tonnes, rate) in [
+                    (false, e.link_rate_teu_h[local]),
+                    (true, e.link_rate_t_h[local]),
+                ] {
+                    for reversed in [false, true] {
+                        let r = 2 * nn
+                            + if tonnes { 2 * nl } else { 0 }
+                            + 2 * g as usize
+                            + usize::from(reversed);
+                        node_rate[r] = rate;
+                        node_limited[r] |= rate.is_some();
+                    }
+                }
             }
             rt.push(EpochRt {
                 start: *t,
@@ -698,6 +788,7 @@ impl Plan {
                 flow_wagon: e.flows.iter().map(|f| f.is_wagonload()).collect(),
                 node_rate,
                 node_containers_only,
+                link_containers_only,
                 dwell,
                 queues: Vec::new(),
                 node_present,
@@ -708,7 +799,8 @@ impl Plan {
         }
         // Tables of the first epochs are shorter than the run's: pad them.
         for r in &mut rt {
-            r.node_rate.resize(2 * nn, None);
+            r.node_rate.resize(servers, None);
+            r.link_containers_only.resize(link_keys.len(), false);
             r.node_containers_only.resize(node_keys.len(), false);
             r.dwell.resize(node_keys.len(), None);
             r.node_present.resize(node_keys.len(), false);

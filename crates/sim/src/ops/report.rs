@@ -96,11 +96,13 @@ pub struct LinkFlow {
 /// A queue or a capacity-limited node.
 #[derive(Clone, Debug, Serialize)]
 pub struct Resource {
-    /// Service or node id (`AZ-ALAT`; `AZ-ALAT:tonnes` for a node's tonnage capacity).
+    /// Service, node or link id (`AZ-ALAT`; `AZ-ALAT:tonnes` for a node's tonnage
+    /// capacity; `L-KURYK-ALAT:tonnes` for a line's, `… (reverse)` against its direction).
     pub name: String,
-    /// `departures`, `node` (a node's capacity in TEU, trains or wagons) or `node_tonnes`
+    /// `departures`, `node` (a node's capacity in TEU, trains or wagons), `node_tonnes`
     /// (its capacity in tonnes: every unit passes it, a container at `tonnes_per_teu`, a
-    /// wagon at `tonnes_per_wagon`).
+    /// wagon at `tonnes_per_wagon`), `line` or `line_tonnes` (a link's line capacity, in
+    /// each direction: every unit passes it as it enters a continuous leg over the line).
     pub kind: String,
     /// Busy share (nodes) or share of departure capacity used (departures).
     pub utilisation: Metric,
@@ -350,7 +352,13 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         });
     }
     for ni in 0..plan.servers() {
-        if !plan.node_limited[ni] {
+        // A line's capacity in a direction no unit took is left out.
+        if !plan.node_limited[ni]
+            || (plan.server_is_link(ni)
+                && results
+                    .iter()
+                    .all(|r| r.through[nq + ni].iter().sum::<f64>() == 0.0))
+        {
             continue;
         }
         let get = |i: usize| {
@@ -379,12 +387,7 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
             throughput_teu,
             monthly_teu,
             name: plan.server_name(ni),
-            kind: if plan.server_is_tonnes(ni) {
-                "node_tonnes"
-            } else {
-                "node"
-            }
-            .into(),
+            kind: server_kind(plan, ni).into(),
             score: u.mean * w.mean,
             utilisation: u,
             mean_queue_teu: qm,
@@ -533,4 +536,15 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
         corridor_model::finite::check(&report).unwrap_err()
     );
     report
+}
+
+/// The kind of server `r` in reports: `node` or `node_tonnes` (a node's capacity in units or
+/// in tonnes), `line` or `line_tonnes` (one direction of a link's line).
+pub(crate) fn server_kind(plan: &Plan, r: usize) -> &'static str {
+    match (plan.server_is_link(r), plan.server_is_tonnes(r)) {
+        (false, false) => "node",
+        (false, true) => "node_tonnes",
+        (true, false) => "line",
+        (true, true) => "line_tonnes",
+    }
 }

@@ -333,10 +333,11 @@ pub struct CorridorYear {
 /// A resource in one year.
 #[derive(Clone, Debug, Serialize)]
 pub struct ResourceYear {
-    /// Service (with direction) or node id (`AZ-ALAT:tonnes` for a node's tonnage
-    /// capacity).
+    /// Service (with direction), node or link id (`AZ-ALAT:tonnes` for a node's tonnage
+    /// capacity, `L-MARABDA-AKHALKALAKI (reverse)` for a line against its direction).
     pub name: String,
-    /// `departures`, `node` or `node_tonnes` (see [`super::report::Resource::kind`]).
+    /// `departures`, `node`, `node_tonnes`, `line` or `line_tonnes` (see
+    /// [`super::report::Resource::kind`]).
     pub kind: String,
     /// Share of departure capacity used (departures) or busy share (nodes).
     pub utilisation: Metric,
@@ -394,9 +395,10 @@ struct NamedCorridor {
 /// A resource's counts of one replication-year, by name.
 #[derive(Clone, Debug, Default)]
 struct NamedResource {
+    /// A server's (a node's or a line's capacity), not a service's departures.
     node: bool,
-    /// A node's tonnage server.
-    tonnes: bool,
+    /// Its kind in reports (see [`super::report::server_kind`]; empty for departures).
+    kind: &'static str,
     through: f64,
     offered: f64,
     wait: f64,
@@ -529,7 +531,7 @@ impl YearlyAggregate {
                 let key = &plan.server_name(n);
                 let e = ny.resources.entry(key.clone()).or_default();
                 e.node = true;
-                e.tonnes = plan.server_is_tonnes(n);
+                e.kind = super::report::server_kind(plan, n);
                 e.through += c.through[y][nq + n];
                 e.queue_teu_h += c.node_queue_teu_h[y][n];
                 e.busy_h += c.node_busy_h[y][n];
@@ -621,7 +623,11 @@ impl YearlyAggregate {
                     continue;
                 }
                 let node = ys.iter().any(|n| r(n).node);
-                let tonnes = ys.iter().any(|n| r(n).tonnes);
+                let kind = ys
+                    .iter()
+                    .find_map(|n| n.resources.get(name).map(|x| x.kind))
+                    .filter(|k| !k.is_empty())
+                    .unwrap_or("departures");
                 let mut corridors: Vec<String> = Vec::new();
                 for n in &ys {
                     if let Some(x) = n.resources.get(name) {
@@ -636,12 +642,7 @@ impl YearlyAggregate {
                 resources.push(ResourceYear {
                     corridors,
                     name: name.clone(),
-                    kind: match (node, tonnes) {
-                        (true, true) => "node_tonnes",
-                        (true, false) => "node",
-                        _ => "departures",
-                    }
-                    .into(),
+                    kind: kind.into(),
                     utilisation: across(&|n| {
                         let x = r(n);
                         if node {
