@@ -265,9 +265,37 @@ fn a_closed_route_sends_its_cargo_elsewhere_and_nothing_is_stuck() {
     );
 }
 
+/// The network of scenario `s` with its interventions in force and no project.
+fn with_interventions(s: &Scenario) -> Result<corridor_model::Network, LoadErrors> {
+    let f = corridor_scenario::timeline::InForce {
+        projects: vec![false; s.projects.len()],
+        interventions: vec![true; s.interventions.len()],
+    };
+    corridor_scenario::timeline::network_at(s, &f, "test")
+}
+
+/// A node's capacities of `net`, each with its sources' ids, sorted.
+fn capacities(
+    net: &corridor_model::Network,
+    key: &str,
+) -> Vec<(corridor_model::units::Capacity, Vec<String>)> {
+    let n = net.nodes.iter().find(|n| n.key == key).unwrap();
+    n.capacity
+        .iter()
+        .map(|c| {
+            let mut keys: Vec<String> = net
+                .cited(c.cite)
+                .iter()
+                .map(|src| net.source(*src).key.clone())
+                .collect();
+            keys.sort();
+            (c.value, keys)
+        })
+        .collect()
+}
+
 #[test]
 fn scaling_a_capacity_of_two_figures_scales_both_and_cites_the_change_in_each_group() {
-    use corridor_scenario::timeline::{InForce, network_at};
     let s = parse(
         r#"
 name = "alat-doubled"
@@ -282,27 +310,8 @@ scale = { node = "AZ-ALAT", field = "capacity", factor = 2.0, src = "S10" }
         None,
     )
     .unwrap();
-    let f = InForce {
-        projects: vec![false; s.projects.len()],
-        interventions: vec![true],
-    };
-    let net = network_at(&s, &f, "test").unwrap_or_else(|e| panic!("{e}"));
-    let alat = net.nodes.iter().find(|n| n.key == "AZ-ALAT").unwrap();
-    let base = s.base.nodes.iter().find(|n| n.key == "AZ-ALAT").unwrap();
-    let figures = |n: &corridor_model::network::Node| -> Vec<(String, Vec<String>)> {
-        n.capacity
-            .iter()
-            .map(|c| {
-                let keys = net
-                    .cited(c.cite)
-                    .iter()
-                    .map(|src| net.source(*src).key.clone())
-                    .collect::<Vec<_>>();
-                (format!("{:?}", c.value), keys)
-            })
-            .collect()
-    };
-    let (before, after) = (figures(base), figures(alat));
+    let net = with_interventions(&s).unwrap_or_else(|e| panic!("{e}"));
+    let (before, after) = (capacities(&s.base, "AZ-ALAT"), capacities(&net, "AZ-ALAT"));
     assert_eq!(
         before.len(),
         2,
@@ -315,16 +324,13 @@ scale = { node = "AZ-ALAT", field = "capacity", factor = 2.0, src = "S10" }
         want.push("S10".into());
         want.sort();
         want.dedup();
-        let mut got = as_.clone();
-        got.sort();
-        assert_eq!(got, want, "{a}: its own sources and the change's");
+        assert_eq!(*as_, want, "{a:?}: its own sources and the change's");
     }
 }
 
 #[test]
 fn scaling_one_figure_of_a_capacity_leaves_the_other_and_its_sources() {
     use corridor_model::units::Capacity;
-    use corridor_scenario::timeline::{InForce, network_at};
     // Dostyk: 14 trains/d [S350] and 20 Mt/yr [S67]; the exchange's doubling is of trains.
     let s = parse(
         r#"
@@ -342,36 +348,17 @@ scale = { node = "AZ-ALAT", field = "capacity", figure = "tonnes", factor = 0.5,
         None,
     )
     .unwrap();
-    let f = InForce {
-        projects: vec![false; s.projects.len()],
-        interventions: vec![true],
-    };
-    let net = network_at(&s, &f, "test").unwrap_or_else(|e| panic!("{e}"));
-    let figures = |n: &corridor_model::network::Node| -> Vec<(Capacity, Vec<String>)> {
-        n.capacity
-            .iter()
-            .map(|c| {
-                let mut keys: Vec<String> = net
-                    .cited(c.cite)
-                    .iter()
-                    .map(|src| net.source(*src).key.clone())
-                    .collect();
-                keys.sort();
-                (c.value, keys)
-            })
-            .collect()
-    };
-    let node = |k: &str| net.nodes.iter().find(|n| n.key == k).unwrap();
+    let net = with_interventions(&s).unwrap_or_else(|e| panic!("{e}"));
     let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(
-        figures(node("KZ-DOSTYK")),
+        capacities(&net, "KZ-DOSTYK"),
         [
             (Capacity::TrainsPerDay(28.0), strs(&["S350", "S403"])),
             (Capacity::MtPerYear(20.0), strs(&["S67"])),
         ]
     );
     assert_eq!(
-        figures(node("AZ-ALAT")),
+        capacities(&net, "AZ-ALAT"),
         [
             (Capacity::TeuPerYear(150_000.0), strs(&["S47"])),
             (Capacity::MtPerYear(7.5), strs(&["S403", "S43"])),
@@ -408,11 +395,7 @@ fn a_figure_the_row_lacks_or_misnamed_or_of_another_field_is_an_error() {
         None,
     )
     .unwrap();
-    let f = corridor_scenario::timeline::InForce {
-        projects: vec![false; s.projects.len()],
-        interventions: vec![true],
-    };
-    let e = errors(&corridor_scenario::timeline::network_at(&s, &f, "test").unwrap_err());
+    let e = errors(&with_interventions(&s).unwrap_err());
     assert!(
         e.contains("KZ-ALTYNKOL capacity") && e.contains("has no figure in tonnes"),
         "{e}"

@@ -5,11 +5,10 @@
 //! a line lets its capacity through, whatever the demand; each direction counts its own
 //! traffic, which is the demand that takes it.
 
+mod common;
 use corridor_model::{DatasetInput, Network, embedded, load};
-use corridor_route::time::Instant;
-use corridor_sim::ops::{self, Plan, Report, Resource};
-use corridor_sim::ops_input::{self, OpsInput};
-use std::sync::Arc;
+use corridor_sim::ops::{Report, Resource};
+use corridor_sim::ops_input;
 
 /// Days measured, after a 30-day warm-up.
 const DAYS: f64 = 400.0;
@@ -37,22 +36,7 @@ fn with_btk(capacity: &str) -> Network {
 }
 
 fn run(net: Network, demand: &str, days: f64) -> Report {
-    let parsed = ops_input::parse(
-        &net,
-        "simulation.toml",
-        ops_input::DEFAULT_SIMULATION,
-        "demand.csv",
-        demand,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let start = Instant::from_civil(2024, 1, 1, 0.0).0;
-    let input = OpsInput::from_parsed(parsed, 1.0, start, days, 30.0);
-    let plan = Plan::new(Arc::new(net), input).unwrap();
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap()
-        .install(|| ops::run(&plan, 11, 2, &|_| {}))
+    common::run_on(net, demand, days, 11)
 }
 
 fn resource<'r>(r: &'r Report, name: &str) -> Option<&'r Resource> {

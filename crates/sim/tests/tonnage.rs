@@ -4,11 +4,9 @@
 //! what a server lets through is its capacity, whatever the other would allow; the one
 //! not loaded to capacity passes its demand.
 
+mod common;
 use corridor_model::{DatasetInput, Network, embedded, load};
-use corridor_route::time::Instant;
-use corridor_sim::ops::{self, Plan, Report, Resource};
-use corridor_sim::ops_input::{self, OpsInput};
-use std::sync::Arc;
+use corridor_sim::ops::{Report, Resource};
 
 /// Days measured, after a 30-day warm-up.
 const DAYS: f64 = 700.0;
@@ -36,22 +34,7 @@ fn with_alat(capacity: &str) -> Network {
 }
 
 fn run(net: Network, demand: &str) -> Report {
-    let parsed = ops_input::parse(
-        &net,
-        "simulation.toml",
-        ops_input::DEFAULT_SIMULATION,
-        "demand.csv",
-        demand,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let start = Instant::from_civil(2024, 1, 1, 0.0).0;
-    let input = OpsInput::from_parsed(parsed, 1.0, start, DAYS, 30.0);
-    let plan = Plan::new(Arc::new(net), input).unwrap();
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap()
-        .install(|| ops::run(&plan, 7, 2, &|_| {}))
+    common::run_on(net, demand, DAYS, 7)
 }
 
 fn resource<'r>(r: &'r Report, name: &str) -> &'r Resource {
