@@ -427,11 +427,11 @@ pub fn resource_label(net: &Network, name: &str, kind: &str) -> String {
     name.to_string()
 }
 
-/// The link id of a line's resource: `line` or `line_tonnes` (named `L-KURYK-ALAT`,
-/// `L-KURYK-ALAT (reverse):tonnes`); `None` for any other.
+/// The link id of a line's resource, `line_tonnes` (named `L-MARABDA-AKHALKALAKI:tonnes`,
+/// `L-MARABDA-AKHALKALAKI (reverse):tonnes`); `None` for any other.
 pub fn line_of<'a>(name: &'a str, kind: &str) -> Option<&'a str> {
     match kind {
-        "line" | "line_tonnes" => {
+        "line_tonnes" => {
             let name = name.strip_suffix(":tonnes").unwrap_or(name);
             Some(name.strip_suffix(" (reverse)").unwrap_or(name))
         }

@@ -134,7 +134,6 @@ fn bottleneck_table(net: &Network, r: &Run) -> Option<Block> {
                 match x.kind.as_str() {
                     "node" => "place",
                     "node_tonnes" => "place (tonnes)",
-                    "line" => "line",
                     "line_tonnes" => "line (tonnes)",
                     _ => "service departures",
                 }

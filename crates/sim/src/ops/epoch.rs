@@ -129,14 +129,10 @@ pub struct EpochPlan {
     /// Whether a node's capacity is a container terminal's (TEU a day or year): wagonload
     /// passes it without queueing. Train and wagon capacities hold for every cargo.
     pub(crate) node_containers_only: Vec<bool>,
-    /// The capacity in units of each link's line, in each direction, as a service rate
-    /// (TEU-equivalent per hour): none, as a line's figure in units is a station's or an
-    /// operator's, not queued (see [`EpochPlan::new`]).
-    pub(crate) link_rate_teu_h: Vec<Option<f64>>,
-    /// The tonnage capacity of each link's line, in each direction, tonnes per hour.
+    /// The tonnage capacity of each link's line, in each direction, as a service rate,
+    /// tonnes per hour: a server every unit passes as it enters a continuous leg over the
+    /// line (a line's capacity in units is not queued: see [`EpochPlan::new`]).
     pub(crate) link_rate_t_h: Vec<Option<f64>>,
-    /// Whether a line's capacity is in TEU (containers only: wagonload passes it).
-    pub(crate) link_containers_only: Vec<bool>,
     /// Per flow: (mean hours between arrival candidates, peak monthly factor).
     pub(crate) arrivals: Vec<(f64, f64)>,
     /// Dwell time at each node, ready to sample.
@@ -324,24 +320,16 @@ impl EpochPlan {
         // 700,000 TEU a year of transit [S31]), and the trains on those lines are metered
         // by the crossings' capacities; `corridor capacity` reads it as the line's. A
         // line's tonnage is its own (the BTK's 5 Mt [S74]) and is queued.
-        let link_rate_teu_h: Vec<Option<f64>> = vec![None; net.links.len()];
         let link_rate_t_h: Vec<Option<f64>> = net
             .links
             .iter()
             .map(|l| tonnes_rate(l.capacity.tonnes.map(|c| c.value)))
             .collect();
-        let link_containers_only: Vec<bool> = net
-            .links
-            .iter()
-            .map(|l| containers_only(l.capacity.units_value()))
-            .collect();
         let rates = Rates {
             node_teu_h: &node_rate_teu_h,
             node_t_h: &node_rate_t_h,
             node_containers_only: &node_containers_only,
-            link_teu_h: &link_rate_teu_h,
             link_t_h: &link_rate_t_h,
-            link_containers_only: &link_containers_only,
         };
         let options = route_sets(&g, &flows, &params.choice, &limited, ready)?;
         let shares = choose(&net, &flows, &options, params, demand_factor, &rates);
@@ -362,9 +350,7 @@ impl EpochPlan {
             node_rate_teu_h,
             node_rate_t_h,
             node_containers_only,
-            link_rate_teu_h,
             link_rate_t_h,
-            link_containers_only,
             flows,
             demand_factor,
         };
@@ -433,10 +419,8 @@ impl EpochPlan {
                 .iter()
                 .flat_map(|l| {
                     let svc = l.queue.map(|q| self.queues[q as usize].name.clone());
-                    let line = (l.queue.is_none()
-                        && (self.link_rate_teu_h[l.link.idx()].is_some()
-                            || self.link_rate_t_h[l.link.idx()].is_some()))
-                    .then(|| net.link(l.link).key.clone());
+                    let line = (l.queue.is_none() && self.link_rate_t_h[l.link.idx()].is_some())
+                        .then(|| net.link(l.link).key.clone());
                     let limited = self.node_rate_teu_h[l.head.idx()].is_some()
                         || self.node_rate_t_h[l.head.idx()].is_some();
                     let node = limited.then(|| net.node(l.head).key.clone());
@@ -515,14 +499,12 @@ struct Rates<'a> {
     node_teu_h: &'a [Option<f64>],
     node_t_h: &'a [Option<f64>],
     node_containers_only: &'a [bool],
-    link_teu_h: &'a [Option<f64>],
     link_t_h: &'a [Option<f64>],
-    link_containers_only: &'a [bool],
 }
 
 /// The shares of every flow's routes: the capacity-restrained logit over the resources the
-/// routes use (capacity-limited nodes and lines, each server of its own: the one in units
-/// and the one in tonnes, a line's in each direction; and each timetabled service in each
+/// routes use (capacity-limited nodes, each server of its own: the one in units and the
+/// one in tonnes; a line's tonnage in each direction; and each timetabled service in each
 /// direction).
 fn choose(
     net: &Network,
@@ -536,7 +518,7 @@ fn choose(
         (rates.node_teu_h, rates.node_t_h, rates.node_containers_only);
     let tonnes_per_teu = net.meta.tonnes_per_teu.value.0;
     let tonnage_base = net.nodes.len() + net.services.len() * 2;
-    // Lines: in units, 2 per link (a direction each), then in tonnes, 2 per link.
+    // Lines' tonnage: 2 per link, a direction each.
     let line_base = tonnage_base + net.nodes.len();
     let nl = net.links.len();
     let svc_cap_teu_h = |sv: ServiceId| -> f64 {
@@ -555,19 +537,13 @@ fn choose(
                 .map(|o| {
                     let mut resources = Vec::new();
                     for l in o.labels.iter().skip(1) {
-                        let dir = 2 * l.link.idx() + usize::from(l.reversed);
                         // A line's capacity holds for continuous legs (a timetabled
-                        // service is its own capacity); wagons pass one in TEU.
-                        let passes_line = matches!(l.board, Board::Service(_))
-                            || (wagons && rates.link_containers_only[l.link.idx()]);
-                        if let Some(r) = rates.link_teu_h[l.link.idx()].filter(|_| !passes_line) {
-                            resources.push((line_base + dir, r, params.teu_per_train / r, 1.0));
-                        }
+                        // service is its own capacity).
                         if let Some(r) = rates.link_t_h[l.link.idx()]
                             .filter(|_| !matches!(l.board, Board::Service(_)))
                         {
                             resources.push((
-                                line_base + 2 * nl + dir,
+                                line_base + 2 * l.link.idx() + usize::from(l.reversed),
                                 r,
                                 params.teu_per_train * weight / r,
                                 weight,
@@ -615,7 +591,7 @@ fn choose(
     choice::assign(&Assignment {
         demand_teu_h: &demand,
         routes: &routes,
-        resources: line_base + 4 * nl,
+        resources: line_base + 2 * nl,
         value_of_time: params.choice.value_of_time,
         scale: params.choice.scale,
         iterations: 40,

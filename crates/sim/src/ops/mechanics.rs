@@ -231,27 +231,23 @@ impl<'p, R: Recorder> Sim<'p, R> {
 
     /// Convoy `c` at a gate at `t` — the entry of the line it is about to ride, or a node —,
     /// past the gate's servers before `stage` (0: none, 1: the one in units): it joins the
-    /// next server the epoch in force gives the gate (the one in units, which wagons pass
-    /// when the capacity is a container terminal's or a line's in TEU; then the one in
-    /// tonnes, which every unit passes), or, past them all, goes on: onto the line, or from
+    /// next server the epoch in force gives the gate (a node's in units, which wagons pass
+    /// when the capacity is a container terminal's; then the one in tonnes, a node's or the
+    /// line's, which every unit passes), or, past them all, goes on: onto the line, or from
     /// a node after its dwell.
     fn pass(&mut self, s: &mut Scheduler<Ev>, c: u32, gate: Gate, t: f64, stage: u8) {
         let plan = self.plan;
         let nn = plan.node_keys.len();
         let rt = &plan.rt[self.epoch];
         let (units, tonnes, containers_only) = match gate {
-            Gate::Line { link, reversed, .. } => (
-                plan.link_server(link, reversed, false),
-                plan.link_server(link, reversed, true),
-                rt.link_containers_only[link as usize],
-            ),
+            Gate::Line { link, reversed } => (None, plan.line_server(link, reversed), false),
             Gate::Node(n) => (
-                n as usize,
+                Some(n as usize),
                 nn + n as usize,
                 rt.node_containers_only[n as usize],
             ),
         };
-        if stage == 0 && rt.node_rate[units].is_some() {
+        if let Some(server) = units.filter(|&u| stage == 0 && rt.node_rate[u].is_some()) {
             // A container capacity: wagons pass it, on to the next server.
             if containers_only && self.convoys[c as usize].units.iter().any(|u| u.wagon) {
                 let other = self.new_convoy();
@@ -271,7 +267,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
                     return;
                 }
             }
-            s.at(t, Ev::Arrive(c, units as u32));
+            s.at(t, Ev::Arrive(c, server as u32));
             return;
         }
         if stage <= 1 && rt.node_rate[tonnes].is_some() {
@@ -306,7 +302,7 @@ impl<'p, R: Recorder> Sim<'p, R> {
         let stage = if plan.server_is_tonnes(r) { 2 } else { 1 };
         let gate = match plan.server(r) {
             ServerOf::Node { node, .. } => Gate::Node(node),
-            ServerOf::Link { link, reversed, .. } => Gate::Line { link, reversed },
+            ServerOf::Line { link, reversed } => Gate::Line { link, reversed },
         };
         self.pass(s, c, gate, t, stage);
     }

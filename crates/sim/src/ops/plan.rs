@@ -142,8 +142,6 @@ pub(crate) struct EpochRt {
     pub node_rate: Vec<Option<f64>>,
     /// Per node of the run: whether its capacity limits containers only (wagons pass).
     pub node_containers_only: Vec<bool>,
-    /// Per link of the run: whether its capacity limits containers only (wagons pass).
-    pub link_containers_only: Vec<bool>,
     /// Per node of the run: its dwell.
     pub dwell: Vec<Option<Sampler>>,
     /// Per queue of the run: its service's timetable and load in this epoch (`None`: the
@@ -183,29 +181,24 @@ impl EpochRt {
 pub(crate) enum ServerOf {
     /// A node's capacity, in units or in tonnes.
     Node { node: u32, tonnes: bool },
-    /// One direction of a link's line, in units or in tonnes.
-    Link {
-        link: u32,
-        reversed: bool,
-        tonnes: bool,
-    },
+    /// One direction of a link's line, its tonnage.
+    Line { link: u32, reversed: bool },
 }
 
 impl Plan {
     /// Servers of the run: two per node, the one in units (TEU, trains, wagons) at the
-    /// node's index and the one in tonnes at the number of nodes plus it; then four per
-    /// link, its line's capacity in units in each direction (`2 × nodes + 2 × link +
-    /// reversed`) and in tonnes in each (the same, plus twice the number of links). A unit
-    /// passes a line's servers, in units then in tonnes, as it enters a continuous leg over
-    /// it, and a node's at the end of a leg; of each pair, the one in units unless it is a wagon and the capacity a
-    /// container terminal's (or a line's in TEU), then the one in tonnes.
+    /// node's index and the one in tonnes at the number of nodes plus it; then two per
+    /// link, its line's tonnage in each direction (`2 × nodes + 2 × link + reversed`). A
+    /// unit passes a line's server as it enters a continuous leg over it, and a node's at
+    /// the end of a leg: the one in units (unless it is a wagon and the capacity a
+    /// container terminal's), then the one in tonnes.
     pub(crate) fn servers(&self) -> usize {
-        2 * self.node_keys.len() + 4 * self.links.len()
+        2 * self.node_keys.len() + 2 * self.links.len()
     }
     /// What server `r` stands for.
     #[inline]
     pub(crate) fn server(&self, r: usize) -> ServerOf {
-        let (nn, nl) = (self.node_keys.len(), self.links.len());
+        let nn = self.node_keys.len();
         if r < 2 * nn {
             ServerOf::Node {
                 node: (r % nn) as u32,
@@ -213,58 +206,47 @@ impl Plan {
             }
         } else {
             let k = r - 2 * nn;
-            ServerOf::Link {
-                link: ((k % (2 * nl)) / 2) as u32,
+            ServerOf::Line {
+                link: (k / 2) as u32,
                 reversed: k % 2 == 1,
-                tonnes: k >= 2 * nl,
             }
         }
     }
-    /// The server of one direction of link `link`'s line, in units or in tonnes.
+    /// The tonnage server of one direction of link `link`'s line.
     #[inline]
-    pub(crate) fn link_server(&self, link: u32, reversed: bool, tonnes: bool) -> usize {
-        2 * self.node_keys.len()
-            + if tonnes { 2 * self.links.len() } else { 0 }
-            + 2 * link as usize
-            + usize::from(reversed)
+    pub(crate) fn line_server(&self, link: u32, reversed: bool) -> usize {
+        2 * self.node_keys.len() + 2 * link as usize + usize::from(reversed)
     }
     /// Whether server `r` is a tonnage capacity (a node's or a line's).
     #[inline]
     pub(crate) fn server_is_tonnes(&self, r: usize) -> bool {
         match self.server(r) {
-            ServerOf::Node { tonnes, .. } | ServerOf::Link { tonnes, .. } => tonnes,
+            ServerOf::Node { tonnes, .. } => tonnes,
+            ServerOf::Line { .. } => true,
         }
     }
-    /// Whether server `r` is a link's (its line's capacity), not a node's.
+    /// Whether server `r` is a line's, not a node's.
     #[inline]
-    pub(crate) fn server_is_link(&self, r: usize) -> bool {
+    pub(crate) fn server_is_line(&self, r: usize) -> bool {
         r >= 2 * self.node_keys.len()
     }
     /// Server `r`'s name in reports: the node or link id (a link against its direction
     /// with ` (reverse)`), with `:tonnes` for a tonnage capacity.
     pub(crate) fn server_name(&self, r: usize) -> String {
-        let (key, tonnes) = match self.server(r) {
-            ServerOf::Node { node, tonnes } => (self.node_keys[node as usize].clone(), tonnes),
-            ServerOf::Link {
-                link,
-                reversed,
-                tonnes,
-            } => {
-                let key = &self.links[link as usize].key;
-                (
-                    if reversed {
-                        format!("{key} (reverse)")
-                    } else {
-                        key.clone()
-                    },
-                    tonnes,
-                )
+        match self.server(r) {
+            ServerOf::Node { node, tonnes } => {
+                let key = &self.node_keys[node as usize];
+                if tonnes {
+                    format!("{key}{TONNES_SUFFIX}")
+                } else {
+                    key.clone()
+                }
             }
-        };
-        if tonnes {
-            format!("{key}{TONNES_SUFFIX}")
-        } else {
-            key
+            ServerOf::Line { link, reversed } => {
+                let key = &self.links[link as usize].key;
+                let dir = if reversed { " (reverse)" } else { "" };
+                format!("{key}{dir}{TONNES_SUFFIX}")
+            }
         }
     }
 }
@@ -720,7 +702,7 @@ impl Plan {
         }
         let nn = node_keys.len();
         let nl = link_keys.len();
-        let servers = 2 * nn + 4 * nl;
+        let servers = 2 * nn + 2 * nl;
         let mut node_limited = vec![false; servers];
         let mut rt = Vec::new();
         for (ei, (t, e)) in epochs.iter().enumerate() {
@@ -756,22 +738,12 @@ impl Plan {
                 node_present[g as usize] = true;
             }
             let mut link_present = vec![false; link_keys.len()];
-            let mut link_containers_only = vec![false; link_keys.len()];
             for (local, &g) in m.links.iter().enumerate() {
                 link_present[g as usize] = true;
-                link_containers_only[g as usize] = e.link_containers_only[local];
-                for (tonnes, rate) in [
-                    (false, e.link_rate_teu_h[local]),
-                    (true, e.link_rate_t_h[local]),
-                ] {
-                    for reversed in [false, true] {
-                        let r = 2 * nn
-                            + if tonnes { 2 * nl } else { 0 }
-                            + 2 * g as usize
-                            + usize::from(reversed);
-                        node_rate[r] = rate;
-                        node_limited[r] |= rate.is_some();
-                    }
+                for reversed in [false, true] {
+                    let r = 2 * nn + 2 * g as usize + usize::from(reversed);
+                    node_rate[r] = e.link_rate_t_h[local];
+                    node_limited[r] |= e.link_rate_t_h[local].is_some();
                 }
             }
             rt.push(EpochRt {
@@ -788,7 +760,6 @@ impl Plan {
                 flow_wagon: e.flows.iter().map(|f| f.is_wagonload()).collect(),
                 node_rate,
                 node_containers_only,
-                link_containers_only,
                 dwell,
                 queues: Vec::new(),
                 node_present,
@@ -800,7 +771,6 @@ impl Plan {
         // Tables of the first epochs are shorter than the run's: pad them.
         for r in &mut rt {
             r.node_rate.resize(servers, None);
-            r.link_containers_only.resize(link_keys.len(), false);
             r.node_containers_only.resize(node_keys.len(), false);
             r.dwell.resize(node_keys.len(), None);
             r.node_present.resize(node_keys.len(), false);

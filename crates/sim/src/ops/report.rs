@@ -101,8 +101,8 @@ pub struct Resource {
     pub name: String,
     /// `departures`, `node` (a node's capacity in TEU, trains or wagons), `node_tonnes`
     /// (its capacity in tonnes: every unit passes it, a container at `tonnes_per_teu`, a
-    /// wagon at `tonnes_per_wagon`), `line` or `line_tonnes` (a link's line capacity, in
-    /// each direction: every unit passes it as it enters a continuous leg over the line).
+    /// wagon at `tonnes_per_wagon`) or `line_tonnes` (a link's line tonnage, in each
+    /// direction: every unit passes it as it enters a continuous leg over the line).
     pub kind: String,
     /// Busy share (nodes) or share of departure capacity used (departures).
     pub utilisation: Metric,
@@ -354,7 +354,7 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
     for ni in 0..plan.servers() {
         // A line's capacity in a direction no unit took is left out.
         if !plan.node_limited[ni]
-            || (plan.server_is_link(ni)
+            || (plan.server_is_line(ni)
                 && results
                     .iter()
                     .all(|r| r.through[nq + ni].iter().sum::<f64>() == 0.0))
@@ -539,12 +539,11 @@ pub(crate) fn aggregate(plan: &Plan, seed: u64, results: &[RepSummary]) -> Repor
 }
 
 /// The kind of server `r` in reports: `node` or `node_tonnes` (a node's capacity in units or
-/// in tonnes), `line` or `line_tonnes` (one direction of a link's line).
+/// in tonnes), `line_tonnes` (one direction of a link's line).
 pub(crate) fn server_kind(plan: &Plan, r: usize) -> &'static str {
-    match (plan.server_is_link(r), plan.server_is_tonnes(r)) {
-        (false, false) => "node",
+    match (plan.server_is_line(r), plan.server_is_tonnes(r)) {
+        (true, _) => "line_tonnes",
         (false, true) => "node_tonnes",
-        (true, false) => "line",
-        (true, true) => "line_tonnes",
+        (false, false) => "node",
     }
 }

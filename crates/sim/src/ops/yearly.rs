@@ -336,7 +336,7 @@ pub struct ResourceYear {
     /// Service (with direction), node or link id (`AZ-ALAT:tonnes` for a node's tonnage
     /// capacity, `L-MARABDA-AKHALKALAKI (reverse)` for a line against its direction).
     pub name: String,
-    /// `departures`, `node`, `node_tonnes`, `line` or `line_tonnes` (see
+    /// `departures`, `node`, `node_tonnes` or `line_tonnes` (see
     /// [`super::report::Resource::kind`]).
     pub kind: String,
     /// Share of departure capacity used (departures) or busy share (nodes).
