@@ -440,6 +440,9 @@ impl FlowGraph {
 
 const NONE: u32 = u32::MAX;
 
+/// The flag of a pair's net flow that runs `lo → hi` (flows are below 2^63).
+const UPWARD: u64 = 1 << 63;
+
 /// A node whose label has jumped by more than one this many times since the last global
 /// relabelling waits for the next one (see [`Solver::run`]).
 const DEFER_AFTER_JUMPS: u8 = 5;
@@ -546,11 +549,21 @@ fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowEr
     if g.arcs.len() > (u32::MAX / 2 - 1) as usize {
         return Err(MaxFlowError::TooLarge { what: "arcs" });
     }
-    // The finite capacities must not overflow.
+    // One pass over the arcs: the finite capacities must not overflow; the capacity out
+    // of the source (the bound below when no arc is infinite); and, for the pairs below,
+    // the number of arcs at each smaller endpoint.
     let mut total: u64 = 0;
     let mut infinite_arcs = false;
+    let mut source_out: u64 = 0;
+    let mut lo_first = vec![0u32; n + 1];
     for a in &g.arcs {
         let c = a.capacity;
+        if a.tail != a.head {
+            lo_first[a.tail.min(a.head) as usize + 1] += 1;
+            if a.tail as usize == source && c != INFINITE {
+                source_out += c;
+            }
+        }
         if c == INFINITE {
             infinite_arcs = true;
         } else {
@@ -570,11 +583,7 @@ fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowEr
     // changing the maximum flow value.
     let bound = if !infinite_arcs {
         // Only the source itself: its arcs out.
-        g.arcs
-            .iter()
-            .filter(|a| a.tail as usize == source && a.head as usize != source)
-            .map(|a| a.capacity)
-            .sum::<u64>()
+        source_out
     } else {
         let mut inf_first = vec![0u32; n + 1];
         for a in &g.arcs {
@@ -620,12 +629,6 @@ fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowEr
     // `lo → hi` with the summed capacity of the arcs `lo → hi`, `hi → lo` with that of the
     // arcs `hi → lo`. Pairs are numbered in order of `lo` (a counting sort), the arcs of one
     // `lo` matched by `hi` through `mark`. Self-loops get none.
-    let mut lo_first = vec![0u32; n + 1];
-    for a in &g.arcs {
-        if a.tail != a.head {
-            lo_first[a.tail.min(a.head) as usize + 1] += 1;
-        }
-    }
     for v in 0..n {
         lo_first[v + 1] += lo_first[v];
     }
@@ -642,7 +645,8 @@ fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowEr
     }
     // `pair_of[i]`: the pair of arc `i` (NONE for a self-loop).
     let mut pair_of = vec![NONE; g.arcs.len()];
-    let mut pair_lo: Vec<u32> = Vec::with_capacity(by_lo.len());
+    // `pair_first[lo]..pair_first[lo + 1]`: the pairs whose smaller endpoint is `lo`.
+    let mut pair_first: Vec<u32> = Vec::with_capacity(n + 1);
     let mut pair_hi: Vec<u32> = Vec::with_capacity(by_lo.len());
     // Summed capacities (saturating: INFINITE stays INFINITE) per direction.
     let mut pair_up: Vec<Capacity> = Vec::with_capacity(by_lo.len());
@@ -650,16 +654,16 @@ fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowEr
     {
         let mut mark = vec![NONE; n];
         for lo in 0..n {
-            let first_pair = pair_lo.len() as u32;
+            let first_pair = pair_hi.len() as u32;
+            pair_first.push(first_pair);
             for &i in &by_lo[lo_first[lo] as usize..lo_first[lo + 1] as usize] {
                 let a = g.arcs[i as usize];
                 let hi = a.tail.max(a.head) as usize;
                 let p = match mark[hi] {
                     p if p != NONE && p >= first_pair => p,
                     _ => {
-                        let p = pair_lo.len() as u32;
+                        let p = pair_hi.len() as u32;
                         mark[hi] = p;
-                        pair_lo.push(lo as u32);
                         pair_hi.push(hi as u32);
                         pair_up.push(0);
                         pair_down.push(0);
@@ -676,43 +680,45 @@ fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowEr
             }
         }
     }
+    pair_first.push(pair_hi.len() as u32);
     drop(by_lo);
     drop(lo_first);
-    let pairs = pair_lo.len();
+    let pairs = pair_hi.len();
 
     // The residual search in `u32` when every pair fits.
     let narrow = (0..pairs).all(|p| {
         u128::from(internal(pair_up[p])) + u128::from(internal(pair_down[p]))
             <= u128::from(u32::MAX)
     });
-    let (value, res_up, source_side) = if narrow {
+    let (value, mut left, source_side) = if narrow {
         push_relabel::<u32>(
-            n, source, sink, bound, &pair_lo, &pair_hi, &pair_up, &pair_down,
+            n,
+            source,
+            sink,
+            bound,
+            &pair_first,
+            &pair_hi,
+            pair_up,
+            pair_down,
         )
     } else {
         push_relabel::<u64>(
-            n, source, sink, bound, &pair_lo, &pair_hi, &pair_up, &pair_down,
+            n,
+            source,
+            sink,
+            bound,
+            &pair_first,
+            &pair_hi,
+            pair_up,
+            pair_down,
         )
     };
-    drop(pair_lo);
+    drop(pair_first);
     drop(pair_hi);
 
-    // Per-arc flows: the net flow of each pair, `lo → hi` or `hi → lo`, is spread over the
-    // pair's arcs in that direction in index order, each filled up to its capacity.
-    let mut left: Vec<Capacity> = vec![0; pairs];
-    let mut upward: Vec<bool> = vec![false; pairs];
-    for p in 0..pairs {
-        let (res, up) = (res_up[p], internal(pair_up[p]));
-        if res <= up {
-            left[p] = up - res;
-            upward[p] = true;
-        } else {
-            left[p] = res - up;
-        }
-    }
-    drop(res_up);
-    drop(pair_up);
-    drop(pair_down);
+    // Per-arc flows: the net flow of each pair, `lo → hi` (flagged [`UPWARD`]) or
+    // `hi → lo`, is spread over the pair's arcs in that direction in index order, each
+    // filled up to its capacity.
     let arc_flows: Vec<Capacity> = g
         .arcs
         .iter()
@@ -721,16 +727,17 @@ fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowEr
             if p == NONE {
                 return 0;
             }
-            let p = p as usize;
-            if (a.tail < a.head) != upward[p] || left[p] == 0 {
+            let l = &mut left[p as usize];
+            let amount = *l & !UPWARD;
+            if (a.tail < a.head) != (*l & UPWARD != 0) || amount == 0 {
                 return 0;
             }
-            let x = a.capacity.min(left[p]);
-            left[p] -= x;
+            let x = a.capacity.min(amount);
+            *l -= x;
             x
         })
         .collect();
-    debug_assert!(left.iter().all(|&l| l == 0));
+    debug_assert!(left.iter().all(|&l| l & !UPWARD == 0));
 
     let mut cut_arcs = Vec::new();
     let mut capacity: Capacity = 0;
@@ -742,6 +749,7 @@ fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowEr
         }
     }
     debug_assert_eq!(capacity, value);
+
     Ok(MaxFlow {
         value,
         arc_flows,
@@ -755,73 +763,87 @@ fn solve(g: &FlowGraph, source: usize, sink: usize) -> Result<MaxFlow, MaxFlowEr
 
 /// Builds the residual graph of the pairs (`lo → hi` with capacity `up`, `hi → lo` with
 /// `down`, both capped at `bound`), runs both push–relabel phases and returns the flow
-/// value, the final residual capacity of each pair's `lo → hi` arc and the source side of
-/// the minimum cut.
+/// value, each pair's net flow (its amount, flagged [`UPWARD`] when it runs `lo → hi`)
+/// and the source side of the minimum cut.
 #[allow(clippy::too_many_arguments)]
 fn push_relabel<R: Residual>(
     n: usize,
     source: usize,
     sink: usize,
     bound: Capacity,
-    pair_lo: &[u32],
+    pair_first: &[u32],
     pair_hi: &[u32],
-    pair_up: &[Capacity],
-    pair_down: &[Capacity],
+    pair_up: Vec<Capacity>,
+    pair_down: Vec<Capacity>,
 ) -> (Capacity, Vec<Capacity>, Vec<bool>) {
-    let pairs = pair_lo.len();
+    let pairs = pair_hi.len();
     // Forward star: each pair gives a residual arc at `lo` (towards `hi`) and one at `hi`.
-    let mut first = vec![0u32; n + 1];
-    for p in 0..pairs {
-        first[pair_lo[p] as usize + 1] += 1;
-        first[pair_hi[p] as usize + 1] += 1;
+    // A node's arcs are those where it is `hi`, in pair order, then those where it is
+    // `lo`, in pair order; so node `u`'s arcs start at `hi_first[u] + pair_first[u]` and
+    // the `lo → hi` arc of pair `p` (`lo = u`) is `hi_first[u + 1] + p`. The arcs are
+    // written in order; a `lo → hi` arc gets its partner's index when the partner (at
+    // `hi > lo`, so later) is written.
+    let mut hi_first = vec![0u32; n + 1];
+    for &v in pair_hi {
+        hi_first[v as usize + 1] += 1;
     }
     for v in 0..n {
-        first[v + 1] += first[v];
+        hi_first[v + 1] += hi_first[v];
     }
-    let m2 = first[n] as usize;
-    let mut fill: Vec<u32> = first[..n].to_vec();
-    let mut arcs = vec![
-        RArc {
-            res: R::default(),
-            rres: R::default(),
-            head: 0,
-            rev: 0
-        };
-        m2
-    ];
+    // The pairs of each `hi` with their `lo`.
+    let mut by_hi = vec![(0u32, 0u32); pairs];
+    {
+        let mut fill: Vec<u32> = hi_first[..n].to_vec();
+        for u in 0..n {
+            for p in pair_first[u]..pair_first[u + 1] {
+                let v = pair_hi[p as usize] as usize;
+                let slot = fill[v];
+                fill[v] += 1;
+                by_hi[slot as usize] = (p, u as u32);
+            }
+        }
+    }
+    let m2 = 2 * pairs;
     // Residual arcs whose summed capacity was capped at `bound`: always residual in truth
     // (none, and no vector, in the common case).
-    let any_capped = pair_up.iter().chain(pair_down).any(|&c| c > bound);
-    let mut capped = vec![false; if any_capped { m2 } else { 0 }];
-    // `pos[p]`: the residual arc `lo → hi` of pair `p`.
-    let mut pos = vec![0u32; pairs];
-    for p in 0..pairs {
-        let (u, v) = (pair_lo[p] as usize, pair_hi[p] as usize);
-        let e = fill[u];
-        fill[u] += 1;
-        let r = fill[v];
-        fill[v] += 1;
-        let (up, down) = (pair_up[p].min(bound), pair_down[p].min(bound));
-        let (up, down) = (R::from_u64(up), R::from_u64(down));
-        arcs[e as usize] = RArc {
-            res: up,
-            rres: down,
-            head: v as u32,
-            rev: r,
-        };
-        arcs[r as usize] = RArc {
-            res: down,
-            rres: up,
-            head: u as u32,
-            rev: e,
-        };
-        if any_capped {
-            capped[e as usize] = pair_up[p] > bound;
-            capped[r as usize] = pair_down[p] > bound;
+    let any_capped = pair_up.iter().chain(&pair_down).any(|&c| c > bound);
+    let mut capped: Vec<bool> = Vec::with_capacity(if any_capped { m2 } else { 0 });
+    let mut first: Vec<u32> = Vec::with_capacity(n + 1);
+    let mut arcs: Vec<RArc<R>> = Vec::with_capacity(m2);
+    for u in 0..n {
+        first.push(arcs.len() as u32);
+        let (h0, h1) = (hi_first[u] as usize, hi_first[u + 1] as usize);
+        for &(q, lo) in &by_hi[h0..h1] {
+            let (up, down) = (pair_up[q as usize], pair_down[q as usize]);
+            let rev = hi_first[lo as usize + 1] + q;
+            arcs[rev as usize].rev = arcs.len() as u32;
+            arcs.push(RArc {
+                res: R::from_u64(down.min(bound)),
+                rres: R::from_u64(up.min(bound)),
+                head: lo,
+                rev,
+            });
+            if any_capped {
+                capped.push(down > bound);
+            }
         }
-        pos[p] = e;
+        for p in pair_first[u] as usize..pair_first[u + 1] as usize {
+            let (up, down) = (pair_up[p], pair_down[p]);
+            let v = pair_hi[p];
+            arcs.push(RArc {
+                res: R::from_u64(up.min(bound)),
+                rres: R::from_u64(down.min(bound)),
+                head: v,
+                rev: NONE,
+            });
+            if any_capped {
+                capped.push(up > bound);
+            }
+        }
     }
-    drop(fill);
+    first.push(arcs.len() as u32);
+    drop(by_hi);
+    drop(pair_down);
 
     let mut st = Solver {
         n,
@@ -866,28 +888,44 @@ fn push_relabel<R: Residual>(
         st.run(source, sink);
     }
 
-    let res_up: Vec<Capacity> = pos
-        .iter()
-        .map(|&e| st.arcs[e as usize].res.to_u64())
-        .collect();
-
-    // S = nodes reachable from the source in the residual graph.
-    let mut source_side = vec![false; n];
-    source_side[source] = true;
-    let mut queue = VecDeque::from([source as u32]);
-    while let Some(u) = queue.pop_front() {
-        let u = u as usize;
-        let (s, e) = (st.first[u] as usize, st.first[u + 1] as usize);
-        for (i, a) in st.arcs[s..e].iter().enumerate() {
-            let w = a.head as usize;
-            let residual = a.res != R::default() || (any_capped && capped[s + i]);
-            if residual && !source_side[w] {
-                source_side[w] = true;
-                queue.push_back(w as u32);
-            }
+    // Each pair's net flow: `up - res` along `lo → hi` when the residual of that arc is at
+    // most its capacity, `res - up` the other way otherwise; in place of the capacities.
+    let mut net = pair_up;
+    for u in 0..n {
+        let (p0, p1) = (pair_first[u] as usize, pair_first[u + 1] as usize);
+        let lo_arcs = &st.arcs[hi_first[u + 1] as usize + p0..];
+        for (x, a) in net[p0..p1].iter_mut().zip(lo_arcs) {
+            let (res, up) = (a.res.to_u64(), (*x).min(bound));
+            *x = if res <= up {
+                (up - res) | UPWARD
+            } else {
+                res - up
+            };
         }
     }
-    (value, res_up, source_side)
+
+    // S = nodes reachable from the source in the residual graph.
+    let source_side = if any_capped {
+        let mut source_side = vec![false; n];
+        source_side[source] = true;
+        let mut queue = VecDeque::from([source as u32]);
+        while let Some(u) = queue.pop_front() {
+            let u = u as usize;
+            let (s, e) = (st.first[u] as usize, st.first[u + 1] as usize);
+            for (i, a) in st.arcs[s..e].iter().enumerate() {
+                let w = a.head as usize;
+                let residual = a.res != R::default() || capped[s + i];
+                if residual && !source_side[w] {
+                    source_side[w] = true;
+                    queue.push_back(w as u32);
+                }
+            }
+        }
+        source_side
+    } else {
+        st.reachable(source)
+    };
+    (value, net, source_side)
 }
 
 impl<R: Residual> Solver<R> {
@@ -977,13 +1015,13 @@ impl<R: Residual> Solver<R> {
                 }
             }
         }
-        for (state, &f) in self.node.iter_mut().zip(&self.first) {
-            state.current = f;
-        }
+        // Only the labelled nodes get their current arc reset: the others (label `n`)
+        // are never discharged before the next global relabelling.
         for d in 1..self.levels.len() - 1 {
             for qi in self.levels[d] as usize..self.levels[d + 1] as usize {
                 let v = self.queue[qi] as usize;
                 self.label[v] = d as u32;
+                self.node[v].current = self.first[v];
                 if self.node[v].excess != R::Excess::default() {
                     self.node[v].next_active = self.active_first[d];
                     self.active_first[d] = v as u32;
@@ -991,6 +1029,31 @@ impl<R: Residual> Solver<R> {
                 }
             }
         }
+    }
+
+    /// The nodes reachable from `from` in the residual graph, by the branch-free search of
+    /// [`Solver::global_relabel`] along the arcs' own residuals.
+    fn reachable(&mut self, from: usize) -> Vec<bool> {
+        self.seen.fill(0);
+        self.seen[from / 64] |= 1 << (from % 64);
+        let queue = &mut self.queue;
+        queue[0] = from as u32;
+        let (mut qi, mut len) = (0, 1);
+        while qi < len {
+            let u = queue[qi] as usize;
+            qi += 1;
+            for a in &self.arcs[self.first[u] as usize..self.first[u + 1] as usize] {
+                let w = a.head as usize;
+                let (word, bit) = (w / 64, 1u64 << (w % 64));
+                let fresh = (self.seen[word] & bit == 0) & (a.res != R::default());
+                self.seen[word] |= bit & u64::from(fresh).wrapping_neg();
+                queue[len] = w as u32;
+                len += usize::from(fresh);
+            }
+        }
+        (0..self.n)
+            .map(|v| self.seen[v / 64] >> (v % 64) & 1 != 0)
+            .collect()
     }
 
     /// Moves `delta` along residual arc `e` (whose pair is `rev`).
