@@ -18,7 +18,7 @@ cargo build -q -p corridor-flow --release --example assign_bench --example maxfl
 BIN=$CARGO_TARGET_DIR/release/examples
 OUT=bench/flow/results
 mkdir -p "$OUT"
-D=../shared/data/tntp
+D=crates/flow/tests/fixtures/tntp
 [ -f bench/flow/networks/Grid_net.tntp ] || python3 bench/flow/make_grid.py bench/flow/networks
 [ -f bench/flow/graphs/grid_1m.max ] || python3 bench/flow/make_maxflow_graph.py bench/flow/graphs
 

@@ -82,7 +82,7 @@ fn bad_groups_and_corridors_are_usage_errors() {
 
 fn tntp(name: &str) -> String {
     format!(
-        "{}/../../../shared/data/tntp/SiouxFalls/SiouxFalls_{name}.tntp",
+        "{}/../flow/tests/fixtures/tntp/SiouxFalls/SiouxFalls_{name}.tntp",
         env!("CARGO_MANIFEST_DIR")
     )
 }

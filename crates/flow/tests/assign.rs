@@ -9,7 +9,9 @@ use corridor_flow::assign::{
 };
 use corridor_flow::tntp::{self, TntpNetwork, TntpTrips};
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/tntp");
+/// The TNTP networks with their best-known flows (copies of `../shared/data/tntp`, so the
+/// tests run from any checkout).
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tntp");
 
 struct Instance {
     net: TntpNetwork,

@@ -4,7 +4,8 @@
 use corridor_flow::tntp;
 use proptest::prelude::*;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/tntp");
+/// The TNTP networks (copies of `../shared/data/tntp`, so the tests run from any checkout).
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tntp");
 
 fn real(name: &str, suffix: &str) -> String {
     std::fs::read_to_string(format!("{DATA}/{name}/{name}_{suffix}.tntp")).unwrap()
