@@ -112,18 +112,19 @@ pub(crate) fn plan_files(
     w: &Window,
     deny_warnings: bool,
 ) -> Result<Planned, Failure> {
-    plan_files_probed(net, data, demand, w, deny_warnings, Vec::new())
+    plan_files_probed(net, data, demand, w, deny_warnings, |_| Vec::new())
 }
 
-/// [`plan_files`], with `probes`: points counted beside `calibration.csv`'s (the published
-/// figures of `corridor validation` that are not calibration points of the run's year).
+/// [`plan_files`], with `probes`: the points to count beside `calibration.csv`'s, given
+/// those (the published figures of `corridor validation` that are not calibration points
+/// of the run's year).
 pub(crate) fn plan_files_probed(
     net: &std::sync::Arc<Network>,
     data: Option<&Path>,
     demand: Option<Named>,
     w: &Window,
     deny_warnings: bool,
-    probes: Vec<ops_input::CalibrationPoint>,
+    probes: impl FnOnce(&[ops_input::CalibrationPoint]) -> Vec<ops_input::CalibrationPoint>,
 ) -> Result<Planned, Failure> {
     let (sim, cal, dem) = parameter_files(data, demand);
     let (simulation, calibration, demand) = (sim.0.clone(), cal.0.clone(), dem.0.clone());
@@ -134,7 +135,8 @@ pub(crate) fn plan_files_probed(
     };
     let (mut parsed, warns) = ops_input::parse_files(net, &files).map_err(Failure::Invalid)?;
     crate::warnings(warns, deny_warnings)?;
-    parsed.calibration.extend(probes);
+    let extra = probes(&parsed.calibration);
+    parsed.calibration.extend(extra);
     let rows = parsed.flows.len();
     let start = Instant::from_civil(w.year, 1, 1, 0.0).0;
     let input = OpsInput::from_parsed(parsed, w.factor, start, w.days, w.warmup_days);

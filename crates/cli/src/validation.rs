@@ -14,7 +14,7 @@ use corridor_route::plan::{self, Sampling, Weights};
 use corridor_route::search::{Constraints, Shipment};
 use corridor_route::time::Instant;
 use corridor_sim::ops::Report;
-use corridor_sim::ops_input::{self, CalibrationKind, CalibrationPoint};
+use corridor_sim::ops_input::{CalibrationKind, CalibrationPoint};
 use std::borrow::Cow;
 
 /// The embedded table of published figures.
@@ -170,11 +170,11 @@ fn planner(net: &Network, g: &Graph, f: &Figure) -> Result<f64, Failure> {
 const YEAR: i32 = 2024;
 
 /// The 2024 run at the observed demand, as `corridor simulate` runs it by default, also
-/// counting the `probes`.
+/// counting the figures of `figs` that calibration.csv has no point of its year for.
 fn simulation(
     net: &std::sync::Arc<Network>,
     replications: u64,
-    probes: Vec<CalibrationPoint>,
+    figs: &[Figure],
 ) -> Result<Report, Failure> {
     let w = crate::simulate::Window {
         factor: 1.0,
@@ -182,7 +182,9 @@ fn simulation(
         days: 365.0,
         warmup_days: 30.0,
     };
-    let planned = crate::simulate::plan_files_probed(net, None, None, &w, false, probes)?;
+    let planned = crate::simulate::plan_files_probed(net, None, None, &w, false, |points| {
+        probes(figs, points)
+    })?;
     Ok(corridor_sim::ops::run(
         &planned.plan,
         SEED,
@@ -379,16 +381,7 @@ pub fn command(net: &std::sync::Arc<Network>, a: &ValidationArgs) -> Result<Stri
             }
         }
     }
-    // The embedded calibration points (those the run counts anyway).
-    let files = ops_input::Files::embedded_with_demand(
-        "<embedded>/data/demand.csv",
-        Input::Bytes(Cow::Borrowed(ops_input::DEFAULT_DEMAND.as_bytes())),
-    );
-    let points = ops_input::parse_files(net, &files)
-        .map_err(Failure::Invalid)?
-        .0
-        .calibration;
-    let report = simulation(net, a.replications, probes(&figs, &points))?;
+    let report = simulation(net, a.replications, &figs)?;
     let mut rows = Vec::new();
     for f in &figs {
         let value = if f.simulation {
