@@ -416,12 +416,8 @@ pub fn resource_label(net: &Network, name: &str, kind: &str) -> String {
             } else {
                 (a, b)
             };
-            let tonnes = if kind == "line_tonnes" {
-                " (tonnes)"
-            } else {
-                ""
-            };
-            return format!("{}–{} line{tonnes}", short(a), short(b));
+            // A line's server is its tonnage (`line_of` knows no other).
+            return format!("{}–{} line (tonnes)", short(a), short(b));
         }
     }
     name.to_string()
