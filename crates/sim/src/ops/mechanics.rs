@@ -466,9 +466,13 @@ impl<'p, R: Recorder> Sim<'p, R> {
             Step::Ride(link) => {
                 let first = self.convoys[c as usize].units[0];
                 let leg = &self.plan.paths[first.path as usize].legs[first.leg as usize];
-                // A capacity-limited line is entered through its servers (a train waits
-                // for a path on the line where it joins it).
-                if self.convoys[c as usize].passed_line != Some(link) {
+                // A capacity-limited line is entered through its server (a train waits
+                // for a path on the line where it joins it); a line without one is ridden
+                // at once, without a second pass over the convoy's next steps.
+                let server = self.plan.line_server(link, leg.reversed);
+                if self.convoys[c as usize].passed_line != Some(link)
+                    && self.plan.rt[self.epoch].node_rate[server].is_some()
+                {
                     let gate = Gate::Line {
                         link,
                         reversed: leg.reversed,
