@@ -241,7 +241,19 @@ fn prepare(sw: &Sweep, dir: &Path, shard: Shard) -> Result<(), SweepError> {
     let d = dir.display().to_string();
     fs::create_dir_all(dir).map_err(io_err(dir))?;
     let desc_path = dir.join("sweep.json");
-    match fs::read_to_string(&desc_path) {
+    // Shards started at once race to describe the directory: one that finds no
+    // `sweep.json` but sees another shard's files reads the description again (it is
+    // written atomically, before any other file), once.
+    let mut read = fs::read_to_string(&desc_path);
+    if read.is_err()
+        && fs::read_dir(dir)
+            .map_err(io_err(dir))?
+            .flatten()
+            .any(|e| matches!(e.file_name().to_str(), Some("sweep.json" | "_shards")))
+    {
+        read = fs::read_to_string(&desc_path);
+    }
+    match read {
         Ok(text) => {
             let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
             let found_id = v["identity"].as_str().unwrap_or("").to_string();
